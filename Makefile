@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+ASSETS := static/govuk/app.min.css
+TEST_SECRET_KEY := test-only-secret-key-not-for-production
+
+.PHONY: run test lint format worker beat bench install assets clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+install: $(INSTALLED)
+
+$(ASSETS): package.json package-lock.json frontend/app.scss frontend/build.sh static/js/app.js
+	bash frontend/build.sh
+
+assets: $(ASSETS)
+
+run: install assets
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install assets
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || true
+
+worker: install
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) node_modules static/govuk staticfiles db.sqlite3
+
+# Figures for issue 8 at 100,000 cases: needs DATABASE_URL=postgres://…; seeds if fewer exist.
+bench: install
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "make bench needs DATABASE_URL=postgres://… (PostgreSQL)"; exit 2;; esac
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python -m benchmarks.run --cases $${BENCH_CASES:-100000}

@@ -1,0 +1,110 @@
+"""Who may decide, review and approve a case's exemption decisions, and see NCND truths.
+
+The rule that matters most: nobody approves decisions they wrote. "Wrote" means recorded
+or changed any decision on the case (every such change leaves a DECISION_RECORDED event
+with its actor), submitted it for review, or is its assigned officer.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from foi_cases.models import Case, CaseEvent
+from foi_cases.permissions import (
+    AnyUser,
+    can_edit_case,
+    can_view_case,
+    cases_visible_to,
+    is_manager,
+    is_on_case_team,
+    is_reviewer,
+)
+
+
+def decision_authors(case: Case) -> set[int]:
+    """Everyone who wrote, changed or submitted this case's decisions, and its officer."""
+    from exemptions.models import ExemptionCitation, PublicInterestTest, Review
+
+    authors: set[int] = set(
+        CaseEvent.objects.filter(
+            case=case,
+            verb__in=(CaseEvent.Verb.DECISION_RECORDED, CaseEvent.Verb.SUBMITTED_FOR_REVIEW),
+            actor__isnull=False,
+        ).values_list("actor_id", flat=True)
+    )
+    for created, updated in ExemptionCitation.objects.filter(question__case=case).values_list(
+        "created_by_id", "updated_by_id"
+    ):
+        authors.update((created, updated))
+    authors.update(
+        PublicInterestTest.objects.filter(question__case=case).values_list(
+            "recorded_by_id", flat=True
+        )
+    )
+    authors.update(Review.objects.filter(case=case).values_list("submitted_by_id", flat=True))
+    if case.assigned_to_id:
+        authors.add(case.assigned_to_id)
+    return authors
+
+
+def wrote_decisions(user: AnyUser, case: Case) -> bool:
+    return bool(user.is_authenticated and user.pk in decision_authors(case))
+
+
+def can_decide(user: AnyUser, case: Case) -> bool:
+    """Record held status, outcomes and exemption decisions: the assigned officer or a manager."""
+    return can_edit_case(user, case)
+
+
+def can_review(user: AnyUser, case: Case) -> bool:
+    """Approve or return: a reviewer who may see the case and wrote none of its decisions."""
+    return is_reviewer(user) and can_view_case(user, case) and not wrote_decisions(user, case)
+
+
+def can_second_approve(user: AnyUser, case: Case, first_approver_id: int | None) -> bool:
+    """A manager's second approval of a restricted case: not an author, not the first approver."""
+    return is_manager(user) and user.pk != first_approver_id and not wrote_decisions(user, case)
+
+
+def can_see_internal_held(user: AnyUser, case: Case) -> bool:
+    """The truth behind an NCND answer: the case's people, managers, and its reviewer."""
+    from exemptions.models import Review
+
+    if not can_view_case(user, case):
+        return False
+    if is_manager(user) or is_on_case_team(user, case):
+        return True
+    if not is_reviewer(user):
+        return False
+    latest = Review.objects.filter(case=case).order_by("-round").first()
+    if latest is None:
+        return False
+    if latest.reviewed_by_id == user.pk:
+        return True
+    return latest.status == Review.Status.PENDING and not wrote_decisions(user, case)
+
+
+def review_queue_for(user: AnyUser) -> QuerySet[Case]:
+    """Cases waiting for this user's review or second approval, oldest deadline first."""
+    from exemptions.models import Review
+
+    wanted = Q(pk__in=[])
+    if is_reviewer(user):
+        wanted |= Q(status=Review.Status.PENDING)
+    if is_manager(user):
+        wanted |= Q(status=Review.Status.AWAITING_MANAGER) & ~Q(reviewed_by=user.pk)
+    waiting = Review.objects.filter(wanted, case=OuterRef("pk"))
+    authored = CaseEvent.objects.filter(
+        case=OuterRef("pk"),
+        actor=user.pk,
+        verb__in=(CaseEvent.Verb.DECISION_RECORDED, CaseEvent.Verb.SUBMITTED_FOR_REVIEW),
+    )
+    return (
+        cases_visible_to(user)
+        .filter(Exists(waiting), status=Case.Status.IN_REVIEW)
+        .exclude(Exists(authored))
+        .exclude(assigned_to=user.pk)
+        .annotate(current_due=Coalesce("extended_due_on", "due_on"))
+        .order_by(F("current_due").asc(nulls_last=True), "received_at", "reference")
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FoiCasesConfig(AppConfig):
+    name = "foi_cases"
+    verbose_name = "FOI cases"

@@ -1,0 +1,63 @@
+"""The bridge between a case's recorded clock events and the pure deadline engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from foi_cases import deadlines
+from foi_cases.bank_holidays import calendar_for
+from foi_cases.models import Case, ClockEvent, SuspensionPeriod
+
+
+def _pairs(
+    events: Iterable[ClockEvent], opens: str, closes: str
+) -> list[tuple[dt.date, dt.date | None]]:
+    """Pair each opening event with the closing event that follows it (None while still open)."""
+    pairs: list[tuple[dt.date, dt.date | None]] = []
+    for event in events:
+        if event.kind == opens:
+            pairs.append((event.on, None))
+        elif event.kind == closes and pairs and pairs[-1][1] is None:
+            pairs[-1] = (pairs[-1][0], event.on)
+    return pairs
+
+
+def suspension_periods() -> list[tuple[dt.date, dt.date, str]]:
+    return [
+        (period.first_day, period.last_day, period.reason)
+        for period in SuspensionPeriod.objects.order_by("first_day")
+    ]
+
+
+def deadline_for(
+    case: Case,
+    *,
+    events: list[ClockEvent] | None = None,
+    suspensions: list[tuple[dt.date, dt.date, str]] | None = None,
+) -> deadlines.Deadline:
+    """Compute a case's deadline from its receipt, clock events and the holiday calendar."""
+    if events is None:
+        events = list(case.clock_events.order_by("on", "created_at"))
+    if suspensions is None:
+        suspensions = suspension_periods()
+    return deadlines.compute_deadline(
+        received=case.received_at,
+        regime=case.regime,
+        calendar=calendar_for(case.regime),
+        clarifications=_pairs(
+            events,
+            ClockEvent.Kind.CLARIFICATION_REQUESTED,
+            ClockEvent.Kind.CLARIFICATION_RECEIVED,
+        ),
+        fee_pauses=_pairs(events, ClockEvent.Kind.FEE_NOTICE_GIVEN, ClockEvent.Kind.FEE_RECEIVED),
+        suspensions=suspensions,
+        pit_extensions=[
+            (event.on, event.estimated_decision_on)
+            for event in events
+            if event.kind == ClockEvent.Kind.PIT_EXTENSION and event.estimated_decision_on
+        ],
+        non_working_day_receipt_policy=settings.FOI_NON_WORKING_DAY_RECEIPT_POLICY,
+    )

@@ -1,0 +1,17 @@
+"""Template context shared by every page: service name and the signed-in user's roles."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from foi_cases.navigation import navigation_for
+from foi_cases.permissions import roles_of
+
+
+def service(request: HttpRequest) -> dict[str, object]:
+    roles = roles_of(request.user) if request.user.is_authenticated else frozenset()
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "authority_name": settings.AUTHORITY_NAME,
+        "user_roles": roles,
+        "navigation": navigation_for(roles),
+    }

@@ -1,0 +1,584 @@
+"""Statutory deadline arithmetic: pure, DB-free, and explained in plain English.
+
+FOIA s10(1), EIR reg 5(2) and FOISA s10(1): a response is due by the end of the 20th working
+day *following* the date of receipt, so the date of receipt is day 0 and day 1 is the first
+working day after it. The date of receipt is a calendar day taken in Europe/London and need
+not be a working day (s10(6)). Only `due_date` touches the project's holiday calendar (and
+so Django); everything else takes a `WorkingCalendar` argument.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+REGIMES = ("FOIA", "EIR", "FOISA")
+RECEIPT_POLICIES = ("statutory", "code_2018")
+
+# The span precomputed for bisection; dates outside it fall back to stepping day by day.
+CALENDAR_START = date(2000, 1, 1)
+CALENDAR_END = date(2045, 12, 31)
+
+# ICO expectation for a s10(3) extension: normally no more than 20 extra working days.
+PIT_EXTRA_WORKING_DAYS = 20
+
+_ONE_DAY = timedelta(days=1)
+_WEEKEND = (5, 6)
+
+_CLARIFICATION_CITE = {"FOIA": "s1(3), s10(6)(b)", "EIR": "reg 9", "FOISA": "s1(3), s10(1)(b)"}
+_CALENDAR_RULE = {
+    "FOIA": "Working days exclude weekends and bank holidays in any part of the UK (s10(6)).",
+    "EIR": "Working days exclude weekends and bank holidays in any part of the UK, as under FOIA.",
+    "FOISA": "Working days exclude weekends and Scottish bank holidays (FOISA s73).",
+}
+
+
+def _weekday_of_ordinal(ordinal: int) -> int:
+    # date.fromordinal(1) is Monday 1 January 0001, so Monday == 0 as in date.weekday().
+    return (ordinal - 1) % 7
+
+
+def _long(d: date) -> str:
+    """'Saturday 14 March 2026'."""
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def _short(d: date) -> str:
+    """'2 April 2026'."""
+    return f"{d.day} {d:%B %Y}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _check_regime(regime: str) -> str:
+    # str() turns a Django TextChoices member into its plain value.
+    value = str(regime)
+    if value not in REGIMES:
+        raise ValueError(f"Unknown regime {value!r}: expected one of {', '.join(REGIMES)}.")
+    return value
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    """Every calendar day from first to last inclusive."""
+    current = first
+    while current <= last:
+        yield current
+        current += _ONE_DAY
+
+
+def add_working_days(start: date, days: int, non_working: Collection[date]) -> date:
+    """Return the `days`-th working day after `start` (day 0), stepping one day at a time.
+
+    A working day is a Monday to Friday not in `non_working`. `days == 0` returns `start`
+    unchanged, even when `start` is not a working day: the date of receipt is day 0.
+    """
+    if days < 0:
+        raise ValueError("days must be zero or more.")
+    current = start
+    counted = 0
+    while counted < days:
+        current += _ONE_DAY
+        if current.weekday() not in _WEEKEND and current not in non_working:
+            counted += 1
+    return current
+
+
+@dataclass(frozen=True, eq=False)
+class WorkingCalendar:
+    """Working days for one regime: weekdays that are not bank holidays.
+
+    `holidays` maps each non-working weekday to its reason, e.g. "St Patrick's Day (Northern
+    Ireland)". `regional` holds the dates that are bank holidays in only some parts of the UK,
+    so that explanations can say why a London authority skips them. Arithmetic inside
+    `start`..`end` uses bisection over a precomputed array of working-day ordinals; outside it,
+    it steps day by day (weekends only, plus any holidays given for those years).
+
+    Every method takes an optional `excluded` collection of calendar days on which the clock
+    does not run (fee pauses, dissolution). They are handled with a second bisection over
+    their sorted ordinals, so the precomputed array is never rebuilt.
+    """
+
+    holidays: Mapping[date, str]
+    regional: frozenset[date] = frozenset()
+    start: date = CALENDAR_START
+    end: date = CALENDAR_END
+    _working: list[int] = field(init=False, repr=False)
+    _holiday_dates: list[date] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # A private read-only copy: a caller mutating its dict must not change the calendar.
+        holidays = MappingProxyType(dict(sorted(self.holidays.items())))
+        object.__setattr__(self, "holidays", holidays)
+        object.__setattr__(self, "regional", frozenset(self.regional))
+        holiday_ordinals = {d.toordinal() for d in holidays}
+        working = [
+            ordinal
+            for ordinal in range(self.start.toordinal(), self.end.toordinal() + 1)
+            if _weekday_of_ordinal(ordinal) not in _WEEKEND and ordinal not in holiday_ordinals
+        ]
+        object.__setattr__(self, "_working", working)
+        object.__setattr__(
+            self, "_holiday_dates", [d for d in holidays if d.weekday() not in _WEEKEND]
+        )
+
+    def is_working_day(self, d: date) -> bool:
+        """True for a Monday to Friday that is not a bank holiday."""
+        return d.weekday() not in _WEEKEND and d not in self.holidays
+
+    def non_working_reason(self, d: date) -> str:
+        """Why `d` is not a working day ("Weekend (Saturday)", a holiday name), or ""."""
+        if d.weekday() in _WEEKEND:
+            return f"Weekend ({d:%A})"
+        return self.holidays.get(d, "")
+
+    def holidays_between(self, first: date, last: date) -> list[tuple[date, str]]:
+        """Bank holidays falling on weekdays from `first` to `last` inclusive, in date order."""
+        lo = bisect_left(self._holiday_dates, first)
+        hi = bisect_right(self._holiday_dates, last)
+        return [(d, self.holidays[d]) for d in self._holiday_dates[lo:hi]]
+
+    def _in_range(self, *days: date) -> bool:
+        return all(self.start <= d <= self.end for d in days)
+
+    def _excluded_ordinals(self, excluded: Collection[date]) -> list[int]:
+        # Only excluded *working* days change a count; weekends and holidays never count.
+        return sorted({d.toordinal() for d in excluded if self.is_working_day(d)})
+
+    def add_working_days(self, start: date, n: int, excluded: Collection[date] = ()) -> date:
+        """Return the n-th working day after `start` (day 0), skipping `excluded` days too.
+
+        `n == 0` returns `start` itself, working day or not. Negative `n` is refused.
+        """
+        if n < 0:
+            raise ValueError("n must be zero or more.")
+        if n == 0:
+            return start
+        s = start.toordinal()
+        working = self._working
+        first = bisect_right(working, s)  # index of the first working day after start
+        target = first + n - 1
+        if not self._in_range(start) or target >= len(working):
+            return self._step(start, n, excluded)
+        if excluded:
+            ex = self._excluded_ordinals(excluded)
+            before = bisect_right(ex, s)
+            # Least fixed point of j = target + (excluded working days in (start, W[j]]);
+            # the count only grows with j, so iterating from `target` reaches it.
+            j = target
+            while True:
+                if j >= len(working):
+                    return self._step(start, n, excluded)
+                moved = target + bisect_right(ex, working[j]) - before
+                if moved == j:
+                    break
+                j = moved
+            target = j
+        return date.fromordinal(working[target])
+
+    def working_days_between(self, start: date, end: date, excluded: Collection[date] = ()) -> int:
+        """Count working days after `start` up to and including `end`.
+
+        Zero when `end == start`, and negative (minus the count from `end` to `start`) when
+        `end` is before `start`, so `add_working_days(s, n)` and this are inverses for n >= 0.
+        """
+        if end < start:
+            return -self.working_days_between(end, start, excluded)
+        if not self._in_range(start, end):
+            skip = set(excluded)
+            return sum(
+                1 for d in _days(start + _ONE_DAY, end) if self.is_working_day(d) and d not in skip
+            )
+        s, e = start.toordinal(), end.toordinal()
+        count = bisect_right(self._working, e) - bisect_right(self._working, s)
+        if excluded:
+            ex = self._excluded_ordinals(excluded)
+            count -= bisect_right(ex, e) - bisect_right(ex, s)
+        return count
+
+    def _step(self, start: date, n: int, excluded: Collection[date]) -> date:
+        skip = set(excluded)
+        current = start
+        counted = 0
+        while counted < n:
+            current += _ONE_DAY
+            if self.is_working_day(current) and current not in skip:
+                counted += 1
+        return current
+
+
+def receipt_date(received: date | datetime) -> date:
+    """The date of receipt in Europe/London; a naive datetime is refused as ambiguous."""
+    if isinstance(received, datetime):
+        if received.tzinfo is None or received.tzinfo.utcoffset(received) is None:
+            raise ValueError(
+                "The time of receipt has no time zone: pass an aware datetime (e.g. in UTC), "
+                "so that the date can be taken in Europe/London."
+            )
+        return received.astimezone(LONDON).date()
+    return received
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed statutory deadline and how it was reached.
+
+    `statutory_due` and `day_one` are None while the clock is stopped (a clarification or fee
+    is awaited; `on_hold_reason` says which). `skipped` lists the bank holidays passed over
+    in the counted window (weekends are only counted, in `weekend_days_skipped`).
+    `code_2018_due` is set only under the "code_2018" display policy.
+    """
+
+    regime: str
+    working_days: int
+    received_on: date
+    effective_receipt: date
+    day_one: date | None
+    statutory_due: date | None
+    extended_due: date | None = None
+    code_2018_due: date | None = None
+    on_hold_reason: str = ""
+    skipped: list[tuple[date, str]] = field(default_factory=list)
+    weekend_days_skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
+
+    @property
+    def on_hold(self) -> bool:
+        return self.statutory_due is None
+
+    @property
+    def due(self) -> date | None:
+        """The date the response is actually due: the PIT date if extended."""
+        return self.extended_due or self.statutory_due
+
+
+def _received_sentences(received: date | datetime, received_on: date) -> list[str]:
+    if not isinstance(received, datetime):
+        return [f"Received {_long(received_on)} (Europe/London)."]
+    local = received.astimezone(LONDON)
+    sentences = [f"Received {_long(received_on)} at {local:%H:%M} (Europe/London)."]
+    if received.date() != received_on:
+        # Say so when the recorded time zone (usually UTC) shows another date.
+        sentences.append(
+            f"That moment was {received:%H:%M} on {_long(received.date())} in "
+            f"{received.tzname() or 'its recorded time zone'}; the date of receipt is the "
+            "date in Europe/London."
+        )
+    return sentences
+
+
+def compute_deadline(
+    *,
+    received: date | datetime,
+    regime: str,
+    calendar: WorkingCalendar,
+    working_days: int = 20,
+    clarifications: Sequence[tuple[date, date | None]] = (),
+    fee_pauses: Sequence[tuple[date, date | None]] = (),
+    suspensions: Sequence[tuple[date, date, str]] = (),
+    pit_extensions: Sequence[tuple[date, date]] = (),
+    non_working_day_receipt_policy: str = "statutory",
+) -> Deadline:
+    """Work out a request's deadline from its receipt and clock events.
+
+    1. Take the date of receipt in Europe/London (day 0).
+    2. The last clarification received resets the date of receipt (s1(3), s10(6)(b)); one
+       requested and not yet answered stops the clock.
+    3. Fee pauses (both end days) and suspensions are disregarded; an unpaid fee stops the clock.
+    4. Count `working_days` working days from day 0, then apply any PIT extension (FOIA only).
+
+    Raises ValueError for an unknown regime or policy, inconsistent event dates, and a PIT
+    extension under EIR or FOISA.
+    """
+    regime = _check_regime(regime)
+    if non_working_day_receipt_policy not in RECEIPT_POLICIES:
+        raise ValueError(
+            f"Unknown non-working-day receipt policy {non_working_day_receipt_policy!r}: "
+            f"expected one of {', '.join(RECEIPT_POLICIES)}."
+        )
+    if working_days < 1:
+        raise ValueError("working_days must be at least 1.")
+    if pit_extensions and regime == "EIR":
+        raise ValueError(
+            "The EIR have no public interest extension: the only extension is regulation 7 "
+            "(up to 40 working days for complex and voluminous requests)."
+        )
+    if pit_extensions and regime == "FOISA":
+        raise ValueError(
+            "FOISA has no extension for the public interest test: the response is due within "
+            "20 working days."
+        )
+
+    received_on = receipt_date(received)
+    explanation = _received_sentences(received, received_on)
+    explanation.append(_CALENDAR_RULE[regime])
+    warnings: list[str] = []
+    hold: list[str] = []
+
+    # Clarifications (s1(3)): each one received restarts the count; the last one wins.
+    answered: list[tuple[date, date]] = []
+    for asked, got in clarifications:
+        if asked < received_on:
+            raise ValueError(
+                f"Clarification requested on {_short(asked)}, before the request was received "
+                f"({_short(received_on)})."
+            )
+        if got is not None:
+            if got < asked:
+                raise ValueError(
+                    f"Clarification received on {_short(got)}, before it was requested "
+                    f"({_short(asked)})."
+                )
+            answered.append((asked, got))
+    answered.sort(key=lambda pair: pair[1])
+    effective = answered[-1][1] if answered else received_on
+    cite = _CLARIFICATION_CITE[regime]
+    for asked, got in answered:
+        explanation.append(
+            f"Clarification requested {_short(asked)} and received {_short(got)}: the "
+            f"{working_days} working days start again ({cite})."
+        )
+    # Only dates are known, so a request made on the day the last answer arrived is taken
+    # to follow it; an unanswered request made before the last answer was overtaken by it.
+    awaited = sorted(asked for asked, got in clarifications if got is None and asked >= effective)
+    if awaited:
+        hold.append(
+            f"Awaiting clarification requested on {_short(awaited[-1])}: the clock is stopped "
+            f"until it arrives, and the {working_days} working days then start again ({cite})."
+        )
+
+    # Fees notices (s9, s10(2)): every day from notice to payment inclusive is disregarded.
+    excluded: set[date] = set()
+    paid: list[tuple[date, date]] = []
+    for notice, fee_on in fee_pauses:
+        if fee_on is None:
+            to_pay = "; the applicant has 3 months to pay (s9(2))" if regime == "FOIA" else ""
+            hold.append(
+                f"Awaiting the fee (fees notice given {_short(notice)}): the clock is paused "
+                f"until it is paid{to_pay}."
+            )
+            continue
+        if fee_on < notice:
+            raise ValueError(
+                f"Fee received on {_short(fee_on)}, before the fees notice ({_short(notice)})."
+            )
+        paid.append((notice, fee_on))
+        excluded.update(_days(notice, fee_on))
+
+    # Suspensions (e.g. House of Commons dissolution, DOMAIN 1.10): days excluded inclusive.
+    for first, last, _reason in suspensions:
+        if last < first:
+            raise ValueError(
+                f"Suspension ends ({_short(last)}) before it starts ({_short(first)})."
+            )
+        excluded.update(_days(first, last))
+
+    if hold:
+        explanation.extend(hold)
+        return Deadline(
+            regime=regime,
+            working_days=working_days,
+            received_on=received_on,
+            effective_receipt=effective,
+            day_one=None,
+            statutory_due=None,
+            on_hold_reason=" ".join(hold),
+            warnings=warnings,
+            explanation=explanation,
+        )
+
+    if not calendar.is_working_day(effective):
+        what = "clarification" if answered else "request"
+        why = "" if effective.weekday() in _WEEKEND else f" ({calendar.holidays[effective]})"
+        explanation.append(
+            f"{_long(effective)} is not a working day{why}, but it is still the date of "
+            f"receipt (day 0), because the {what} arrived that day."
+        )
+    day_one = calendar.add_working_days(effective, 1, excluded)
+    due = calendar.add_working_days(effective, working_days, excluded)
+
+    # What happened inside the counted window, told in date order.
+    events: list[tuple[date, str]] = []
+    after = "the clarification was received" if answered else "the date of receipt"
+    if any(d in excluded for d in _days(effective + _ONE_DAY, day_one)):
+        after += ", leaving out the days the clock was stopped"
+    events.append((day_one, f"Day 1 is {_long(day_one)}, the first working day after {after}."))
+
+    # Holidays passed over, leaving out those inside a pause or suspension (said there).
+    skipped = [
+        (d, reason)
+        for d, reason in calendar.holidays_between(effective + _ONE_DAY, due)
+        if d not in excluded
+    ]
+    for d, reason in skipped:
+        sentence = f"Skipped {_long(d)}: {reason}"
+        if regime != "FOISA" and d in calendar.regional:
+            sentence += f"; {regime} counts a bank holiday in any part of the UK"
+        events.append((d, sentence + "."))
+
+    for notice, fee_on in paid:
+        if fee_on <= effective:
+            continue  # wholly before the count started: nothing to disregard
+        if notice > due:
+            warnings.append(
+                f"The fees notice of {_short(notice)} was given after the due date "
+                f"({_short(due)}), so it does not pause the clock."
+            )
+            continue
+        cite = " (s10(2))." if regime == "FOIA" else "."
+        events.append(
+            (
+                notice,
+                f"Clock paused from {_short(notice)} (fees notice) to {_short(fee_on)} "
+                f"(fee received): both days disregarded{cite}",
+            )
+        )
+        if regime == "EIR":
+            warnings.append(
+                "This fee pause follows FOIA s10(2); check that an EIR charge (reg 8) "
+                "pauses the clock in this case."
+            )
+
+    for first, last, reason in suspensions:
+        if last <= effective or first > due:
+            continue
+        events.append(
+            (
+                first,
+                f"Clock stopped from {_short(first)} to {_short(last)} inclusive: {reason}. "
+                "Those days do not count.",
+            )
+        )
+    events.sort(key=lambda event: event[0])  # stable: day 1 stays before a pause starting then
+    explanation.extend(sentence for _, sentence in events)
+
+    weekend_days = sum(
+        1 for d in _days(effective + _ONE_DAY, due) if d.weekday() in _WEEKEND and d not in excluded
+    )
+    if weekend_days:
+        explanation.append(
+            f"{_plural(weekend_days, 'weekend day')} in between "
+            f"{'is' if weekend_days == 1 else 'are'} not counted."
+        )
+    explanation.append(
+        f"Day {working_days} is {_long(due)}: the response is due by the end of that day."
+    )
+
+    extended_due = _pit_extension(pit_extensions, due, calendar, excluded, warnings, explanation)
+
+    code_2018_due: date | None = None
+    if non_working_day_receipt_policy == "code_2018":
+        code_2018_due = due
+        if not calendar.is_working_day(effective):
+            # Code 2018: receipt moves to the next working day, so everything shifts by one.
+            code_2018_due = calendar.add_working_days(effective, working_days + 1, excluded)
+            moved = calendar.add_working_days(effective, 1, excluded)
+            explanation.append(
+                f"Under the 2018 s45 Code convention the date of receipt would be "
+                f"{_long(moved)} and day {working_days} {_long(code_2018_due)}; the "
+                "statutory date above is the one enforced."
+            )
+
+    return Deadline(
+        regime=regime,
+        working_days=working_days,
+        received_on=received_on,
+        effective_receipt=effective,
+        day_one=day_one,
+        statutory_due=due,
+        extended_due=extended_due,
+        code_2018_due=code_2018_due,
+        skipped=skipped,
+        weekend_days_skipped=weekend_days,
+        warnings=warnings,
+        explanation=explanation,
+    )
+
+
+def _pit_extension(
+    pit_extensions: Sequence[tuple[date, date]],
+    statutory_due: date,
+    calendar: WorkingCalendar,
+    excluded: Collection[date],
+    warnings: list[str],
+    explanation: list[str],
+) -> date | None:
+    """Apply s10(3) extensions (FOIA); return the latest estimated date, adding warnings."""
+    if not pit_extensions:
+        return None
+    extensions = sorted(pit_extensions)
+    for notice, estimate in extensions:
+        if estimate <= notice:
+            raise ValueError(
+                f"The estimated decision date ({_short(estimate)}) must be after the "
+                f"extension notice ({_short(notice)})."
+            )
+        extra = calendar.working_days_between(statutory_due, estimate, excluded)
+        explanation.append(
+            f"Public interest extension (s10(3), s17(2)): notice sent {_short(notice)}, "
+            f"decision estimated by {_long(estimate)}, "
+            f"{_plural(extra, 'working day')} after the statutory date."
+        )
+        if notice > statutory_due:
+            warnings.append(
+                f"The extension notice was sent on {_short(notice)}, after the statutory "
+                f"deadline of {_short(statutory_due)}: a s17(2) notice must be sent within "
+                "the time for compliance."
+            )
+        if extra > PIT_EXTRA_WORKING_DAYS:
+            warnings.append(
+                f"The estimated decision date {_short(estimate)} is {extra} working days after "
+                f"the statutory deadline; the ICO expects no more than "
+                f"{PIT_EXTRA_WORKING_DAYS} extra working days except in exceptional cases."
+            )
+        elif extra <= 0:
+            warnings.append(
+                f"The estimated decision date {_short(estimate)} is not after the statutory "
+                f"deadline of {_short(statutory_due)}, so the extension adds no time."
+            )
+    if len(extensions) > 1:
+        warnings.append(
+            f"This case has {len(extensions)} public interest extensions: a second extension "
+            "goes beyond what the ICO expects, so it needs exceptional reasons, recorded on "
+            "the case."
+        )
+    return extensions[-1][1]
+
+
+def due_date(received: date | datetime, working_days: int = 20, regime: str = "FOIA") -> date:
+    """The statutory due date under the project's holiday calendar (no clock events)."""
+    # Imported here so that the pure functions above need no Django set-up.
+    from foi_cases.bank_holidays import calendar_for
+
+    regime = _check_regime(regime)
+    return calendar_for(regime).add_working_days(receipt_date(received), working_days)
+
+
+def working_days_late(due: date, today: date, calendar: WorkingCalendar) -> int:
+    """Working days past the end of `due`: 0 on or before it, 1 on the next working day."""
+    return max(0, calendar.working_days_between(due, today))
+
+
+REVIEW_WORKING_DAYS = {
+    # regime: (target, maximum). FOIA: s45 Code, 20 and 40 in exceptional cases;
+    # EIR reg 11(4): 40, statutory; FOISA s21(1): 20, statutory, with no longer limit.
+    "FOIA": (20, 40),
+    "EIR": (40, 40),
+    "FOISA": (20, 20),
+}
+
+
+def review_due_dates(
+    requested_on: date | datetime, regime: str, calendar: WorkingCalendar
+) -> tuple[date, date]:
+    """(target, maximum) dates for answering an internal review requested on `requested_on`."""
+    target, maximum = REVIEW_WORKING_DAYS[_check_regime(regime)]
+    start = receipt_date(requested_on)
+    return calendar.add_working_days(start, target), calendar.add_working_days(start, maximum)

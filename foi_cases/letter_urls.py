@@ -1,0 +1,22 @@
+"""URLs for letters, included from foi_cases.urls ahead of its catch-all case actions."""
+
+from django.urls import path
+
+from foi_cases import letter_views
+
+LETTER = "cases/<str:reference>/letters/<int:pk>/"
+
+urlpatterns = [
+    path("cases/<str:reference>/letters/", letter_views.letter_list, name="letter_list"),
+    path(
+        "cases/<str:reference>/letters/new/<slug:kind>/",
+        letter_views.letter_compose,
+        name="letter_compose",
+    ),
+    path(LETTER, letter_views.letter_detail, name="letter_detail"),
+    path(f"{LETTER}preview/", letter_views.letter_preview, name="letter_preview"),
+    path(f"{LETTER}approve/", letter_views.letter_approve, name="letter_approve"),
+    path(f"{LETTER}pdf/", letter_views.letter_download, name="letter_download"),
+    path(f"{LETTER}retry/", letter_views.letter_retry, name="letter_retry"),
+    path(f"{LETTER}sent/", letter_views.letter_sent, name="letter_sent"),
+]

@@ -1,0 +1,251 @@
+"""Pages for a case's letters: list, compose, edit, preview, approve, download, retry, sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from foi_cases import letters, workflow
+from foi_cases.letter_forms import LetterApproveForm, LetterEditForm, LetterSentForm
+from foi_cases.models import Case, Letter
+from foi_cases.permissions import can_edit_case, get_case_for_user, is_reviewer
+
+
+def _letter(case: Case, pk: int) -> Letter:
+    return get_object_or_404(Letter.objects.select_related("case", "approved_by"), case=case, pk=pk)
+
+
+def _attach(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _can_approve(user: Any, letter: Letter) -> bool:
+    return (
+        is_reviewer(user)
+        and letter.status == Letter.Status.DRAFT
+        and user.pk not in (letter.composed_by_id, letter.edited_by_id)
+    )
+
+
+def composable_kinds(case: Case) -> list[tuple[str, str]]:
+    """The kinds of letter that can be composed now, as (kind, label)."""
+    kinds = []
+    for kind, label in Letter.Kind.choices:
+        if kind == Letter.Kind.FINAL_RESPONSE:
+            if case.status != Case.Status.APPROVED:
+                continue
+        elif kind != Letter.Kind.INTERNAL_REVIEW and not case.is_open:
+            continue
+        kinds.append((kind, label))
+    return kinds
+
+
+@require_GET
+def letter_list(request: HttpRequest, reference: str) -> HttpResponse:
+    case = get_case_for_user(request, reference)
+    can_edit = can_edit_case(request.user, case)
+    return render(
+        request,
+        "foi_cases/letters/letter_list.html",
+        {
+            "case": case,
+            "letters": case.letters.select_related("composed_by", "approved_by").order_by(
+                "kind", "-version"
+            ),
+            "composable": composable_kinds(case) if can_edit else [],
+        },
+    )
+
+
+@require_POST
+def letter_compose(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    case = get_case_for_user(request, reference, write=True)
+    if kind not in Letter.Kind.values:
+        raise Http404("No such kind of letter.")
+    try:
+        letter = workflow.compose_letter(case, actor=request.user, kind=kind)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("letter_list", case.reference)
+    messages.success(
+        request,
+        f"{letter.get_kind_display()} version {letter.version} composed. Check the text, then "
+        "ask a reviewer to approve it.",
+    )
+    return redirect(letter)
+
+
+def _render_detail(
+    request: HttpRequest,
+    case: Case,
+    letter: Letter,
+    *,
+    edit_form: LetterEditForm | None = None,
+    approve_form: LetterApproveForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_edit = can_edit_case(request.user, case) and letter.is_editable
+    initial = {"dated": letter.dated, "body": letter.body, "seen_hash": letter.content_hash}
+    draft = letter.status == Letter.Status.DRAFT
+    return render(
+        request,
+        "foi_cases/letters/letter_detail.html",
+        {
+            "case": case,
+            "letter": letter,
+            "can_edit": can_edit,
+            "can_approve": _can_approve(request.user, letter),
+            "can_send": can_edit_case(request.user, case)
+            and letter.status == Letter.Status.READY
+            and not letter.is_sent,
+            "can_retry": letter.status == Letter.Status.FAILED
+            and (can_edit_case(request.user, case) or is_reviewer(request.user)),
+            "edit_form": edit_form or (LetterEditForm(initial=initial) if can_edit else None),
+            "approve_form": approve_form
+            or LetterApproveForm(initial={"seen_hash": letter.content_hash}),
+            "problems": letters.check_letter(letter) if draft else letter.overridden_problems,
+            "stale": letters.stale_reason(letter) if draft else "",
+            "content_hash": letter.content_hash,
+            "events": case.events.filter(data__letter=letter.pk).select_related("actor"),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def letter_detail(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The letter's page: its text to edit, the completeness check, approval and sending."""
+    case = get_case_for_user(request, reference)
+    letter = _letter(case, pk)
+    if request.method == "GET":
+        return _render_detail(request, case, letter)
+    if not can_edit_case(request.user, case):
+        raise PermissionDenied("Only the assigned officer or a manager can edit this letter.")
+    form = LetterEditForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.edit_letter(
+                letter,
+                actor=request.user,
+                body=data["body"],
+                dated=data["dated"],
+                seen_hash=data["seen_hash"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "Letter saved.")
+            return redirect(letter)
+    return _render_detail(request, case, letter, edit_form=form, status=400)
+
+
+@require_GET
+def letter_preview(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The letter as it will print, in the browser: the same HTML WeasyPrint renders."""
+    case = get_case_for_user(request, reference)
+    response = HttpResponse(letters.render_letter_html(_letter(case, pk)))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def letter_approve(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, reference)
+    letter = _letter(case, pk)
+    form = LetterApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.approve_letter(
+                letter,
+                actor=request.user,
+                seen_hash=form.cleaned_data["seen_hash"],
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "Letter approved. Its PDF is being made.")
+            return redirect(letter)
+    letter.refresh_from_db()
+    return _render_detail(request, case, letter, approve_form=form, status=400)
+
+
+@require_GET
+def letter_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """The approved PDF. get_case_for_user logs the download of a restricted case's letter."""
+    case = get_case_for_user(request, reference)
+    letter = _letter(case, pk)
+    if letter.status != Letter.Status.READY or not letter.pdf:
+        raise Http404("This letter has no PDF yet.")
+    try:
+        handle = letter.pdf.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The PDF file is missing from storage.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=letters.download_name(letter),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def letter_retry(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, reference)
+    if not (can_edit_case(request.user, case) or is_reviewer(request.user)):
+        raise PermissionDenied("Only the case's officer, a manager or a reviewer can retry.")
+    letter = _letter(case, pk)
+    try:
+        workflow.retry_letter_render(letter, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The PDF is being made again.")
+    return redirect(letter)
+
+
+@require_http_methods(["GET", "POST"])
+def letter_sent(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Record when and how the letter was sent; the final response stops the clock."""
+    case = get_case_for_user(request, reference, write=True)
+    letter = _letter(case, pk)
+    form = LetterSentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.record_letter_sent(
+                letter,
+                actor=request.user,
+                sent_at=data["sent_at"],
+                via=data["via"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                error = ValidationError(
+                    {("sent_on" if k == "sent_at" else k): v for k, v in error.error_dict.items()}
+                )
+            _attach(form, error)
+        else:
+            messages.success(request, f"{letter.get_kind_display()}: recorded as sent.")
+            return redirect(letter)
+    return render(
+        request,
+        "foi_cases/letters/letter_sent.html",
+        {"case": case, "letter": letter, "form": form},
+        status=400 if form.errors else 200,
+    )

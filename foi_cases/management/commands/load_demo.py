@@ -1,0 +1,178 @@
+"""Demo data for local use: a user per role and cases built from the seed documents."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from exemptions.seed import load_all
+from foi_cases import demo, workflow
+from foi_cases.bank_holidays import calendar_for
+from foi_cases.models import Case, LetterSettings, Topic
+from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
+
+DEMO_USERS = (
+    ("olivia", "Olivia", "Officer", OFFICER),
+    ("oscar", "Oscar", "Okafor", OFFICER),
+    ("rita", "Rita", "Reviewer", REVIEWER),
+    ("maya", "Maya", "Manager", MANAGER),
+    ("mark", "Mark", "Mensah", MANAGER),
+)
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Create demo users (and demo cases) for local use. Safe to run more than once."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even when DEBUG is off. Demo passwords are public: never on a live system.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "load_demo creates users with public passwords; run it with DEBUG=1."
+            )
+        for username, first, last, role in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                },
+            )
+            user.set_password(demo_password(username))
+            user.is_staff = role == MANAGER
+            user.save()
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            action = "Created" if created else "Reset"
+            self.stdout.write(
+                f"{action} {role:<11} {username:<7} password: {demo_password(username)}"
+            )
+        self.stdout.write(self.style.WARNING("These passwords are for local use only."))
+        load_all()
+        self._letter_settings()
+        created = self._cases()
+        self.stdout.write(f"Demo cases: {created} created, {Case.objects.count()} in total.")
+
+    def _letter_settings(self) -> None:
+        row = LetterSettings.load()
+        if not row.signatory_name:
+            row.authority_name = settings.AUTHORITY_NAME
+            row.name_in_text = f"the {settings.AUTHORITY_NAME}"
+            row.address = "Freedom of Information Team\nLondon\nSW1A 0AA"
+            row.contact_email = "foi@example.org"
+            row.signatory_name = "Maya Manager"
+            row.signatory_title = "Head of Information Rights"
+            row.save()
+
+    def _cases(self) -> int:
+        """Log each demo case once (matched by title): seeds 001 and 000, and open work."""
+        users = {
+            u.username: u for u in User.objects.filter(username__in=["olivia", "oscar", "rita"])
+        }
+        officer, other, reviewer = users["olivia"], users["oscar"], users["rita"]
+        topic = {t.slug: t for t in Topic.objects.all()}
+        today = timezone.localdate()
+        calendar = calendar_for("FOIA")
+        created = 0
+
+        def new(title: str, received: dt.datetime, questions: list[str], requester: str):
+            nonlocal created
+            if Case.objects.filter(title=title).exists():
+                return None
+            created += 1
+            return workflow.log_request(
+                actor=officer,
+                requester=workflow.RequesterDetails(
+                    name=requester, email=f"{requester.split()[0].lower()}@example.net"
+                ),
+                channel=Case.Channel.WHATDOTHEYKNOW,
+                received_at=received,
+                regime=Case.Regime.FOIA,
+                title=title,
+                request_text="\n".join(f"{n}. {q}" for n, q in enumerate(questions, 1)),
+                questions=questions,
+            )
+
+        def working_days_ago(days: int) -> dt.datetime:
+            day = today
+            while calendar.working_days_between(day, today) < days:
+                day -= dt.timedelta(days=1)
+            return dt.datetime.combine(day, dt.time(9, 30), demo.LONDON)
+
+        case = new(
+            "Members security", working_days_ago(15), demo.SEED_001_QUESTIONS, "Sam Requester"
+        )
+        if case:
+            workflow.assign_case(case, actor=officer, assignee=officer)
+            workflow.set_topics(
+                case, actor=officer, topics=[topic["members-security-support-service"]]
+            )
+            demo.record_seed_001_decisions(case, officer=officer, reviewer=reviewer)
+
+        case = new(
+            "Details of Security Assistance claimed by an MP",
+            working_days_ago(12),
+            [demo.SEED_000_QUESTION],
+            "Jo Writer",
+        )
+        if case:
+            workflow.assign_case(case, actor=officer, assignee=officer)
+            workflow.set_topics(
+                case, actor=officer, topics=[topic["security-assistance-and-expenses"]]
+            )
+            workflow.set_restricted(
+                case,
+                actor=officer,
+                restricted=True,
+                reason="Concerns a named MP's security arrangements.",
+            )
+
+        case = new(
+            "Operation Bridger letters to chief constables",
+            working_days_ago(2),
+            [
+                "Please provide the letter sent to all Chief Constables about Operation Bridger "
+                "in 2016.",
+                "Please provide any annexes to that letter.",
+            ],
+            "Pat Journalist",
+        )
+        if case:
+            workflow.set_topics(
+                case, actor=officer, topics=[topic["police-liaison-operation-bridger"]]
+            )
+
+        case = new(
+            "Constituency office alarm costs",
+            working_days_ago(24),
+            ["How much was spent on panic alarms in constituency offices in 2024-25?"],
+            "Chris Campaigner",
+        )
+        if case:
+            workflow.assign_case(case, actor=officer, assignee=other)
+
+        case = new(
+            "Security vetting of MPs' staff",
+            working_days_ago(6),
+            ["How many MPs' staff were refused security clearance?"],
+            "Dee Public",
+        )
+        if case:
+            workflow.assign_case(case, actor=officer, assignee=officer)
+            workflow.request_clarification(
+                case, actor=officer, on=today, note="Which years does the request cover?"
+            )
+        return created

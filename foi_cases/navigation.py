@@ -1,0 +1,34 @@
+"""The navigation each role sees: one table, read by the base template."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("My cases", "case_list_mine", frozenset({OFFICER})),
+    NavItem("Cases", "case_list_team", frozenset({REVIEWER})),
+    NavItem("All cases", "case_list_all", frozenset({MANAGER})),
+    NavItem("New request", "case_new", frozenset({OFFICER, MANAGER})),
+    NavItem("Review queue", "review_queue", frozenset({REVIEWER, MANAGER})),
+    NavItem("Dashboard", "dashboard", frozenset({OFFICER, MANAGER})),
+    NavItem("Disclosure log", "disclosure_entries", frozenset({MANAGER})),
+    NavItem("Administration", "admin:index", frozenset({MANAGER})),
+)
+
+
+def navigation_for(roles: frozenset[str]) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.roles & roles]

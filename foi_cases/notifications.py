@@ -1,0 +1,299 @@
+"""Telling people what needs them: an in-app list, and e-mail through Django's backend.
+
+* Workflow functions call `notify_assigned`, `notify_returned` and `notify_review_waiting`
+  inside their transaction; the e-mail goes after the commit.
+* `send_deadline_reminders` runs daily from Celery beat: one digest per person listing the
+  cases due within 5 working days and the cases that became overdue.
+
+Every notice about a case is recorded in `ReminderSent`, unique per (user, case, kind,
+for_date), in the same transaction as the notification and the queued e-mail. A second run,
+a run after a missed day, or two runs at once therefore never tell anyone the same thing
+twice, and a run only looks for what has not been recorded yet, so nothing is missed.
+For deadline reminders `for_date` is the deadline, so a new deadline earns a new reminder.
+Restricted cases are named by reference only in e-mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from foi_cases.bank_holidays import calendar_for
+from foi_cases.models import Case, Notification, ReminderSent
+from foi_cases.permissions import MANAGER, REVIEWER
+
+Kind = Notification.Kind
+DUE_SOON_WORKING_DAYS = 5
+EMAIL_LIST_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Notice:
+    user_id: int
+    case_id: int | None
+    kind: str
+    message: str
+    for_date: dt.date
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _case_words(case: Any) -> str:
+    """How a message names a case: reference and title, or only the reference if restricted."""
+    if case.restricted:
+        return f"{case.reference} (restricted)"
+    return f"{case.reference} {case.title}"
+
+
+def _record(notices: list[Notice]) -> list[int]:
+    """Record notices not yet given, all or nothing; return the new notification IDs.
+
+    Must run inside a transaction. A notice already recorded for its (user, case, kind,
+    for_date) is skipped; a concurrent run inserting the same row makes this one give way.
+    """
+    if not notices:
+        return []
+    keyed = [n for n in notices if n.case_id is not None]
+    already = set(
+        ReminderSent.objects.filter(
+            case_id__in={n.case_id for n in keyed},
+            user_id__in={n.user_id for n in keyed},
+            kind__in={n.kind for n in keyed},
+            for_date__in={n.for_date for n in keyed},
+        ).values_list("user_id", "case_id", "kind", "for_date")
+    )
+    fresh = [n for n in notices if (n.user_id, n.case_id, n.kind, n.for_date) not in already]
+    if not fresh:
+        return []
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.bulk_create(
+                ReminderSent(
+                    user_id=n.user_id,
+                    case_id=n.case_id,
+                    kind=n.kind,
+                    for_date=n.for_date,
+                    sent_at=now,
+                )
+                for n in fresh
+                if n.case_id is not None
+            )
+    except IntegrityError:
+        return []  # another run recorded (and so sends) them
+    created = Notification.objects.bulk_create(
+        Notification(
+            user_id=n.user_id, case_id=n.case_id, kind=n.kind, message=n.message, created_at=now
+        )
+        for n in fresh
+    )
+    ids = [row.pk for row in created]
+    _email_after_commit(ids)
+    return ids
+
+
+def _email_after_commit(ids: list[int]) -> None:
+    from foi_cases.tasks import email_notifications
+
+    if ids:
+        transaction.on_commit(lambda: email_notifications.delay(ids))
+
+
+# --- Event-driven notifications (called from workflow functions) ----------------------------
+
+
+def notify_assigned(case: Case, *, assignee: Any, actor: Any) -> list[int]:
+    """Tell an officer a case was assigned to them (not when they assigned it themselves)."""
+    if assignee is None or (actor is not None and assignee.pk == actor.pk):
+        return []
+    return _record(
+        [
+            Notice(
+                assignee.pk,
+                case.pk,
+                Kind.ASSIGNED,
+                f"{_case_words(case)} was assigned to you by {_name(actor)}.",
+                timezone.localdate(),
+            )
+        ]
+    )
+
+
+def notify_returned(case: Case, *, officer: Any, actor: Any, note: str = "") -> list[int]:
+    """Tell the officer a reviewer returned the case's decisions for revision."""
+    if officer is None:
+        return []
+    message = f"{_case_words(case)} was returned for revision by {_name(actor)}."
+    return _record([Notice(officer.pk, case.pk, Kind.RETURNED, message, timezone.localdate())])
+
+
+def notify_review_waiting(case: Case, *, actor: Any) -> list[int]:
+    """Tell every reviewer (except the submitter) that a case waits for review."""
+    reviewers = (
+        get_user_model()
+        .objects.filter(groups__name=REVIEWER, is_active=True)
+        .exclude(pk=getattr(actor, "pk", None))
+        .values_list("pk", flat=True)
+    )
+    message = f"{_case_words(case)} is waiting for review (submitted by {_name(actor)})."
+    today = timezone.localdate()
+    return _record([Notice(pk, case.pk, Kind.REVIEW_WAITING, message, today) for pk in reviewers])
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
+# --- The daily deadline digest ------------------------------------------------------------
+
+
+def deadline_notices(today: dt.date) -> list[Notice]:
+    """Every due-soon and overdue notice owed today, to the officer and every manager.
+
+    Two queries: the cases due within 5 working days or overdue, and the managers.
+    """
+    calendars = {regime: calendar_for(regime) for regime in Case.Regime.values}
+    soon = {r: c.add_working_days(today, DUE_SOON_WORKING_DAYS) for r, c in calendars.items()}
+    cases = (
+        Case.objects.open()
+        .exclude(status__in=Case.CLOCK_STOPPED_STATUSES)
+        .annotate(current_due=Coalesce("extended_due_on", "due_on"))
+        .filter(current_due__lte=max(soon.values()))
+        .only("pk", "reference", "title", "restricted", "regime", "assigned_to", "due_on")
+    )
+    managers = list(
+        get_user_model()
+        .objects.filter(groups__name=MANAGER, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    notices = []
+    for case in cases.iterator(chunk_size=2000):
+        due = case.current_due
+        calendar = calendars[case.regime]
+        if due < today:
+            late = calendar.working_days_between(due, today)
+            kind = Kind.OVERDUE
+            message = (
+                f"{_case_words(case)} is overdue: it was due on {_long_date(due)} "
+                f"({late} working day{'s' if late != 1 else ''} late on {_long_date(today)})."
+            )
+        elif due <= soon[case.regime]:
+            left = calendar.working_days_between(today, due)
+            kind = Kind.DUE_SOON
+            message = (
+                f"{_case_words(case)} is due on {_long_date(due)} "
+                f"({left} working day{'s' if left != 1 else ''} left)."
+            )
+        else:
+            continue
+        people = set(managers)
+        if case.assigned_to_id:
+            people.add(case.assigned_to_id)
+        notices.extend(Notice(pk, case.pk, kind, message, due) for pk in sorted(people))
+    return notices
+
+
+def send_deadline_reminders(today: dt.date | None = None) -> int:
+    """Record and e-mail each person's digest of due-soon and overdue cases; return how many.
+
+    1. Work out every notice owed today (`deadline_notices`).
+    2. Per person, in one transaction: skip what `ReminderSent` already holds, insert the
+       rest with their notifications, and queue one digest e-mail after the commit.
+    """
+    today = today or timezone.localdate()
+    by_user: dict[int, list[Notice]] = defaultdict(list)
+    for notice in deadline_notices(today):
+        by_user[notice.user_id].append(notice)
+    sent = 0
+    for notices in by_user.values():
+        with transaction.atomic():
+            sent += len(_record(notices))
+    return sent
+
+
+# --- E-mail ---------------------------------------------------------------------------------
+
+SUBJECTS = {
+    Kind.ASSIGNED: "A case was assigned to you",
+    Kind.RETURNED: "A case was returned for revision",
+    Kind.REVIEW_WAITING: "A case is waiting for review",
+    Kind.DUE_SOON: "Cases due soon",
+    Kind.OVERDUE: "Overdue cases",
+}
+SHORT = {
+    Kind.ASSIGNED: "assigned to you",
+    Kind.RETURNED: "returned for revision",
+    Kind.REVIEW_WAITING: "waiting for review",
+    Kind.DUE_SOON: "due soon",
+    Kind.OVERDUE: "overdue",
+}
+DIGEST_ORDER = (Kind.OVERDUE, Kind.DUE_SOON, Kind.REVIEW_WAITING, Kind.RETURNED, Kind.ASSIGNED)
+
+
+def compose_email(notifications: Iterable[Notification]) -> tuple[str, str]:
+    """(subject, plain-text body) for one person's notifications, most urgent first."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for notification in notifications:
+        grouped[notification.kind].append(notification.message)
+    kinds = [kind for kind in DIGEST_ORDER if grouped.get(kind)]
+    if len(kinds) == 1 and len(grouped[kinds[0]]) == 1:
+        subject = SUBJECTS[kinds[0]]
+    else:
+        counts = ", ".join(f"{len(grouped[k])} {SHORT[k]}" for k in kinds)
+        subject = f"Your FOI cases: {counts}"
+    lines: list[str] = []
+    for kind in kinds:
+        messages = grouped[kind]
+        lines.append(f"{SUBJECTS[kind]} ({len(messages)}):")
+        lines.extend(f"- {m}" for m in messages[:EMAIL_LIST_LIMIT])
+        if len(messages) > EMAIL_LIST_LIMIT:
+            lines.append(f"- and {len(messages) - EMAIL_LIST_LIMIT} more: see the service.")
+        lines.append("")
+    lines.append(f"See all your notifications in {settings.SERVICE_NAME}.")
+    return f"[{settings.SERVICE_NAME}] {subject}", "\n".join(lines)
+
+
+def email_notifications(ids: list[int]) -> int:
+    """E-mail not-yet-e-mailed notifications, one message per person; return messages sent."""
+    sent = 0
+    rows = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related("user")
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for row in rows:
+        by_user[row.user_id].append(row)
+    for notifications in by_user.values():
+        user = notifications[0].user
+        with transaction.atomic():
+            claimed = Notification.objects.filter(
+                pk__in=[n.pk for n in notifications], emailed_at__isnull=True
+            ).update(emailed_at=timezone.now())
+            if not claimed or not user.email:
+                continue
+            subject, body = compose_email(notifications)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            sent += 1
+    return sent
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,139 @@
+"""Who may do what: small predicates, each paired with a queryset where lists need it.
+
+Managers see every case. FOI officers and reviewers see every unrestricted case; a
+restricted (need-to-know) case only when it is assigned to them or they are on its team.
+People with no role see nothing. Views call `get_case_for_user`, which answers 404 both for
+a case that does not exist and for one the user may not see, so IDs leak nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+OFFICER = "FOI officer"
+REVIEWER = "Reviewer"
+MANAGER = "Manager"
+ROLES = (OFFICER, REVIEWER, MANAGER)
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def roles_of(user: AnyUser) -> frozenset[str]:
+    """The role names of a user, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_foi_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        user._foi_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def is_officer(user: AnyUser) -> bool:
+    return OFFICER in roles_of(user)
+
+
+def is_reviewer(user: AnyUser) -> bool:
+    return REVIEWER in roles_of(user)
+
+
+def is_manager(user: AnyUser) -> bool:
+    return MANAGER in roles_of(user)
+
+
+def has_any_role(user: AnyUser) -> bool:
+    return bool(roles_of(user))
+
+
+def cases_visible_to(user: AnyUser):  # -> CaseQuerySet
+    from foi_cases.models import Case
+
+    if is_manager(user):
+        return Case.objects.all()
+    if not has_any_role(user):
+        return Case.objects.none()
+    # A subquery rather than a join on the team, so rows are not repeated and no DISTINCT
+    # is needed (DISTINCT would get in the way of ordering and counting).
+    on_team = Case.team.through.objects.filter(user=user).values("case_id")
+    return Case.objects.filter(Q(restricted=False) | Q(assigned_to=user) | Q(pk__in=on_team))
+
+
+def is_on_case_team(user: AnyUser, case) -> bool:
+    if not user.is_authenticated:
+        return False
+    return case.assigned_to_id == user.pk or case.team.filter(pk=user.pk).exists()
+
+
+def can_view_case(user: AnyUser, case) -> bool:
+    if is_manager(user):
+        return True
+    if not has_any_role(user):
+        return False
+    return not case.restricted or is_on_case_team(user, case)
+
+
+def can_triage_case(user: AnyUser, case) -> bool:
+    """Assign, set topics, restrict: managers, and officers on an unassigned or own case."""
+    if is_manager(user):
+        return True
+    if not is_officer(user) or not can_view_case(user, case):
+        return False
+    return case.assigned_to_id in (None, user.pk)
+
+
+def can_edit_case(user: AnyUser, case) -> bool:
+    """Record clock events, questions and decisions: the assigned officer or a manager."""
+    if is_manager(user):
+        return True
+    return is_officer(user) and case.assigned_to_id == user.pk
+
+
+def can_log_requests(user: AnyUser) -> bool:
+    return is_officer(user) or is_manager(user)
+
+
+def get_case_for_user(request: HttpRequest, reference: str, *, write: bool = False):
+    """Fetch a case the user may see, else 404; with write, 403 unless they may edit it.
+
+    Every read of a restricted case is logged.
+    """
+    from foi_cases.models import Case, CaseAccessLog
+
+    case = (
+        Case.objects.select_related("requester", "assigned_to").filter(reference=reference).first()
+    )
+    if case is None or not can_view_case(request.user, case):
+        raise Http404("No case with that reference.")
+    if write and not can_edit_case(request.user, case):
+        raise PermissionDenied("Only the assigned officer or a manager can change this case.")
+    if case.restricted:
+        CaseAccessLog.objects.create(
+            case=case, user=request.user, what=request.path[:200], at=timezone.now()
+        )
+    return case
+
+
+# --- After the response -----------------------------------------------------------------------
+
+
+def can_manage_disclosure_log(user: AnyUser) -> bool:
+    """Prepare, redact, validate and withhold disclosure log entries: managers."""
+    return is_manager(user)
+
+
+def disclosure_entries_visible_to(user: AnyUser):  # -> DisclosureLogEntryQuerySet
+    """Entries in every state for managers; for anyone else (the public), only published ones."""
+    from foi_cases.models import DisclosureLogEntry
+
+    if can_manage_disclosure_log(user):
+        return DisclosureLogEntry.objects.all()
+    return DisclosureLogEntry.objects.published()
+
+
+def can_record_after_response(user: AnyUser) -> bool:
+    """Log review requests, ICO complaints, notices and appeals: FOI officers and managers."""
+    return is_officer(user) or is_manager(user)

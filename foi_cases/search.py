@@ -1,0 +1,230 @@
+"""Possible duplicates and repeats of a case, shown at triage.
+
+Two lists: the same requester's other requests, and requests with similar text (PostgreSQL
+full-text search on the GIN index of migration 0004; shared words on SQLite). Each match
+is flagged as a candidate for s14(2) (repeated request) or s12 aggregation (reg 5: same or
+similar information within 60 working days). The flags prompt a human decision; they
+decide nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from foi_cases.bank_holidays import calendar_for
+from foi_cases.models import Case, Requester
+from foi_cases.permissions import cases_visible_to
+
+# The stored to_tsvector('english', title || ' ' || request_text) of migration 0011, under
+# the GIN index case_request_text_search: matching and ranking never re-parse the text.
+SEARCH_VECTOR = '"foi_cases_case"."search_vector"'
+QUERY_WORDS = 12
+SIMILAR_LIMIT = 10
+SAME_REQUESTER_LIMIT = 20
+# A repeat under s14(2) needs no reasonable interval to have passed; look back this far.
+LOOKBACK = dt.timedelta(days=3 * 366)
+AGGREGATION_WORKING_DAYS = 60
+SIMILAR_THRESHOLD = 0.4
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours out over own
+    same she should so some such than that the their theirs them then there these they this
+    those through to too under until up very was we were what when where which while who whom
+    why will with would you your yours yourself
+    dear sir madam thank thanks kind regards yours faithfully sincerely please like know
+    request requests requested requesting freedom information act foi details provide
+    provided copy copies held hold regarding relating related whether including include
+    many much number numbers figure figures total date dates year years since within per
+    each every give given made make received letter email e-mail response respond
+    """.split()
+)
+WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    words = []
+    for word in WORD.findall(text.lower()):
+        if word in STOP_WORDS or (len(word) < 4 and not word.isdigit()):
+            continue
+        # A crude plural fold so "alarm" and "alarms" count as one word.
+        words.append(word[:-1] if len(word) > 4 and word.endswith("s") else word)
+    return words
+
+
+def significant_words(text: str, limit: int = QUERY_WORDS) -> list[str]:
+    """The text's most frequent content words, longer words first on a tie."""
+    counts = Counter(_words(text))
+    first_seen = {word: index for index, word in reversed(list(enumerate(_words(text))))}
+    ranked = sorted(counts, key=lambda word: (-counts[word], -len(word), first_seen[word]))
+    return ranked[:limit]
+
+
+def similarity(words: list[str], text: str) -> float:
+    """The share of a case's significant words that another text also uses."""
+    if not words:
+        return 0.0
+    other = set(_words(text))
+    return sum(word in other for word in words) / len(words)
+
+
+@dataclass
+class Match:
+    case: Case
+    same_requester: bool
+    similarity: float
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PossibleDuplicates:
+    same_requester: list[Match]
+    similar: list[Match]
+
+    @property
+    def flagged(self) -> bool:
+        return any(match.flags for match in [*self.same_requester, *self.similar])
+
+
+def _candidates(case: Case, user: Any) -> QuerySet:
+    return (
+        cases_visible_to(user)
+        .exclude(pk=case.pk)
+        .filter(received_at__gte=case.received_at - LOOKBACK)
+        .select_related("requester", "assigned_to")
+    )
+
+
+def _same_requester_query(case: Case) -> Q:
+    # A subquery on requesters, not an OR across the join: the OR made PostgreSQL walk
+    # every case in date order, probing each one's requester (2 s at 100,000 cases).
+    requesters = Q(pk=case.requester_id)
+    if case.requester.email:
+        requesters |= Q(email__iexact=case.requester.email)
+    return Q(requester__in=Requester.objects.filter(requesters).values("pk"))
+
+
+def _tsquery(words: list[str]) -> str:
+    # Words are [a-z0-9]+ only, so they cannot carry tsquery operators.
+    return " | ".join(words)
+
+
+def text_matches(words: list[str]) -> RawSQL:
+    """PostgreSQL: the title and text contain any of the words (uses the GIN index)."""
+    return RawSQL(
+        f"{SEARCH_VECTOR} @@ to_tsquery('english', %s)",
+        (_tsquery(words),),
+        output_field=BooleanField(),
+    )
+
+
+def text_rank(words: list[str]) -> RawSQL:
+    return RawSQL(
+        f"ts_rank({SEARCH_VECTOR}, to_tsquery('english', %s))",
+        (_tsquery(words),),
+        output_field=FloatField(),
+    )
+
+
+def similar_cases(case: Case, *, user: Any, words: list[str]) -> list[Case]:
+    """Cases whose title and text share the most significant words of this one, best first."""
+    if not words:
+        return []
+    candidates = _candidates(case, user)
+    if connection.vendor == "postgresql":
+        return list(
+            candidates.filter(text_matches(words))
+            .annotate(rank=text_rank(words))
+            .order_by("-rank", "-received_at")[:SIMILAR_LIMIT]
+        )
+    # SQLite (make run): shortlist on the commonest words, then score in Python.
+    shortlist = Q()
+    for word in words[:5]:
+        shortlist |= Q(title__icontains=word) | Q(request_text__icontains=word)
+    found = list(candidates.filter(shortlist).order_by("-received_at")[:200])
+    found.sort(key=lambda other: -similarity(words, f"{other.title} {other.request_text}"))
+    return found[:SIMILAR_LIMIT]
+
+
+def _within_aggregation_window(case: Case, other: Case) -> bool:
+    first, last = sorted(
+        (timezone.localtime(case.received_at).date(), timezone.localtime(other.received_at).date())
+    )
+    if (last - first).days > 2 * AGGREGATION_WORKING_DAYS:
+        return False  # Far more than 60 working days, whatever the holidays.
+    calendar = calendar_for(case.regime)
+    return calendar.working_days_between(first, last) <= AGGREGATION_WORKING_DAYS
+
+
+def _answered(case: Case) -> bool:
+    return case.status in Case.FINISHED_STATUSES and case.outcome not in (
+        Case.Outcome.WITHDRAWN,
+        Case.Outcome.LAPSED,
+        Case.Outcome.SUBJECT_ACCESS,
+    )
+
+
+def _flags(case: Case, match: Match) -> list[str]:
+    flags = []
+    if match.similarity < SIMILAR_THRESHOLD:
+        return flags
+    earlier = match.case.received_at < case.received_at
+    if match.same_requester and earlier and _answered(match.case):
+        flags.append("Possible repeated request (s14(2)): the same requester, answered before")
+    if _within_aggregation_window(case, match.case):
+        who = (
+            "the same requester"
+            if match.same_requester
+            else "another requester: check whether they act in concert"
+        )
+        flags.append(
+            f"Possible aggregation (s12): similar request within "
+            f"{AGGREGATION_WORKING_DAYS} working days, from {who}"
+        )
+    return flags
+
+
+def possible_duplicates(case: Case, *, user: Any) -> PossibleDuplicates:
+    """The same requester's other requests and similar requests, flagged for s14(2) and s12."""
+    words = significant_words(f"{case.title} {case.request_text}")
+    same_query = _same_requester_query(case)
+    same = list(
+        cases_visible_to(user)
+        .exclude(pk=case.pk)
+        .filter(same_query)
+        .select_related("requester", "assigned_to")
+        .order_by("-received_at")[:SAME_REQUESTER_LIMIT]
+    )
+    same_ids = {other.pk for other in same}
+    email = case.requester.email.lower()
+
+    def match(other: Case) -> Match:
+        is_same = (
+            other.pk in same_ids
+            or other.requester_id == case.requester_id
+            or bool(email and other.requester.email.lower() == email)
+        )
+        found = Match(
+            case=other,
+            same_requester=is_same,
+            similarity=similarity(words, f"{other.title} {other.request_text}"),
+        )
+        found.flags = _flags(case, found)
+        return found
+
+    return PossibleDuplicates(
+        same_requester=[match(other) for other in same],
+        similar=[match(other) for other in similar_cases(case, user=user, words=words)],
+    )

@@ -1,0 +1,161 @@
+"""Celery tasks: thin, ID-in, safe to run twice."""
+
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+from foi_cases.models import WorkerHeartbeat
+
+
+@shared_task
+def record_worker_heartbeat(hostname: str | None = None) -> str:
+    """Record that a worker is alive; /healthz reports how recently one was seen."""
+    host = hostname or socket.gethostname()
+    WorkerHeartbeat.objects.update_or_create(hostname=host, defaults={"seen_at": timezone.now()})
+    return host
+
+
+@shared_task
+def recompute_open_deadlines(reason: str = "The holiday calendar changed") -> int:
+    """Recompute every open case's due date; safe to re-run (only moved dates are logged)."""
+    from foi_cases import workflow
+
+    return workflow.recompute_open_deadlines(reason=reason)
+
+
+# --- Letters ----------------------------------------------------------------------------------
+# Imported here so this block can be appended without touching the imports above.
+
+import logging  # noqa: E402
+
+from celery import Task  # noqa: E402
+from django.db import InterfaceError, OperationalError  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+# Errors a later attempt can cure: the database or storage briefly unavailable.
+TRANSIENT_RENDER_ERRORS = (OperationalError, InterfaceError, OSError)
+
+
+class LetterRenderTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:  # type: ignore[no-untyped-def]
+        """After the last retry, leave the letter FAILED with the reason and a retry button."""
+        from foi_cases import workflow
+
+        letter_id = args[0] if args else kwargs.get("letter_id")
+        if letter_id is not None:
+            workflow.record_letter_failed(
+                letter_id, reason=f"Gave up after retrying: {type(exc).__name__}: {exc}"
+            )
+
+
+@shared_task(
+    bind=True,
+    base=LetterRenderTask,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_RENDER_ERRORS,
+    max_retries=3,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def generate_letter_pdf(self: Task, letter_id: int) -> str:
+    """Render an approved letter's PDF and store it; safe to run twice.
+
+    1. Re-fetch the letter; stop if it is gone or no longer waiting for its PDF.
+    2. Render it with WeasyPrint (letters.render_letter_document).
+    3. Store the file and record LETTER_RENDERED; workflow re-checks under a row lock, so a
+       second run stores nothing. A rendering error that retrying cannot cure marks the
+       letter FAILED at once.
+    """
+    from foi_cases import letters, workflow
+    from foi_cases.models import Letter
+
+    letter = Letter.objects.select_related("case").filter(pk=letter_id).first()
+    if letter is None or letter.status != Letter.Status.PENDING:
+        return "nothing to do"
+    try:
+        pdf = letters.render_letter_document(letter)
+    except TRANSIENT_RENDER_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any other error is in the content; record it
+        logger.exception("Letter %s could not be rendered", letter_id)
+        workflow.record_letter_failed(letter_id, reason=f"{type(exc).__name__}: {exc}")
+        return "failed"
+    return "rendered" if workflow.record_letter_rendered(letter_id, pdf=pdf) else "already done"
+
+
+# --- Notifications and reminders --------------------------------------------------------------
+
+
+@shared_task
+def send_deadline_reminders() -> int:
+    """Daily digest of due-soon and overdue cases; safe to re-run (ReminderSent is unique)."""
+    from foi_cases import notifications
+
+    return notifications.send_deadline_reminders()
+
+
+@shared_task(acks_late=True)
+def email_notifications(notification_ids: list[int]) -> int:
+    """E-mail notifications not yet e-mailed, one message per person; safe to re-run."""
+    from foi_cases import notifications
+
+    return notifications.email_notifications(notification_ids)
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+@shared_task
+def anonymise_expired_cases() -> int:
+    """Anonymise every case whose retention has expired; safe to re-run (only unprocessed rows)."""
+    from foi_cases import after_response, retention
+
+    done = 0
+    for case in retention.cases_due_for_anonymisation():
+        try:
+            done += after_response.anonymise_case(case)
+        except Exception:  # noqa: BLE001 - one bad case must not stop the rest
+            logger.exception("Case %s could not be anonymised", case.pk)
+    return done
+
+
+# --- Letters stuck in pending ------------------------------------------------------------------
+
+
+@shared_task
+def requeue_pending_letters(older_than_minutes: int | None = None) -> int:
+    """Send again the render of approved letters still PENDING after a while; safe to re-run.
+
+    A letter stays PENDING when the broker was down as it was approved (or a message was
+    lost). generate_letter_pdf is idempotent under a row lock, so a letter whose first
+    message is merely slow is still rendered once.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from foi_cases import workflow
+    from foi_cases.models import Letter
+
+    minutes = (
+        settings.FOI_LETTER_REQUEUE_AFTER_MINUTES
+        if older_than_minutes is None
+        else older_than_minutes
+    )
+    stuck = Letter.objects.filter(
+        status=Letter.Status.PENDING,
+        approved_at__isnull=False,
+        approved_at__lte=timezone.now() - timedelta(minutes=minutes),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for letter_id in stuck:
+        if not workflow.queue_letter_render(letter_id):
+            break  # the broker is still down; the next sweep tries again
+        sent += 1
+    return sent

@@ -1,0 +1,137 @@
+"""Small template helpers for the case pages: tags, error summaries, audit event text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms, template
+
+from foi_cases.models import Case, CaseEvent
+
+register = template.Library()
+
+STATUS_COLOURS = {
+    Case.Status.RECEIVED: "govuk-tag--light-blue",
+    Case.Status.IN_PROGRESS: "govuk-tag--blue",
+    Case.Status.AWAITING_CLARIFICATION: "govuk-tag--yellow",
+    Case.Status.AWAITING_FEE: "govuk-tag--yellow",
+    Case.Status.IN_REVIEW: "govuk-tag--purple",
+    Case.Status.APPROVED: "govuk-tag--turquoise",
+    Case.Status.RESPONDED: "govuk-tag--green",
+    Case.Status.CLOSED: "govuk-tag--grey",
+}
+
+
+@register.inclusion_tag("foi_cases/_status_tag.html")
+def status_tag(case: Case) -> dict[str, Any]:
+    return {"label": case.get_status_display(), "colour": STATUS_COLOURS.get(case.status, "")}
+
+
+@register.simple_tag
+def user_name(user: Any) -> str:
+    if user is None:
+        return "System"
+    return user.get_full_name() or user.get_username()
+
+
+def _field_id(bound: forms.BoundField) -> str:
+    """The id to link to: a date input's day box, the first radio or checkbox, else the field."""
+    if isinstance(bound.field, forms.MultiValueField):
+        return f"{bound.auto_id}_0"
+    if isinstance(bound.field.widget, forms.RadioSelect):  # and CheckboxSelectMultiple
+        return f"{bound.auto_id}_1"  # crispy-forms-gds numbers the inputs from 1
+    return bound.id_for_label or bound.auto_id
+
+
+def _first_id(form: forms.BaseForm) -> str:
+    for bound in form.visible_fields():
+        return _field_id(bound)
+    return ""
+
+
+def _form_errors(form: forms.BaseForm) -> list[tuple[str, str]]:
+    found = [(_first_id(form), str(error)) for error in form.non_field_errors()]
+    for bound in form.visible_fields():
+        found += [(_field_id(bound), str(error)) for error in bound.errors]
+    return found
+
+
+@register.inclusion_tag("foi_cases/_error_summary.html")
+def error_summary(*items: Any) -> dict[str, Any]:
+    """The GOV.UK error summary for any number of forms and formsets, linked to the fields."""
+    errors: list[tuple[str, str]] = []
+    for item in items:
+        if isinstance(item, forms.BaseFormSet):
+            if item.is_bound:
+                first = _first_id(item.forms[0]) if item.forms else ""
+                errors += [(first, str(error)) for error in item.non_form_errors()]
+                for form in item.forms:
+                    errors += _form_errors(form)
+        elif isinstance(item, forms.BaseForm):
+            if item.is_bound:
+                errors += _form_errors(item)
+        elif item:
+            errors += [("", str(message)) for message in item]
+    return {"errors": errors}
+
+
+def _date(value: Any) -> str:
+    try:
+        return f"{dt.date.fromisoformat(value):%-d %B %Y}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def event_summary(event: CaseEvent) -> str:
+    """One plain-English line about what an audit event changed."""
+    data = event.data or {}
+    parts: list[str] = []
+    if event.verb == CaseEvent.Verb.LOGGED:
+        parts.append(f"Reference {data.get('reference', '')}, {data.get('questions', 0)} questions")
+    if event.verb == CaseEvent.Verb.ASSIGNED and data.get("assignee"):
+        parts.append(f"to {data['assignee']}")
+    if event.verb == CaseEvent.Verb.TOPICS_SET:
+        parts.append(", ".join(data.get("topics", [])) or "no topics")
+    if event.verb == CaseEvent.Verb.RESTRICTION_CHANGED:
+        parts.append("restricted" if data.get("restricted") else "restriction lifted")
+    if data.get("reason"):
+        parts.append(str(data["reason"]))
+    if data.get("on"):
+        parts.append(f"on {_date(data['on'])}")
+    if data.get("amount"):
+        parts.append(f"fee £{data['amount']}")
+    if data.get("exemptions"):
+        parts.append(f"exemptions {data['exemptions']}")
+    if data.get("estimated_on"):
+        parts.append(f"decision expected {_date(data['estimated_on'])}")
+    if data.get("outcome"):
+        label = dict(Case.Outcome.choices).get(data["outcome"], data["outcome"])
+        parts.append(str(label))
+    if data.get("cost"):
+        over = "over" if data.get("exceeds_limit") else "within"
+        parts.append(f"{data.get('hours')} hours, £{data['cost']} ({over} the limit)")
+    if "due_on" in data and event.verb != CaseEvent.Verb.LOGGED:
+        parts.append(_due_change(data))
+    elif event.verb == CaseEvent.Verb.LOGGED and data.get("due_on"):
+        parts.append(f"due {_date(data['due_on'])}")
+    return "; ".join(part for part in parts if part)
+
+
+def _due_change(data: dict[str, Any]) -> str:
+    before, after = data.get("due_on_before"), data.get("due_on")
+    if not after:
+        text = "clock stopped"
+    elif before and before != after:
+        text = f"due date {_date(before)} → {_date(after)}"
+    else:
+        text = f"due {_date(after)}"
+    if data.get("extended_due_on"):
+        text += f", extended to {_date(data['extended_due_on'])}"
+    return text
+
+
+@register.filter
+def event_warnings(event: CaseEvent) -> list[str]:
+    return [str(warning) for warning in (event.data or {}).get("warnings", [])]

@@ -1,0 +1,31 @@
+from django.urls import include, path
+
+from foi_cases import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("foi_cases.letter_urls")),
+    path("", include("foi_cases.dashboard_urls")),
+    path("", include("foi_cases.review_urls")),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/mine/", views.case_list, {"tab": "mine"}, name="case_list_mine"),
+    path("cases/team/", views.case_list, {"tab": "team"}, name="case_list_team"),
+    path("cases/all/", views.case_list, {"tab": "all"}, name="case_list_all"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("cases/<str:reference>/triage/", views.case_triage, name="case_triage"),
+    path("cases/<str:reference>/triage/assign/", views.triage_assign, name="triage_assign"),
+    path("cases/<str:reference>/triage/topics/", views.triage_topics, name="triage_topics"),
+    path(
+        "cases/<str:reference>/triage/restriction/",
+        views.triage_restriction,
+        name="triage_restriction",
+    ),
+    path(
+        "cases/<str:reference>/triage/questions/",
+        views.triage_questions,
+        name="triage_questions",
+    ),
+    path("cases/<str:reference>/triage/cost/", views.triage_cost, name="triage_cost"),
+    path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
+]

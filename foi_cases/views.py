@@ -1,0 +1,642 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms as django_forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from foi_cases import forms, intake, search, workflow
+from foi_cases.bank_holidays import calendar_for
+from foi_cases.clock import deadline_for
+from foi_cases.models import Case, WorkerHeartbeat
+from foi_cases.permissions import (
+    can_edit_case,
+    can_log_requests,
+    can_triage_case,
+    cases_visible_to,
+    get_case_for_user,
+    has_any_role,
+    is_manager,
+    is_officer,
+)
+
+CASES_PER_PAGE = 25
+DECIDING_STATUSES = (Case.Status.IN_PROGRESS, Case.Status.IN_REVIEW, Case.Status.APPROVED)
+DUE_SOON_WORKING_DAYS = 5
+TABS = {"mine": "My cases", "team": "My team", "all": "All cases"}
+
+
+def attach_errors(form: django_forms.Form, error: ValidationError) -> None:
+    """Show a workflow refusal on the form: next to its field where the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Home and case list ------------------------------------------------------------------
+
+
+def default_tab(user: Any) -> str:
+    if is_manager(user):
+        return "all"
+    if is_officer(user):
+        return "mine"
+    return "team"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role starts on its own page: officers their cases, managers all, reviewers the queue."""
+    if not has_any_role(request.user):
+        return render(request, "foi_cases/home.html")
+    if not (is_officer(request.user) or is_manager(request.user)):
+        from exemptions.views import review_queue
+
+        return review_queue(request)
+    return case_list(request, tab=default_tab(request.user))
+
+
+def _due_soon_limits(today: dt.date, days: int) -> dict[str, dt.date]:
+    """The last date 'due within N working days' reaches, per regime's calendar."""
+    return {
+        regime: calendar_for(regime).add_working_days(today, days) for regime in Case.Regime.values
+    }
+
+
+def _within(cases: QuerySet, today: dt.date, limits: dict[str, dt.date]) -> QuerySet:
+    matching = Case.objects.none()
+    for regime, last in limits.items():
+        matching = matching | Case.objects.filter(regime=regime).due_between(today, last)
+    return cases.filter(pk__in=matching.values("pk"))
+
+
+def filter_cases(cases: QuerySet, form: forms.CaseFilterForm, today: dt.date) -> QuerySet:
+    form.is_valid()  # An invalid filter is reported and ignored; the valid ones still apply.
+    data = form.cleaned_data
+    status = data.get("status") or forms.CaseFilterForm.OPEN
+    if status == forms.CaseFilterForm.OPEN:
+        cases = cases.open()
+    elif status != forms.CaseFilterForm.ANY:
+        cases = cases.filter(status=status)
+    if data.get("topic"):
+        cases = cases.filter(topics=data["topic"])
+    if data.get("officer"):
+        cases = cases.filter(assigned_to=data["officer"])
+    if data.get("restricted"):
+        cases = cases.filter(restricted=data["restricted"] == "yes")
+    if data.get("overdue"):
+        cases = cases.overdue(today)
+    if data.get("due_within") is not None:
+        cases = _within(cases, today, _due_soon_limits(today, data["due_within"]))
+    return cases
+
+
+@require_GET
+def case_list(request: HttpRequest, tab: str | None = None) -> HttpResponse:
+    if not has_any_role(request.user):
+        raise PermissionDenied("Your account has no role yet.")
+    tab = tab or default_tab(request.user)
+    if tab == "all" and not is_manager(request.user):
+        raise PermissionDenied("Only managers can list all cases.")
+    cases = Case.objects.all() if tab == "all" else cases_visible_to(request.user)
+    if tab == "mine":
+        cases = cases.filter(assigned_to=request.user)
+    today = timezone.localdate()
+    form = forms.CaseFilterForm(request.GET)
+    cases = (
+        filter_cases(cases, form, today)
+        .select_related("requester", "assigned_to")
+        .prefetch_related("topics")
+        .annotate(current_due=Coalesce("extended_due_on", "due_on"))
+        .order_by(F("current_due").asc(nulls_last=True), "reference")
+    )
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    soon = _due_soon_limits(today, DUE_SOON_WORKING_DAYS)
+    for case in page:
+        due = case.current_due_on
+        case.due_soon = (
+            bool(due and not case.is_overdue and case.is_open and not case.clock_stopped)
+            and due <= soon[case.regime]
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "foi_cases/case_list.html",
+        {
+            "tab": tab,
+            "tab_title": TABS[tab],
+            "tabs": [
+                (name, label)
+                for name, label in TABS.items()
+                if name != "all" or is_manager(request.user)
+            ],
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": today,
+        },
+    )
+
+
+# --- Intake -----------------------------------------------------------------------------
+
+
+def _unbound_copy(form: forms.IntakeForm, **changes: Any) -> forms.IntakeForm:
+    """The same values, without validation messages (for the steps before saving)."""
+    initial = {name: form[name].value() for name in form.fields}
+    initial.update(changes)
+    return forms.IntakeForm(initial=initial)
+
+
+def _render_intake(
+    request: HttpRequest,
+    form: forms.IntakeForm,
+    questions: django_forms.BaseFormSet,
+    *,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    text = form["request_text"].value() or ""
+    return render(
+        request,
+        "foi_cases/case_new.html",
+        {
+            "form": form,
+            "questions": questions,
+            "notice": notice,
+            "subject_access_reasons": intake.subject_access_reasons(text) if text else [],
+            "max_request_characters": f"{forms.MAX_REQUEST_CHARACTERS:,}",
+        },
+        status=status,
+    )
+
+
+def _too_big(request: HttpRequest) -> HttpResponse:
+    form = forms.IntakeForm()
+    form.add_error(
+        None,
+        "What you sent was too large to read. The request text must be "
+        f"{forms.MAX_REQUEST_CHARACTERS:,} characters or fewer: paste only the request, "
+        "and attach longer material to the case once it is logged.",
+    )
+    return _render_intake(request, form, forms.question_formset([]), status=413)
+
+
+def _split(form: forms.IntakeForm) -> tuple[forms.IntakeForm, django_forms.BaseFormSet]:
+    text = form["request_text"].value() or ""
+    ticked = bool(form["is_subject_access"].value()) or intake.looks_like_subject_access(text)
+    texts = intake.split_questions(text)
+    return _unbound_copy(form, is_subject_access=ticked), forms.question_formset(texts)
+
+
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    """Log a request: paste, split into questions, check them, save."""
+    if not can_log_requests(request.user):
+        raise PermissionDenied("Only FOI officers and managers can log requests.")
+    if request.method == "GET":
+        return _render_intake(request, forms.IntakeForm(), forms.question_formset([]))
+    try:
+        data = request.POST
+    except RequestDataTooBig:
+        return _too_big(request)
+    form = forms.IntakeForm(data)
+    questions = forms.question_formset(data=data)
+    action = data.get("action", "save")
+    if action == "split" or (action == "save" and questions.total_form_count() == 0):
+        form, questions = _split(form)
+        notice = (
+            f"The request was split into {questions.total_form_count()} questions. "
+            "Check them, edit, merge or delete as needed, then save."
+            if questions.total_form_count()
+            else ""
+        )
+        return _render_intake(request, form, questions, notice=notice)
+    if not questions.is_valid():
+        return _render_intake(request, form if action == "save" else _unbound_copy(form), questions)
+    texts = forms.questions_from(questions)
+    if action in ("add_question", "update_questions"):
+        if action == "add_question":
+            texts.append("")
+        return _render_intake(request, _unbound_copy(form), forms.question_formset(texts))
+    if form.is_valid():
+        try:
+            case = _log(request, form.cleaned_data, texts)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"Request logged as {case.reference}.")
+            return redirect(case)
+    return _render_intake(request, form, forms.question_formset(texts))
+
+
+def _log(request: HttpRequest, data: dict[str, Any], questions: list[str]) -> Case:
+    return workflow.log_request(
+        actor=request.user,
+        requester=workflow.RequesterDetails(
+            name=data["requester_name"],
+            email=data["requester_email"],
+            postal_address=data["requester_address"],
+            requester_type=data["requester_type"],
+        ),
+        channel=data["channel"],
+        received_at=data["received_datetime"],
+        regime=data["regime"],
+        title=data["title"],
+        request_text=data["request_text"],
+        questions=questions,
+        is_subject_access=data["is_subject_access"],
+        reference=data["reference"],
+    )
+
+
+# --- Case page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockAction:
+    """A step on the case page: its form, the workflow function, and when it is possible."""
+
+    title: str
+    button: str
+    form_class: type[django_forms.Form]
+    run: Callable[..., Any]
+    available: Callable[[Case], bool]
+    help: str = ""
+
+
+def _pit_available(case: Case) -> bool:
+    return case.regime == Case.Regime.FOIA and case.status in (
+        Case.Status.IN_PROGRESS,
+        Case.Status.IN_REVIEW,
+        Case.Status.APPROVED,
+    )
+
+
+def _can_move(case: Case, to: str) -> bool:
+    return to in workflow.ALLOWED_TRANSITIONS[case.status]
+
+
+CLOCK_ACTIONS: dict[str, ClockAction] = {
+    "request-clarification": ClockAction(
+        title="Ask for clarification (s1(3))",
+        button="Record the clarification request",
+        form_class=forms.ClarificationRequestForm,
+        run=lambda case, actor, d: workflow.request_clarification(
+            case, actor=actor, on=d["on"], note=d["note"]
+        ),
+        available=lambda case: _can_move(case, Case.Status.AWAITING_CLARIFICATION),
+        help="The clock stops. When the clarification arrives, 20 working days start again "
+        "from that day.",
+    ),
+    "clarification-received": ClockAction(
+        title="Clarification received",
+        button="Record the clarification",
+        form_class=forms.ClarificationReceivedForm,
+        run=lambda case, actor, d: workflow.receive_clarification(
+            case, actor=actor, on=d["on"], note=d["note"]
+        ),
+        available=lambda case: case.status == Case.Status.AWAITING_CLARIFICATION,
+        help="The 20 working days restart from this date (s10(6)(b)).",
+    ),
+    "fees-notice": ClockAction(
+        title="Fees notice (s9)",
+        button="Record the fees notice",
+        form_class=forms.FeeNoticeForm,
+        run=lambda case, actor, d: workflow.give_fee_notice(
+            case, actor=actor, on=d["on"], amount=d["amount"], note=d["note"]
+        ),
+        available=lambda case: _can_move(case, Case.Status.AWAITING_FEE),
+        help="The clock pauses from the day the notice is given until the fee arrives; both "
+        "days are disregarded (s10(2)).",
+    ),
+    "fee-received": ClockAction(
+        title="Fee received",
+        button="Record the fee",
+        form_class=forms.FeeReceivedForm,
+        run=lambda case, actor, d: workflow.receive_fee(case, actor=actor, on=d["on"]),
+        available=lambda case: case.status == Case.Status.AWAITING_FEE,
+    ),
+    "public-interest-extension": ClockAction(
+        title="Public interest extension (s10(3))",
+        button="Record the extension",
+        form_class=forms.PublicInterestExtensionForm,
+        run=lambda case, actor, d: workflow.extend_for_public_interest(
+            case,
+            actor=actor,
+            notice_on=d["notice_on"],
+            estimated_on=d["estimated_on"],
+            exemptions_cited=d["exemptions_cited"],
+            reason=d["reason"],
+        ),
+        available=_pit_available,
+        help="Only to consider the public interest for a qualified exemption already engaged. "
+        "Send the s17(2) notice within the 20 working days; the ICO expects no more than 20 "
+        "extra working days.",
+    ),
+    "close": ClockAction(
+        title="Close the case early",
+        button="Close the case",
+        form_class=forms.CloseForm,
+        run=lambda case, actor, d: workflow.close_case(
+            case, actor=actor, outcome=d["outcome"], note=d["note"]
+        ),
+        available=lambda case: (
+            case.status != Case.Status.RESPONDED and _can_move(case, Case.Status.CLOSED)
+        ),
+        help="Withdrawn by the requester, lapsed (no clarification or fee), or handled as a "
+        "subject access request.",
+    ),
+}
+
+
+def actions_for(user: Any, case: Case) -> list[tuple[str, str]]:
+    """The steps this user may take on this case now, as (label, url)."""
+    actions = []
+    if can_triage_case(user, case) and case.is_open:
+        actions.append(("Triage", reverse("case_triage", args=[case.reference])))
+    if can_edit_case(user, case):
+        actions += [
+            (action.title, reverse("case_action", args=[case.reference, name]))
+            for name, action in CLOCK_ACTIONS.items()
+            if action.available(case)
+        ]
+    return actions
+
+
+def case_pages(user: Any, case: Case) -> list[tuple[str, str]]:
+    """The case's other pages this user can use now: decisions, review, letters, afterwards."""
+    from exemptions.permissions import can_review
+
+    ref = [case.reference]
+    pages = []
+    if can_edit_case(user, case) and case.status in DECIDING_STATUSES:
+        pages.append(("Decisions per question", reverse("exemption_decisions", args=ref)))
+    if case.status == Case.Status.IN_REVIEW and (can_review(user, case) or is_manager(user)):
+        pages.append(("Review the decisions", reverse("exemption_review", args=ref)))
+    if case.status != Case.Status.RECEIVED:
+        pages.append(("Letters", reverse("letter_list", args=ref)))
+    if case.status in Case.FINISHED_STATUSES:
+        pages.append(("After the response", reverse("case_after_response", args=ref)))
+    return pages
+
+
+def deadline_summary(case: Case, today: dt.date) -> dict[str, Any]:
+    """The deadline panel: due date, working days left or late, and how it was reached."""
+    deadline = deadline_for(case)
+    due = deadline.extended_due or deadline.statutory_due
+    calendar = calendar_for(case.regime)
+    summary: dict[str, Any] = {"deadline": deadline, "due": due, "left": None, "late": None}
+    if due and case.is_open and not case.clock_stopped:
+        if due >= today:
+            summary["left"] = calendar.working_days_between(today, due)
+        else:
+            summary["late"] = calendar.working_days_between(due, today)
+    return summary
+
+
+@require_GET
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = get_case_for_user(request, reference)
+    today = timezone.localdate()
+    return render(
+        request,
+        "foi_cases/case_detail.html",
+        {
+            "case": case,
+            "questions": case.questions.all(),
+            "topics": case.topics.all(),
+            "events": case.events.select_related("actor"),
+            "actions": actions_for(request.user, case),
+            "pages": case_pages(request.user, case),
+            "today": today,
+            **deadline_summary(case, today),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """Record a clock event (clarification, fees, extension) or close the case early."""
+    step = CLOCK_ACTIONS.get(action)
+    if step is None:
+        raise Http404("No such step.")
+    case = get_case_for_user(request, reference, write=True)
+    form = step.form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = step.run(case, request.user, form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            for warning in result if isinstance(result, list) else []:
+                messages.warning(request, warning)
+            messages.success(request, f"{step.title}: recorded.")
+            return redirect(case)
+    return render(
+        request,
+        "foi_cases/case_action.html",
+        {"case": case, "step": step, "form": form, "available": step.available(case)},
+    )
+
+
+# --- Triage ---------------------------------------------------------------------------------
+
+
+def _case_for_triage(request: HttpRequest, reference: str) -> Case:
+    case = get_case_for_user(request, reference)
+    if not can_triage_case(request.user, case):
+        raise PermissionDenied("Only a manager or the case's officer can triage this case.")
+    return case
+
+
+def _render_triage(request: HttpRequest, case: Case, **bound: Any) -> HttpResponse:
+    estimate = workflow.cost_estimate(case)
+    matches = search.possible_duplicates(case, user=request.user)
+    context = {
+        "case": case,
+        "assign_form": forms.AssignForm(initial={"assignee": case.assigned_to_id}),
+        "topics_form": forms.TopicsForm(initial={"topics": list(case.topics.all())}),
+        "restriction_form": forms.RestrictionForm(initial={"restricted": case.restricted}),
+        "questions": forms.question_formset([q.text for q in case.questions.all()]),
+        "cost_form": forms.CostEstimateForm(
+            initial={
+                "determining": case.hours_determining,
+                "locating": case.hours_locating,
+                "retrieving": case.hours_retrieving,
+                "extracting": case.hours_extracting,
+                "notes": case.cost_estimate_notes,
+            }
+        ),
+        "estimate": estimate,
+        "matches": matches,
+    }
+    context.update(bound)
+    return render(request, "foi_cases/case_triage.html", context)
+
+
+@require_GET
+def case_triage(request: HttpRequest, reference: str) -> HttpResponse:
+    return _render_triage(request, _case_for_triage(request, reference))
+
+
+@require_POST
+def triage_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_triage(request, reference)
+    form = forms.AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.assign_case(case, actor=request.user, assignee=form.cleaned_data["assignee"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            assignee = form.cleaned_data["assignee"]
+            name = assignee.get_full_name() or assignee.get_username()
+            messages.success(request, f"Assigned to {name}.")
+            return redirect("case_triage", case.reference)
+    return _render_triage(request, case, assign_form=form)
+
+
+@require_POST
+def triage_topics(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_triage(request, reference)
+    form = forms.TopicsForm(request.POST)
+    if form.is_valid():
+        workflow.set_topics(case, actor=request.user, topics=list(form.cleaned_data["topics"]))
+        messages.success(request, "Topics saved.")
+        return redirect("case_triage", case.reference)
+    return _render_triage(request, case, topics_form=form)
+
+
+@require_POST
+def triage_restriction(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_triage(request, reference)
+    form = forms.RestrictionForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.set_restricted(
+                case,
+                actor=request.user,
+                restricted=form.cleaned_data["restricted"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "The case is now restricted." if case.restricted else "The case is not restricted.",
+            )
+            return redirect("case_triage", case.reference)
+    return _render_triage(request, case, restriction_form=form)
+
+
+@require_POST
+def triage_questions(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_triage(request, reference)
+    questions = forms.question_formset(data=request.POST)
+    if not questions.is_valid():
+        return _render_triage(request, case, questions=questions)
+    texts = forms.questions_from(questions)
+    action = request.POST.get("action", "save")
+    if action in ("add_question", "update_questions"):
+        if action == "add_question":
+            texts.append("")
+        return _render_triage(request, case, questions=forms.question_formset(texts))
+    try:
+        workflow.replace_questions(case, actor=request.user, texts=texts)
+    except ValidationError as error:
+        return _render_triage(
+            request, case, questions=forms.question_formset(texts), questions_errors=error.messages
+        )
+    messages.success(request, f"Questions saved: {len(texts)}.")
+    return redirect("case_triage", case.reference)
+
+
+@require_POST
+def triage_cost(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_triage(request, reference)
+    form = forms.CostEstimateForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.record_cost_estimate(case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            estimate = workflow.cost_estimate(case)
+            verdict = "exceeds" if estimate.exceeds_limit else "is within"
+            messages.success(
+                request, f"Cost estimate saved: £{estimate.cost:,.2f}, which {verdict} the limit."
+            )
+            return redirect("case_triage", case.reference)
+    return _render_triage(request, case, cost_form=form)
+
+
+# --- Health ---------------------------------------------------------------------------------
+
+
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return f"unavailable: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _broker_status() -> str:
+    if not settings.REDIS_URL:
+        return "eager"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+    except redis.RedisError as exc:
+        return f"unavailable: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _last_worker_heartbeat(database: str) -> str | None:
+    if database != "ok":
+        return None
+    latest = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+    return latest.isoformat() if latest else None
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = _database_status()
+    broker = _broker_status()
+    healthy = database == "ok" and broker in {"ok", "eager"}
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "database": database,
+        "broker": broker,
+        "worker_last_seen": _last_worker_heartbeat(database),
+        "time": timezone.now().isoformat(),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,193 @@
+"""Journey 2: a reviewer returns one decision, the officer revises it, the reviewer approves;
+the final response PDF is made by the real Celery worker and downloaded."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from foi_cases.demo import (
+    S31_REASONS,
+    S31_SUMMARY,
+    S38_REASONS,
+    S38_SUMMARY,
+    SEED_001_ANSWERS,
+    SEED_001_QUESTIONS,
+    seed_citation,
+    seed_pit,
+)
+from tests.browser.test_officer_journey import choose, fill_date, success_banner
+from tests.browser.test_page_sweep import assert_error_summary
+from tests.letter_helpers import log_case, pdf_text
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+]
+
+REVISED = "Revised: the figures would show how far the monitoring reaches."
+COMMENT = "Say what the harm to health and safety would be, not only to crime prevention."
+
+
+def seed_001_in_review(officer):
+    """Seed 001 as journey 1 leaves it, recorded through the workflow (quick)."""
+    from exemptions import workflow as decisions
+    from exemptions.models import Exemption
+
+    case = log_case(officer, questions=SEED_001_QUESTIONS, assignee=officer)
+    questions = {q.number: q for q in case.questions.all()}
+    outcomes = {
+        1: ("held", "disclosed"),
+        2: ("held", "disclosed"),
+        3: ("held", "disclosed"),
+        4: ("not_held", "not_held"),
+        5: ("held", "withheld_in_full"),
+    }
+    for number, (held, outcome) in outcomes.items():
+        decisions.record_answer(
+            questions[number],
+            actor=officer,
+            held_status=held,
+            outcome=outcome,
+            answer_text=SEED_001_ANSWERS[number],
+        )
+    received = case.received_at.date()
+    for code, limbs, reasons, summary in (
+        ("FOIA-s31", ("s31(1)(a)", "s31(1)(b)"), S31_REASONS, S31_SUMMARY),
+        ("FOIA-s38", ("s38(1)(a)", "s38(1)(b)"), S38_REASONS, S38_SUMMARY),
+    ):
+        decisions.apply_exemption(
+            questions[5],
+            actor=officer,
+            exemption=Exemption.objects.get(code=code),
+            data=seed_citation(limbs=limbs, likelihood="would", reasoning=reasons),
+            pit=seed_pit(received, summary, "Transparency about security.", "Risk to Members."),
+        )
+    decisions.submit_for_review(case, actor=officer)
+    return case
+
+
+def reload_until(page: Page, locator, seconds: float = 60) -> None:
+    """Reload the page until `locator` shows (the worker finishing in the background)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if locator.count():
+            return
+        time.sleep(0.5)
+        page.reload()
+    expect(locator).to_be_visible()
+
+
+def test_reviewer_returns_officer_revises_reviewer_approves_and_the_worker_makes_the_pdf(
+    page, other_desk, officer, reviewer, sign_in, axe_check, live_celery, tmp_path
+):
+    case = seed_001_in_review(officer)
+
+    # The reviewer returns the s38 decision with a comment.
+    desk = other_desk()
+    sign_in(desk, reviewer)
+    desk.get_by_role("link", name="Review queue").click()
+    axe_check(desk, "review-queue")
+    desk.get_by_role("link", name=case.reference).click()
+    expect(desk.get_by_role("heading", level=1, name="Review of the decisions")).to_be_visible()
+    axe_check(desk, "review")
+    desk.get_by_label("Question 5: s38(1)(a) and (b)").fill(COMMENT)
+    desk.get_by_role("button", name="Return with comments").click()
+    success_banner(desk, "The decisions were returned to the officer.")
+    axe_check(desk, "review-returned")
+
+    # The officer sees the comment, revises the s38 decision and sends it back.
+    sign_in(page, officer)
+    page.goto(case.get_absolute_url())
+    page.get_by_role("link", name="Decisions per question").click()
+    banner = page.get_by_role("region", name="Returned by the reviewer")
+    expect(banner).to_contain_text(COMMENT)
+    expect(banner).to_contain_text("Question 5, s38(1)(a) and (b)")
+    axe_check(page, "decisions-returned")
+    page.get_by_role("link", name="Change s38(1)(a) and (b)").click()
+    axe_check(page, "citation-change")
+    reasons = page.get_by_label("Why the exemption applies")
+    expect(reasons).to_have_value(S38_REASONS)
+    reasons.fill(f"{S38_REASONS} {REVISED}")
+    page.get_by_role("button", name="Save the decision").click()
+    success_banner(page, "Question 5: s38(1)(a) and (b) saved.")
+    page.get_by_role("button", name="Send the decisions for review").click()
+    success_banner(page, "The decisions were sent for review.")
+
+    # The reviewer approves the revised decisions.
+    desk.reload()
+    expect(desk.get_by_text(REVISED)).to_be_visible()
+    desk.get_by_role("button", name="Approve the decisions").click()
+    success_banner(desk, "Approved.")
+    axe_check(desk, "review-approved")
+
+    # The officer composes the final response; the reviewer approves the letter.
+    page.goto(case.get_absolute_url())
+    page.get_by_role("link", name="Letters").click()
+    axe_check(page, "letters")
+    page.get_by_role("button", name="Final response").click()
+    expect(page.get_by_role("heading", level=1, name="Final response, version 1")).to_be_visible()
+    axe_check(page, "letter-draft")
+    letter_url = page.url
+
+    desk.goto(letter_url)
+    desk.get_by_role("button", name="Approve this letter").click()
+    success_banner(desk, "Letter approved. Its PDF is being made.")
+    axe_check(desk, "letter-approved")
+
+    # The worker makes the PDF; the officer downloads it.
+    page.reload()
+    download_link = page.get_by_role("link", name="Download the PDF")
+    reload_until(page, download_link)
+    expect(page.get_by_text("Ready to send")).to_be_visible()
+    axe_check(page, "letter-ready")
+    with page.expect_download() as download_info:
+        download_link.click()
+    path = tmp_path / "final-response.pdf"
+    download_info.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert "generate_letter_pdf" in live_celery.log()
+
+    text = pdf_text(data)
+    for expected in (
+        case.reference,
+        "£2.2 million",
+        "10 Members of staff",
+        "237 Members",
+        "no official record of notifying Members is held",
+        "sections 31(1)(a) and (b) and 38(1)(a) and (b)",
+        REVISED,
+        "The public interest test",
+        "section 50 of the Freedom of Information Act 2000",
+        "icocasework@ico.org.uk",
+    ):
+        assert expected in text, f"{expected!r} is not in the PDF:\n{text}"
+    assert re.search(r"internal review", text, re.IGNORECASE)
+
+    # The preview (a new tab) and recording that it was sent; an empty form shows its errors.
+    with page.context.expect_page() as preview_info:
+        page.get_by_role("link", name="Preview the letter (opens in a new tab)").click()
+    preview = preview_info.value
+    preview.wait_for_load_state()
+    expect(preview.get_by_text("£2.2 million")).to_be_visible()
+    axe_check(preview, "letter-preview")
+    preview.close()
+    page.get_by_role("link", name="Record that it was sent").click()
+    axe_check(page, "letter-sent-form")
+    page.get_by_role("button", name="Record it").click()
+    assert_error_summary(page)
+    axe_check(page, "letter-sent-errors")
+    fill_date(page, "Date sent", timezone.localdate())
+    choose(page, "How it was sent", "E-mail")
+    page.get_by_role("button", name="Record it").click()
+    success_banner(page, "Final response: recorded as sent.")
+    case.refresh_from_db()
+    assert case.status == case.Status.RESPONDED

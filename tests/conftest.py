@@ -1,0 +1,102 @@
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import Group
+
+from config.celery import app as celery_app
+from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
+from tests import factories
+from tests.services import SERVICE_CHECKS, WorkerProcess, start_worker
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip tests whose services are missing; under CI a missing service is a failure."""
+    for marker, unavailable in SERVICE_CHECKS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = unavailable()
+        if not reason:
+            continue
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run this test, but: {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings) -> Iterator[None]:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_holiday_calendars() -> Iterator[None]:
+    """Per-process calendar caches outlive a test's rollback: rebuild them after each test."""
+    yield
+    from foi_cases import bank_holidays
+
+    bank_holidays.bump_calendar_version()
+
+
+@pytest.fixture
+def roles(db) -> dict[str, Group]:
+    return {
+        name: Group.objects.get_or_create(name=name)[0] for name in (OFFICER, REVIEWER, MANAGER)
+    }
+
+
+@pytest.fixture
+def officer(roles):
+    return factories.UserFactory(username="olivia", roles=[OFFICER])
+
+
+@pytest.fixture
+def other_officer(roles):
+    return factories.UserFactory(username="oscar", roles=[OFFICER])
+
+
+@pytest.fixture
+def reviewer(roles):
+    return factories.UserFactory(username="rita", roles=[REVIEWER])
+
+
+@pytest.fixture
+def manager(roles):
+    return factories.UserFactory(username="maya", roles=[MANAGER])
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.UserFactory(username="nobody", roles=[])
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]:
+    """One real Celery worker for the session, consuming a private queue on Redis."""
+    reason = SERVICE_CHECKS["worker"]()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run this test, but: {reason}", pytrace=False)
+        pytest.skip(reason)
+    worker = start_worker()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def live_celery(celery_worker) -> Iterator[WorkerProcess]:
+    """Send tasks through Redis to the session's worker instead of running them eagerly."""
+    conf = celery_app.conf
+    saved = (conf.task_always_eager, conf.task_default_queue)
+    conf.task_always_eager = False
+    conf.task_default_queue = celery_worker.queue
+    yield celery_worker
+    conf.task_always_eager, conf.task_default_queue = saved

@@ -1,0 +1,489 @@
+"""Who gets what at every URL: a matrix generated from the URLconf.
+
+Every named pattern (admin and static aside) needs a rule in RULES below; a new view without
+one fails `test_every_url_pattern_has_a_rule`, naming it. Each rule gives the outcome per
+persona, in the order of PERSONAS, for GET and (where the view takes it) POST, and for
+case-scoped URLs the same again on a restricted case:
+
+    OK     200, 400 (the form's errors for an empty POST: the person got through), or a
+           redirect somewhere other than the sign-in page
+    LOGIN  a redirect to the sign-in page (anonymous visitors)
+    403    refused by role: the person may see the case but not do this
+    404    not found: the person may not know the case exists (no 403-vs-404 leak)
+    405    method not allowed
+
+The restricted case is assigned to the same officer; the other officer and the reviewer
+are not on its team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from exemptions import workflow as decisions
+from exemptions.models import ExemptionCitation
+from foi_cases import workflow
+from foi_cases.demo import seed_citation, seed_pit
+from foi_cases.models import (
+    DisclosureLogEntry,
+    ICOComplaint,
+    InternalReview,
+    Letter,
+    TribunalAppeal,
+)
+from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
+from tests import factories
+
+PERSONAS = ("anonymous", "officer_assigned", "officer_other", "reviewer", "manager", "no_role")
+SKIPPED_PREFIXES = ("admin/", "static/", "media/")
+
+OK, LOGIN = "OK", "LOGIN"
+
+
+def row(spec: str) -> tuple[str, ...]:
+    """'L ok ok 404 404 ok 404' → outcomes per persona, in the order of PERSONAS."""
+    codes = {"L": LOGIN, "ok": OK, "403": "403", "404": "404", "405": "405"}
+    cells = tuple(codes[cell] for cell in spec.split())
+    assert len(cells) == len(PERSONAS), spec
+    return cells
+
+
+# Shorthands for the common shapes.
+ANY_ROLE = "L ok ok ok ok 403"  # signed-in staff with a role; no role: 403
+VIEWERS = "L ok ok ok ok 404"  # anyone with a role who may see the case
+RESTRICTED_VIEWERS = "L ok 404 404 ok 404"  # restricted: its team and managers only
+EDITORS = "L ok 403 403 ok 404"  # the assigned officer and managers
+RESTRICTED_EDITORS = "L ok 404 404 ok 404"
+NOT_ALLOWED = "L 405 405 405 405 405"  # GET to a POST-only view
+PUBLIC = "ok ok ok ok ok ok"
+MANAGERS = "L 403 403 403 ok 403"
+
+RULES: dict[str, dict[str, str]] = {
+    # Sign-in, sign-out and health: open to all.
+    "login": {"get": PUBLIC, "post": PUBLIC},
+    "logout": {"get": "L 405 405 405 405 405", "post": "L L L L L L"},  # then to sign-in
+    "healthz": {"get": PUBLIC},
+    # Public disclosure log: open to all, no case data beyond what is published.
+    "disclosure_log": {"get": PUBLIC},
+    "disclosure_log_csv": {"get": PUBLIC},
+    "disclosure_log_entry": {"get": PUBLIC},
+    "disclosure_log_entry_pdf": {"get": PUBLIC},
+    # Lists and dashboards.
+    "home": {"get": "L ok ok ok ok ok"},  # no role: a page saying so
+    "case_list": {"get": ANY_ROLE},
+    "case_list_mine": {"get": ANY_ROLE},
+    "case_list_team": {"get": ANY_ROLE},
+    "case_list_all": {"get": MANAGERS},
+    "case_list_export": {"get": ANY_ROLE},
+    "case_new": {"get": "L ok ok 403 ok 403", "post": "L ok ok 403 ok 403"},
+    "dashboard": {"get": ANY_ROLE},
+    "dashboard_csv": {"get": ANY_ROLE},
+    "statistics": {"get": MANAGERS},
+    "statistics_csv": {"get": MANAGERS},
+    "statistics_table_csv": {"get": MANAGERS},
+    "notifications": {"get": "L ok ok ok ok ok"},  # one's own notifications only
+    "notifications_mark_read": {"get": NOT_ALLOWED, "post": "L ok ok ok ok ok"},
+    "review_queue": {"get": "L 403 403 ok ok 403"},
+    "access_log_all": {"get": MANAGERS},
+    "disclosure_entries": {"get": MANAGERS},
+    "redaction_log": {"get": MANAGERS},
+    "disclosure_entry": {"get": MANAGERS, "post": MANAGERS},
+    "disclosure_entry_edit": {"get": NOT_ALLOWED, "post": MANAGERS},
+    "disclosure_entry_redact": {"get": NOT_ALLOWED, "post": MANAGERS},
+    "disclosure_entry_submit": {"get": NOT_ALLOWED, "post": MANAGERS},
+    "disclosure_entry_publish": {"get": NOT_ALLOWED, "post": MANAGERS},
+    "disclosure_entry_withhold": {"get": NOT_ALLOWED, "post": MANAGERS},
+    "disclosure_entry_return": {"get": NOT_ALLOWED, "post": MANAGERS},
+    # The case page and its triage.
+    "case_detail": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "case_triage": {"get": EDITORS, "get_restricted": RESTRICTED_EDITORS},
+    "triage_assign": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
+    "triage_topics": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
+    "triage_restriction": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "triage_questions": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "triage_cost": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
+    "case_action": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "access_log": {"get": "L 403 403 403 ok 404", "get_restricted": "L 403 404 404 ok 404"},
+    # Letters.
+    "letter_list": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "letter_compose": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "letter_detail": {
+        "get": VIEWERS,
+        "get_restricted": RESTRICTED_VIEWERS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "letter_preview": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "letter_approve": {
+        "get": NOT_ALLOWED,
+        "post": "L ok ok ok ok 404",  # who may approve is the workflow's call: a message
+        "post_restricted": RESTRICTED_VIEWERS,
+    },
+    "letter_download": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "letter_retry": {
+        "get": NOT_ALLOWED,
+        "post": "L ok 403 ok ok 404",
+        "post_restricted": "L ok 404 404 ok 404",
+    },
+    "letter_sent": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "letter_redact": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    # After the response. The pages open to whoever may see the case; who may record each
+    # step (officer, reviewer, manager) is checked by foi_cases.after_response.
+    **{
+        name: {
+            "get": VIEWERS,
+            "get_restricted": RESTRICTED_VIEWERS,
+            "post": VIEWERS,
+            "post_restricted": RESTRICTED_VIEWERS,
+        }
+        for name in (
+            "review_request",
+            "review_assign",
+            "review_decide",
+            "ico_new",
+            "ico_decision",
+            "ico_steps",
+            "ico_appeal",
+            "appeal_decision",
+            "legal_hold",
+        )
+    },
+    "case_after_response": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "disclosure_prepare": {
+        "get": NOT_ALLOWED,
+        "post": "L 403 403 403 ok 404",
+        "post_restricted": "L 403 404 404 ok 404",
+    },
+    # Exemption decisions and review.
+    "exemption_decisions": {"get": EDITORS, "get_restricted": RESTRICTED_EDITORS},
+    "exemption_submit": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "exemption_answer": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "exemption_internal_held": {
+        "get": "L ok 403 ok ok 404",  # the pending review's reviewer may see the truth
+        "get_restricted": RESTRICTED_EDITORS,
+        # The reviewer's empty form shows again; recording is refused by the workflow.
+        "post": "L ok 403 ok ok 404",
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "exemption_citation_new": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "exemption_aggregate": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "exemption_citation_edit": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "exemption_citation_remove": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "exemption_review": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "exemption_approve": {
+        "get": NOT_ALLOWED,
+        "post": "L 403 403 ok 403 404",  # an independent reviewer only
+        "post_restricted": "L 403 404 404 403 404",
+    },
+    "exemption_return": {
+        "get": NOT_ALLOWED,
+        "post": "L 403 403 ok 403 404",
+        "post_restricted": "L 403 404 404 403 404",
+    },
+}
+
+
+def named_patterns(patterns=None, prefix: str = ""):
+    """(route, name, pattern) for every named URL pattern, admin and static aside."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            yield from named_patterns(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield route, pattern.name, pattern
+
+
+def test_every_url_pattern_has_a_rule():
+    names = {name for _, name, _ in named_patterns()}
+    missing = sorted(names - RULES.keys())
+    assert not missing, (
+        f"URL patterns without an access rule in tests/test_access_matrix.py: {missing}. "
+        "Add a rule saying who may GET (and POST) each one."
+    )
+    stale = sorted(RULES.keys() - names)
+    assert not stale, f"Rules for URL patterns that no longer exist: {stale}"
+
+
+def test_every_url_pattern_is_named():
+    unnamed = [
+        str(p.pattern)
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLPattern) and not p.name
+    ]
+    assert not unnamed, f"Unnamed URL patterns cannot be checked: {unnamed}"
+
+
+# --- The world the matrix runs in -------------------------------------------------------------
+
+
+def _case_with_everything(officer, reviewer, *, restricted: bool):
+    """A case in review: one answered question with an s31 citation, a letter with a PDF."""
+    from exemptions.models import Exemption
+
+    factories.catalogue_exemption("FOIA-s31")
+    case = factories.case_in_progress(officer, questions=("How many?", "Where?"))
+    if restricted:
+        workflow.set_restricted(case, actor=officer, restricted=True, reason="Need to know")
+    q1 = case.questions.get(number=1)
+    decisions.record_answer(q1, actor=officer, held_status="held", outcome="withheld_in_full")
+    decisions.apply_exemption(
+        case.questions.get(number=1),
+        actor=officer,
+        exemption=Exemption.objects.get(code="FOIA-s31"),
+        data=seed_citation(limbs=("s31(1)(a)",), likelihood="would", reasoning="Would prejudice."),
+        pit=seed_pit(case.received_at.date(), "Maintained.", "Openness.", "Safety of Members."),
+    )
+    decisions.record_answer(
+        case.questions.get(number=2),
+        actor=officer,
+        held_status="held",
+        outcome="disclosed",
+        answer_text="In the Palace.",
+    )
+    letter = workflow.compose_letter(case, actor=officer, kind=Letter.Kind.ACKNOWLEDGEMENT)
+    letter.pdf.save(f"matrix-{case.reference}.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    letter.status = Letter.Status.READY
+    letter.save()
+    decisions.submit_for_review(case, actor=officer)
+    # After-response records, made directly: the matrix asks who reaches their pages.
+    InternalReview.objects.create(
+        case=case,
+        requested_on=dt.date(2026, 4, 2),
+        target_due_on=dt.date(2026, 4, 30),
+        due_on=dt.date(2026, 5, 28),
+        created_by=officer,
+    )
+    complaint = ICOComplaint.objects.create(
+        case=case, ico_reference="IC-1", notified_on=dt.date(2026, 5, 1), created_by=officer
+    )
+    TribunalAppeal.objects.create(
+        complaint=complaint,
+        appellant="requester",
+        lodged_on=dt.date(2026, 6, 1),
+        created_by=officer,
+    )
+    case.refresh_from_db()
+    return case, letter
+
+
+@pytest.fixture
+def world(roles, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    people = {
+        "anonymous": AnonymousUser(),
+        "officer_assigned": factories.UserFactory(username="olivia", roles=[OFFICER]),
+        "officer_other": factories.UserFactory(username="oscar", roles=[OFFICER]),
+        "reviewer": factories.UserFactory(username="rita", roles=[REVIEWER]),
+        "manager": factories.UserFactory(username="maya", roles=[MANAGER]),
+        "no_role": factories.UserFactory(username="nobody", roles=[]),
+    }
+    officer = people["officer_assigned"]
+    cases = {
+        restricted: _case_with_everything(officer, people["reviewer"], restricted=restricted)
+        for restricted in (False, True)
+    }
+    published = factories.CaseFactory(status="responded")
+    entry = DisclosureLogEntry.objects.create(
+        case=published,
+        title="Published",
+        request_text="Asked",
+        response_text="Answered",
+        disclosed_on=dt.date(2026, 4, 1),
+        status=DisclosureLogEntry.Status.PUBLISHED,
+        prepared_by=people["manager"],
+    )
+    return {"people": people, "cases": cases, "entry": entry}
+
+
+def url_for(name: str, pattern: URLPattern, world, *, restricted: bool) -> str:
+    case, letter = world["cases"][restricted]
+    citation = ExemptionCitation.objects.filter(question__case=case).first()
+    candidates = {
+        "reference": case.reference,
+        "number": 1,
+        "kind": Letter.Kind.ACKNOWLEDGEMENT,
+        "action": "close",
+        "table": "overdue",
+    }
+    if "letter" in name:
+        candidates["pk"] = letter.pk
+    elif "citation" in name:
+        candidates["pk"] = citation.pk
+    elif "disclosure_log" in name or "disclosure_entr" in name:
+        candidates["pk"] = world["entry"].pk
+    elif name in ("review_assign", "review_decide"):
+        candidates["pk"] = case.internal_reviews.get().pk
+    elif name.startswith("ico_"):
+        candidates["pk"] = case.ico_complaints.get().pk
+    elif name == "appeal_decision":
+        candidates["pk"] = TribunalAppeal.objects.get(complaint__case=case).pk
+    if name == "statistics_table_csv":
+        candidates["table"] = "table3"
+    wanted = pattern.pattern.regex.groupindex.keys() - pattern.default_args.keys()
+    return reverse(name, kwargs={key: candidates[key] for key in wanted})
+
+
+def outcome(response) -> str:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        return LOGIN if location.startswith(reverse("login")) else OK
+    if response.status_code in (200, 400):
+        return OK
+    return str(response.status_code)
+
+
+def is_case_scoped(pattern: URLPattern) -> bool:
+    return "reference" in pattern.pattern.regex.groupindex
+
+
+CELLS = {"checked": 0}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_access_matrix(name, world):
+    patterns = {n: p for _, n, p in named_patterns()}
+    if name not in patterns:
+        pytest.skip(f"{name} is not in the URLconf (test_every_url_pattern_has_a_rule says so)")
+    pattern = patterns[name]
+    rule = RULES[name]
+    failures = []
+    variants = [False, True] if is_case_scoped(pattern) else [False]
+    for restricted in variants:
+        url = url_for(name, pattern, world, restricted=restricted)
+        for method in ("get", "post"):
+            spec = rule.get(f"{method}_restricted" if restricted else method)
+            if restricted and rule.get(method) == NOT_ALLOWED:
+                spec = NOT_ALLOWED
+            if spec is None and restricted and method in rule:
+                failures.append(f"{name}: no {method}_restricted rule for the restricted case")
+            if spec is None:
+                continue
+            expected = row(spec)
+            # Refusals first, so an allowed POST cannot change what a refused one sees.
+            order = sorted(range(len(PERSONAS)), key=lambda i: expected[i] == OK)
+            for i in order:
+                persona = PERSONAS[i]
+                client = Client(raise_request_exception=False)
+                user = world["people"][persona]
+                if user.is_authenticated:
+                    client.force_login(user)
+                response = getattr(client, method)(url)
+                got = outcome(response)
+                CELLS["checked"] += 1
+                if got != expected[i]:
+                    failures.append(
+                        f"{method.upper()} {url} as {persona}: expected {expected[i]}, "
+                        f"got {got} ({response.status_code})"
+                    )
+    assert not failures, "\n".join(failures)
+
+
+def test_zz_report_cells_checked(capsys):
+    """Runs last in this module: how many URL × persona cells the matrix checked."""
+    with capsys.disabled():
+        print(f"\naccess matrix: {CELLS['checked']} URL × persona cells checked")
+
+
+# --- Restricted cases: every read recorded, and managers see the record -------------------------
+
+
+@pytest.mark.django_db
+def test_every_read_of_a_restricted_case_is_recorded_and_shown_to_managers(world):
+    from foi_cases.models import CaseAccessLog
+
+    officer, manager = world["people"]["officer_assigned"], world["people"]["manager"]
+    case, letter = world["cases"][True]
+    open_case, _ = world["cases"][False]
+    CaseAccessLog.objects.all().delete()
+    client = Client()
+    client.force_login(officer)
+
+    assert client.get(reverse("case_detail", args=[case.reference])).status_code == 200
+    pdf = client.get(reverse("letter_download", args=[case.reference, letter.pk]))
+    assert pdf.status_code == 200
+    export = client.get(reverse("case_list_export") + "?tab=mine")
+    assert case.reference in export.content.decode()
+    assert client.get(reverse("case_detail", args=[open_case.reference])).status_code == 200
+
+    reads = list(CaseAccessLog.objects.order_by("pk").values_list("case", "user", "what"))
+    assert reads == [
+        (case.pk, officer.pk, reverse("case_detail", args=[case.reference])),
+        (case.pk, officer.pk, reverse("letter_download", args=[case.reference, letter.pk])),
+        (case.pk, officer.pk, "CSV export row"),
+    ]  # and nothing for the unrestricted case
+
+    assert client.get(reverse("access_log", args=[case.reference])).status_code == 403
+    assert client.get(reverse("access_log_all")).status_code == 403
+
+    client.force_login(manager)
+    page = client.get(reverse("access_log", args=[case.reference])).content.decode()
+    # Three reads, and her refused look at the log itself (the case was fetched for her).
+    assert page.count("(olivia)") == 4 and "CSV export row" in page
+    assert reverse("letter_download", args=[case.reference, letter.pk]) in page
+    everything = client.get(reverse("access_log_all")).content.decode()
+    assert case.reference in everything and open_case.reference not in everything
+    # The manager's own read of the log page is itself recorded.
+    assert CaseAccessLog.objects.filter(case=case, user=manager).exists()

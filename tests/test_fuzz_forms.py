@@ -1,0 +1,192 @@
+"""Hypothesis-generated input to every form: never a 500.
+
+Every URL pattern that takes a POST (from the access matrix's rules) gets generated values
+for the fields of the forms that post to it, as found on the pages of a case in review:
+unicode and control characters, huge strings, template syntax, HTML, `=cmd` cells, dates out
+of range, non-numbers where numbers go, values the page offered, and fields left out.
+Each POST is made by a person allowed to act (the assigned officer, a reviewer or a
+manager), and the answer must be below 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.test_access_matrix import RULES, named_patterns, url_for, world  # noqa: F401
+
+EXAMPLES_PER_FORM = 25
+POST_PATTERNS = sorted(name for name, rule in RULES.items() if "post" in rule)
+# Where each POST-only endpoint's form is shown (endpoints that take GET show their own).
+HOST_PAGES = {
+    "triage_assign": "case_triage",
+    "triage_topics": "case_triage",
+    "triage_restriction": "case_triage",
+    "triage_questions": "case_triage",
+    "triage_cost": "case_triage",
+    "letter_compose": "letter_list",
+    "letter_approve": "letter_detail",
+    "letter_retry": "letter_detail",
+    "exemption_submit": "exemption_decisions",
+    "exemption_answer": "exemption_decisions",
+    "exemption_citation_remove": "exemption_citation_edit",
+    "exemption_approve": "exemption_review",
+    "exemption_return": "exemption_review",
+    "notifications_mark_read": "notifications",
+    "disclosure_prepare": "case_after_response",
+    "logout": "home",
+    **{
+        f"disclosure_entry_{action}": "disclosure_entry"
+        for action in ("edit", "redact", "submit", "publish", "withhold", "return")
+    },
+}
+RUN = {"examples": 0}
+
+NASTY = st.sampled_from(
+    [
+        "",
+        " ",
+        "{{ request.user.password }}",
+        "{% debug %}{% include '/etc/passwd' %}",
+        "<script>alert(1)</script><img src=x onerror=alert(1)>",
+        "=cmd|' /C calc'!A0",
+        "+SUM(1)",
+        "0",
+        "-1",
+        "1e309",
+        "NaN",
+        "99999999999999999999999999",
+        "9999-99-99",
+        "31/02/2026",
+        "0000-00-00",
+        "12 13 2026",
+        "file:///etc/passwd",
+        "http://169.254.169.254/latest/meta-data/",
+        "../../../../etc/passwd",
+        "\x00",
+        "\u202e\u0000\ud7ff\ufeff",
+        "ｆｕｌｌｗｉｄｔｈ ÅÄÖ 漢字 🙂",
+    ]
+)
+TEXT = st.text(max_size=40)  # any unicode, control characters included
+NUMBERS = st.integers(min_value=-(10**22), max_value=10**22).map(str)
+DATES = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(str)
+HUGE = st.sampled_from(["x" * 100_001, "{{ a }}" * 20_000, "é" * 70_000])
+
+
+class FormFields(HTMLParser):
+    """The field names (and the values offered for each) of every form, by action path."""
+
+    def __init__(self, page_path: str) -> None:
+        super().__init__()
+        self.page_path = page_path
+        self.action: str | None = None
+        self.fields: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {k: v or "" for k, v in attrs}
+        if tag == "form" and attr.get("method", "get").lower() == "post":
+            self.action = urlsplit(attr.get("action") or self.page_path).path
+        elif self.action is None:
+            return
+        elif tag in ("input", "textarea", "select") and attr.get("name"):
+            name = attr["name"]
+            if name == "csrfmiddlewaretoken":
+                return
+            values = self.fields[self.action][name]
+            if attr.get("value"):
+                values.add(attr["value"])
+            if tag == "select":
+                self.select = name
+        elif tag == "option" and self.select and attr.get("value"):
+            self.fields[self.action][self.select].add(attr["value"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.action = None
+        elif tag == "select":
+            self.select = None
+
+
+def harvest(people: dict, case_world, patterns, names) -> dict[str, dict[str, set[str]]]:
+    """The fields of the forms on these pages, as the officer, reviewer and manager see them."""
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for persona in ("officer_assigned", "reviewer", "manager"):
+        client = Client()
+        client.force_login(people[persona])
+        for name in names:
+            path = url_for(name, patterns[name], case_world, restricted=False)
+            response = client.get(path)
+            if response.status_code != 200:
+                continue
+            parser = FormFields(path)
+            parser.feed(response.content.decode())
+            for action, fields in parser.fields.items():
+                for field, values in fields.items():
+                    found[action][field] |= values
+    return found
+
+
+def field_values(offered: set[str]):
+    choices = [st.sampled_from(sorted(offered))] if offered else []
+    return st.one_of(
+        *choices, NASTY, TEXT, NUMBERS, DATES, HUGE, st.lists(NASTY | TEXT, max_size=3)
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", POST_PATTERNS)
+@settings(
+    max_examples=EXAMPLES_PER_FORM,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+@given(data=st.data())
+def test_no_form_input_gives_a_500(name, world, data):  # noqa: F811
+    patterns = {n: p for _, n, p in named_patterns()}
+    if name not in patterns:
+        pytest.skip(f"{name} is not in the URLconf")
+    url = url_for(name, patterns[name], world, restricted=False)
+    people = world["people"]
+    if "fields" not in world:
+        host = HOST_PAGES.get(name, name)
+        world["fields"] = harvest(people, world, patterns, [host])
+    fields = world["fields"].get(url)
+    assert fields, f"no form on the page posts to {url}: add its page to HOST_PAGES"
+    payload = data.draw(
+        st.fixed_dictionaries(
+            {}, optional={field: field_values(offered) for field, offered in fields.items()}
+        ),
+        label="fields",
+    )
+    persona = data.draw(st.sampled_from(["officer_assigned", "reviewer", "manager"]))
+    client = Client(raise_request_exception=False)
+    client.force_login(people[persona])
+    response = client.post(url, payload)
+    RUN["examples"] += 1
+    assert response.status_code < 500, f"POST {url} as {persona} gave {response.status_code}"
+
+
+def test_zz_report_examples_run(capsys):
+    with capsys.disabled():
+        print(f"\nform fuzzing: {RUN['examples']} generated POSTs, none answered 5xx")
+
+
+def test_harvest_finds_the_fields_of_the_forms(world):  # noqa: F811
+    """The fuzzer reaches real fields: a sanity check on the harvesting itself."""
+    patterns = {n: p for _, n, p in named_patterns()}
+    found = harvest(world["people"], world, patterns, ["case_triage", "exemption_review"])
+    case, _ = world["cases"][False]
+    assign = found[reverse("triage_assign", args=[case.reference])]
+    assert "assignee" in assign and len(assign["assignee"]) >= 2
+    assert found[reverse("exemption_approve", args=[case.reference])]

@@ -1,0 +1,199 @@
+"""The quarterly Cabinet Office tables and the s45 Code list, against the hand-counted cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from foi_cases import statistics
+from foi_cases.models import Case, Question
+from tests import dashboard_cases, factories
+from tests.dashboard_cases import Q1, TODAY
+
+pytestmark = pytest.mark.django_db
+R = statistics.ReportingOutcome
+
+
+@pytest.fixture
+def cases(officer, other_officer):
+    return dashboard_cases.build(officer, other_officer)
+
+
+def _report():
+    tables = statistics.quarterly_report(Case.objects.all(), *Q1, TODAY)
+    return {table.slug: table for table in tables}
+
+
+def _rows(table):
+    return {row.cells[0]: row.cells[1] for row in table.rows}
+
+
+def test_each_case_gets_one_reporting_outcome(cases):
+    outcomes = dict(
+        statistics.annotate_reporting(Case.objects.all()).values_list(
+            "reference", "reporting_outcome"
+        )
+    )
+    assert outcomes == {
+        "A": R.GRANTED_IN_FULL,
+        "B": R.PARTIALLY_WITHHELD,
+        "C": R.WITHHELD_IN_FULL,
+        "D": R.PART_NOT_HELD,
+        "E": R.NCND,
+        "F": R.NOT_YET_PROCESSED,
+        "G": R.NOT_YET_PROCESSED,
+        "H": R.ON_HOLD,
+        "I": R.PROCEDURAL_S12,
+        "J": R.WITHDRAWN,
+        "K": R.NOT_YET_PROCESSED,
+    }
+
+
+def test_table_1_status_at_time_of_monitoring(cases):
+    assert _rows(_report()["table1"]) == {
+        "Total requests received": 10,
+        "Answered": 6,
+        "Not yet answered": 2,
+        "On hold (awaiting clarification or fee)": 1,
+        "Lapsed or withdrawn": 1,
+        "Handled as a subject access request": 0,
+    }
+
+
+def test_table_3_timeliness(cases):
+    assert _rows(_report()["table3"]) == {
+        "Answered within 20 working days": 4,
+        "Answered within a permitted extension": 1,
+        "Answered late": 1,
+        "Not yet answered, deadline passed": 1,
+        "Not yet answered, within deadline": 1,
+        "Lapsed, withdrawn, on hold or not FOI": 2,
+        "Answered in time (per cent)": "71.4%",
+        "ICO band": "Unsatisfactory",
+    }
+
+
+def test_table_5_and_6_outcomes(cases):
+    report = _report()
+    assert _rows(report["table5"]) == {
+        "Granted in full": 2,
+        "Partially withheld": 1,
+        "Withheld in full": 2,
+        "Information not held": 0,
+        "Not yet processed": 2,
+        "Lapsed or on hold": 2,
+        "Procedural refusal: cost (s12)": 1,
+        "Procedural refusal: vexatious or repeated (s14)": 0,
+        "Not counted as FOI (subject access) or outcome not recorded": 0,
+    }
+    assert _rows(report["table6"]) == {
+        "Resolvable requests": 6,
+        "Granted in full": 2,
+        "6a: per cent granted in full": "33.3%",
+        "Procedural refusals (s12, s14)": 1,
+        "6b: per cent granted in full, excluding procedural refusals": "40.0%",
+    }
+
+
+def test_s45_code_list(cases):
+    assert _rows(_report()["code_list"]) == {
+        "Number of requests received": 10,
+        "Not yet processed": 2,
+        "Processed in full": 6,
+        "Suspended (awaiting clarification or fee)": 1,
+        "Granted in full": 1,
+        "Partly disclosed and partly refused": 1,
+        "Partly disclosed and partly not held": 1,
+        "Refused in full because the information is not held": 0,
+        "Refused in full": 3,
+        "Not answered within 20 working days": 3,  # B, C (extended) and F (open)
+        "Given an extended deadline": 1,
+        "Referred for internal review": 3,
+    }
+
+
+@pytest.mark.parametrize(
+    ("questions", "case_outcome", "expected"),
+    [
+        ([("held", "disclosed"), ("ncnd", "withheld_in_full")], "", R.PARTIALLY_WITHHELD),
+        ([("not_held", "not_held"), ("not_held", "")], "", R.NOT_HELD),
+        ([("ncnd", "withheld_in_full"), ("held", "withheld_in_full")], "", R.WITHHELD_IN_FULL),
+        ([("partly_held", "disclosed")], "", R.PART_NOT_HELD),
+        ([("held", "procedural")], "", R.PROCEDURAL_S14),
+        ([], "granted_in_full", R.GRANTED_IN_FULL),
+        ([("held", "")], "ncnd", R.NCND),
+        ([], "", R.NOT_RECORDED),
+        ([], "subject_access", R.SUBJECT_ACCESS),
+        ([], "lapsed", R.LAPSED),
+    ],
+)
+def test_reporting_outcome_derivation(officer, questions, case_outcome, expected):
+    case = factories.CaseFactory(status="closed", outcome=case_outcome)
+    for number, (held, outcome) in enumerate(questions, start=1):
+        Question.objects.create(
+            case=case, number=number, text="?", held_status=held, outcome=outcome
+        )
+    assert statistics.count_outcomes(Case.objects.all())[expected] == 1
+
+
+def test_procedural_refusal_over_the_cost_estimate_counts_as_s12(officer):
+    from decimal import Decimal
+
+    case = factories.CaseFactory(
+        status="responded", outcome="procedural_refusal", hours_locating=Decimal("30")
+    )
+    Question.objects.create(case=case, number=1, text="?", held_status="held")
+    assert statistics.count_outcomes(Case.objects.all())[R.PROCEDURAL_S12] == 1
+
+
+def test_ico_bands():
+    assert statistics.ico_band(95.0) == "Good"
+    assert statistics.ico_band(94.9) == "Adequate"
+    assert statistics.ico_band(90.0) == "Adequate"
+    assert statistics.ico_band(89.9) == "Unsatisfactory"
+    assert statistics.ico_band(None) == "No answered requests"
+
+
+def test_periods():
+    assert statistics.quarter_of(dt.date(2026, 11, 22)) == (
+        dt.date(2026, 10, 1),
+        dt.date(2026, 12, 31),
+    )
+    assert statistics.quarter_of(dt.date(2026, 3, 31)) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 3, 31),
+    )
+    assert statistics.rolling_quarter(dt.date(2026, 4, 20)) == (
+        dt.date(2026, 1, 21),
+        dt.date(2026, 4, 20),
+    )
+    assert statistics.weighted_median([(14, 2), (19, 2), (22, 1), (36, 1)]) == 19
+    assert statistics.weighted_median([(1, 1), (4, 1)]) == 2.5
+    assert statistics.weighted_median([]) is None
+
+
+def test_statistics_page_and_csv_for_managers_only(client, cases, manager, officer):
+    client.force_login(officer)
+    assert client.get(reverse("statistics")).status_code == 403
+    client.force_login(manager)
+    response = client.get(reverse("statistics"), {"year": 2026, "quarter": 1})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Table 5: initial outcomes" in html
+    assert "Freedom of Information Code of Practice" in html
+    response = client.get(reverse("statistics_csv"), {"year": 2026, "quarter": 1})
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Requests received 01 January 2026 to 31 March 2026"
+    assert "Table 3: timeliness" in text and "Refused in full,3" in text
+    response = client.get(
+        reverse("statistics_table_csv", args=["table5"]), {"year": 2026, "quarter": 1}
+    )
+    assert response.content.decode("utf-8-sig").splitlines()[1] == "Granted in full,2"
+
+
+def test_statistics_page_ignores_nonsense_quarters(client, cases, manager):
+    client.force_login(manager)
+    response = client.get(reverse("statistics"), {"year": "=1+1", "quarter": "9"})
+    assert response.status_code == 200

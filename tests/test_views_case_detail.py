@@ -1,0 +1,185 @@
+"""The case page: who asked, what, the deadline and how it was reached, actions, timeline."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from foi_cases import workflow
+from foi_cases.models import Case, CaseAccessLog
+from tests.factories import CaseFactory, QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(officer):
+    case = CaseFactory(
+        reference="FOI-2026-00100",
+        title="Panic alarms in constituency offices",
+        # Monday 16 March 2026, the day before St Patrick's Day.
+        received_at=dt.datetime(2026, 3, 16, 10, 0, tzinfo=ZoneInfo("Europe/London")),
+        assigned_to=officer,
+        status="in_progress",
+    )
+    QuestionFactory(case=case, number=1, text="How many panic alarms were fitted in 2025?")
+    QuestionFactory(case=case, number=2, text="What did they cost?")
+    return case
+
+
+def page(client, case):
+    return client.get(reverse("case_detail", args=[case.reference]))
+
+
+def test_case_page_shows_requester_questions_and_deadline(client, officer, case):
+    client.force_login(officer)
+    response = page(client, case)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert case.requester.name in html and case.requester.email in html
+    assert "How many panic alarms were fitted in 2025?" in html
+    assert "What did they cost?" in html
+    assert "Thursday 16 April 2026" in html
+    assert response.context["deadline"].explanation
+    for sentence in response.context["deadline"].explanation:
+        assert escape(sentence) in html
+    assert "working day" in html
+
+
+def test_overdue_case_says_how_many_working_days_late(client, officer, case):
+    client.force_login(officer)
+    response = page(client, case)
+    # Due 16 Apr 2026, and "today" in these tests is after that.
+    assert response.context["late"] > 0
+    assert "working days late" in response.content.decode()
+    assert "Overdue" in response.content.decode()
+
+
+def test_assigned_officer_sees_the_steps_the_status_allows(client, officer, case):
+    client.force_login(officer)
+    labels = [label for label, _ in page(client, case).context["actions"]]
+    assert labels == [
+        "Triage",
+        "Ask for clarification (s1(3))",
+        "Fees notice (s9)",
+        "Public interest extension (s10(3))",
+        "Close the case early",
+    ]
+
+
+def test_awaiting_clarification_offers_only_its_answer_and_closing(client, officer, case):
+    workflow.request_clarification(case, actor=officer, on=dt.date(2026, 3, 20))
+    client.force_login(officer)
+    labels = [label for label, _ in page(client, case).context["actions"]]
+    assert labels == ["Triage", "Clarification received", "Close the case early"]
+
+
+def test_foisa_case_offers_no_public_interest_extension(client, officer, case):
+    case.regime = "FOISA"
+    case.save()
+    client.force_login(officer)
+    labels = [label for label, _ in page(client, case).context["actions"]]
+    assert "Public interest extension (s10(3))" not in labels
+
+
+def test_other_officer_and_reviewer_see_the_case_but_no_actions(
+    client, other_officer, reviewer, case
+):
+    for user in (other_officer, reviewer):
+        client.force_login(user)
+        response = page(client, case)
+        assert response.status_code == 200
+        assert response.context["actions"] == []
+        assert "There is nothing you can do on this case now." in response.content.decode()
+
+
+def test_timeline_lists_audit_events_with_who_and_what(client, officer, manager, case):
+    workflow.assign_case(case, actor=manager, assignee=officer)
+    client.force_login(officer)
+    html = page(client, case).content.decode()
+    timeline = html.split("Timeline", 1)[1]
+    assert "Assigned" in timeline and "to olivia" in timeline
+    assert manager.get_full_name() in timeline
+
+
+def test_officer_not_on_a_restricted_case_gets_404(client, other_officer, case):
+    case.restricted = True
+    case.save()
+    client.force_login(other_officer)
+    assert page(client, case).status_code == 404
+    assert not CaseAccessLog.objects.exists()
+
+
+def test_user_without_a_role_gets_404(client, outsider, case):
+    client.force_login(outsider)
+    assert page(client, case).status_code == 404
+
+
+def test_missing_case_gets_404(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("case_detail", args=["FOI-1999-99999"])).status_code == 404
+
+
+def test_reads_of_a_restricted_case_are_logged(client, officer, manager, case):
+    case.restricted = True
+    case.save()
+    for user in (officer, manager):
+        client.force_login(user)
+        assert page(client, case).status_code == 200
+
+    log = list(CaseAccessLog.objects.order_by("at").values_list("user__username", "what"))
+    path = reverse("case_detail", args=[case.reference])
+    assert log == [("olivia", path), ("maya", path)]
+
+
+def test_reads_of_an_unrestricted_case_are_not_logged(client, officer, case):
+    client.force_login(officer)
+    page(client, case)
+    assert not CaseAccessLog.objects.exists()
+
+
+def test_page_query_count_is_bounded(client, officer, case, django_assert_max_num_queries):
+    for number in range(3, 30):
+        QuestionFactory(case=case, number=number)
+    client.force_login(officer)
+    with django_assert_max_num_queries(20):
+        assert page(client, case).status_code == 200
+
+
+def test_admin_shows_a_case_read_only_and_logs_restricted_reads(client, case):
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True, roles=["Manager"])
+    case.restricted = True
+    case.save()
+    client.force_login(admin)
+    change = reverse("admin:foi_cases_case_change", args=[case.pk])
+
+    assert client.get(change).status_code == 200
+    client.post(change, {"status": "closed", "reference": "HACKED"})
+
+    case.refresh_from_db()
+    assert (case.status, case.reference) == ("in_progress", "FOI-2026-00100")
+    assert CaseAccessLog.objects.filter(case=case, user=admin).count() == 2
+    assert client.get(reverse("admin:foi_cases_case_add")).status_code == 403
+
+
+def test_case_page_links_the_assigned_officer_to_decisions_and_letters(client, officer):
+    case = CaseFactory(assigned_to=officer, status=Case.Status.IN_PROGRESS)
+    client.force_login(officer)
+    response = client.get(reverse("case_detail", args=[case.reference]))
+    pages = dict(response.context["pages"])
+    assert pages["Decisions per question"] == reverse("exemption_decisions", args=[case.reference])
+    assert pages["Letters"] == reverse("letter_list", args=[case.reference])
+    assert "Review the decisions" not in pages
+
+
+def test_case_page_offers_the_review_only_to_a_reviewer_of_a_case_in_review(
+    client, officer, reviewer
+):
+    case = CaseFactory(assigned_to=officer, status=Case.Status.IN_REVIEW)
+    client.force_login(reviewer)
+    pages = dict(client.get(reverse("case_detail", args=[case.reference])).context["pages"])
+    assert pages["Review the decisions"] == reverse("exemption_review", args=[case.reference])
+    assert "Decisions per question" not in pages

@@ -1,0 +1,409 @@
+"""Logging a new request through the web form: split, edit, save, and bad input."""
+
+import datetime as dt
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from foi_cases.models import Case, CaseEvent, Requester
+from tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+SEEDS = Path("/work/shared/seeds")
+LONDON = ZoneInfo("Europe/London")
+URL = reverse("case_new")
+SEED_001_QUESTIONS = [
+    "What is the annual budget of the Members' Security Support Service for 2019-20?",
+    "How many people work within the unit?",
+    "How many MPs as of today's date have opted into the social media monitoring service?",
+    "How many alerts have been sent to MPs regarding threats or abuse on social media since "
+    "April 1st 2019?",
+    "And how many referrals have been made to police?",
+]
+
+
+def seed(name: str) -> str:
+    path = SEEDS / name
+    if not path.exists():
+        pytest.skip(f"seed {path} is not available")
+    return path.read_text()
+
+
+def intake_data(questions: list[str] | None = None, **overrides: str) -> dict[str, str]:
+    data = {
+        "requester_name": "Alex Example",
+        "requester_email": "alex@example.com",
+        "requester_address": "",
+        "requester_type": "journalist",
+        "channel": "email",
+        # Monday 16 March 2026: St Patrick's Day (NI only) is the next day.
+        "received_at_0": "16",
+        "received_at_1": "3",
+        "received_at_2": "2026",
+        "received_time": "10:15",
+        "regime": "FOIA",
+        "title": "Members' security (2019)",
+        "request_text": "1. What is the budget?\n2. How many staff?",
+        "reference": "",
+        "action": "save",
+    }
+    data.update(with_questions(questions or []))
+    data.update(overrides)
+    return data
+
+
+def with_questions(texts: list[str], **flags: set[int]) -> dict[str, str]:
+    data = {
+        "questions-TOTAL_FORMS": str(len(texts)),
+        "questions-INITIAL_FORMS": str(len(texts)),
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "100",
+    }
+    for index, text in enumerate(texts):
+        data[f"questions-{index}-text"] = text
+        if index in flags.get("merge", set()):
+            data[f"questions-{index}-merge_with_next"] = "on"
+        if index in flags.get("delete", set()):
+            data[f"questions-{index}-DELETE"] = "on"
+    return data
+
+
+def shown_questions(response) -> list[str]:
+    return [form["text"].value() for form in response.context["questions"].forms]
+
+
+def error_summary(response) -> str:
+    html = response.content.decode()
+    assert 'class="govuk-error-summary"' in html, "expected a GOV.UK error summary"
+    return html.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def test_officer_sees_the_intake_form(officer_client):
+    response = officer_client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Log a new request" in html
+    assert 'name="received_at_0"' in html and 'name="received_time"' in html
+    assert "Split into questions" in html
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "outsider"])
+def test_only_officers_and_managers_can_log_requests(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, intake_data(["Q"])).status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_seed_001_splits_into_its_five_questions_and_keeps_what_was_typed(officer_client):
+    text = seed("001_2c337ac142043556.txt")
+    response = officer_client.post(URL, intake_data(request_text=text, action="split"))
+
+    assert response.status_code == 200
+    assert shown_questions(response) == SEED_001_QUESTIONS
+    html = response.content.decode()
+    assert 'value="Alex Example"' in html and 'value="alex@example.com"' in html
+    assert "split into 5 questions" in html
+    assert "There is a problem" not in html
+    assert not Case.objects.exists()
+
+
+def test_seed_001_logged_through_the_web_has_five_questions_and_the_statutory_date(
+    officer_client, officer
+):
+    text = seed("001_2c337ac142043556.txt")
+    split = officer_client.post(URL, intake_data(request_text=text, action="split"))
+    response = officer_client.post(
+        URL, intake_data(shown_questions(split), request_text=text, action="save")
+    )
+
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("case_detail", args=[case.reference])
+    assert [q.text for q in case.questions.order_by("number")] == SEED_001_QUESTIONS
+    # Received Mon 16 Mar 2026; day 1 would be Tue 17 Mar, St Patrick's Day (NI), so day 1 is
+    # Wed 18 Mar; Good Friday 3 Apr and Easter Monday 6 Apr are skipped: day 20 is 16 Apr.
+    assert case.due_on == dt.date(2026, 4, 16)
+    assert case.received_at == dt.datetime(2026, 3, 16, 10, 15, tzinfo=LONDON)
+    assert case.request_text == text
+    assert case.requester.requester_type == "journalist"
+    assert case.status == Case.Status.RECEIVED
+    assert re.fullmatch(r"FOI-2026-\d{5}", case.reference)
+    event = CaseEvent.objects.get(case=case)
+    assert (event.verb, event.actor, event.data["questions"]) == (
+        CaseEvent.Verb.LOGGED,
+        officer,
+        5,
+    )
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "Thursday 16 April 2026" in page
+    assert "How many people work within the unit?" in page
+
+
+def test_seed_000_logged_through_the_web_has_one_question(officer_client):
+    text = seed("000_0e3c0c63b778d97c.txt")
+    request_part = text.split("Security Assistance may be claimed", 1)[0]
+    split = officer_client.post(
+        URL, intake_data(request_text=request_part, regime="FOISA", action="split")
+    )
+    assert len(shown_questions(split)) == 1
+
+    officer_client.post(
+        URL, intake_data(shown_questions(split), request_text=request_part, regime="FOISA")
+    )
+
+    case = Case.objects.get()
+    assert case.questions.count() == 1
+    assert "panic room" in case.questions.get().text
+    # FOISA counts only Scottish holidays: 17 Mar and Easter Monday are working days, so day
+    # 1 is Tue 17 Mar and day 20 is Tue 14 Apr (Good Friday skipped).
+    assert case.due_on == dt.date(2026, 4, 14)
+
+
+def test_saving_without_splitting_first_shows_the_split_questions_to_check(officer_client):
+    response = officer_client.post(URL, intake_data())
+
+    assert response.status_code == 200
+    assert shown_questions(response) == ["What is the budget?", "How many staff?"]
+    assert "Check them" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_officer_merges_deletes_edits_and_adds_questions_before_saving(officer_client):
+    texts = ["First part", "continues here", "Not a question", "Third"]
+    merged = officer_client.post(
+        URL,
+        intake_data(action="update_questions") | with_questions(texts, merge={0}, delete={2}),
+    )
+    assert shown_questions(merged) == ["First part\ncontinues here", "Third"]
+
+    added = officer_client.post(URL, intake_data(shown_questions(merged), action="add_question"))
+    assert shown_questions(added) == ["First part\ncontinues here", "Third", ""]
+
+    officer_client.post(
+        URL, intake_data(["First part\ncontinues here", "Third, edited", "A new one"])
+    )
+
+    case = Case.objects.get()
+    assert [q.text for q in case.questions.order_by("number")] == [
+        "First part\ncontinues here",
+        "Third, edited",
+        "A new one",
+    ]
+
+
+def test_subject_access_request_is_pre_ticked_with_the_reasons(officer_client):
+    text = "Please send me copies of all personal data you hold about me, including e-mails."
+    response = officer_client.post(URL, intake_data(request_text=text, action="split"))
+
+    html = response.content.decode()
+    assert response.context["form"]["is_subject_access"].value() is True
+    assert "own personal data" in html
+    assert response.context["subject_access_reasons"]
+
+    officer_client.post(
+        URL, intake_data(shown_questions(response), request_text=text, is_subject_access="on")
+    )
+    assert Case.objects.get().is_subject_access is True
+
+
+def test_received_time_is_read_as_uk_time_across_the_clock_change(officer_client):
+    # 00:30 on Sunday 25 Oct 2026 is still BST; it is 23:30 on Saturday in UTC.
+    officer_client.post(
+        URL,
+        intake_data(
+            ["Q"],
+            received_at_0="25",
+            received_at_1="10",
+            received_at_2="2026",
+            received_time="00:30",
+        ),
+    )
+    case = Case.objects.get()
+    assert case.received_at == dt.datetime(2026, 10, 24, 23, 30, tzinfo=dt.UTC)
+    # Sunday receipt: day 1 is Mon 26 Oct, day 20 is Fri 20 Nov.
+    assert case.due_on == dt.date(2026, 11, 20)
+
+
+def test_blank_time_counts_from_the_start_of_the_day(officer_client):
+    officer_client.post(URL, intake_data(["Q"], received_time=""))
+    case = Case.objects.get()
+    assert case.received_at == dt.datetime(2026, 3, 16, 0, 0, tzinfo=LONDON)
+
+
+# --- Bad input: a clear message, and nothing typed is lost -------------------------------
+
+
+def assert_rejected_keeping_input(response, message: str, typed: str = "Alex Example"):
+    assert response.status_code in (200, 413)
+    assert message in error_summary(response)
+    html = response.content.decode()
+    assert typed in html
+    assert not Case.objects.exists()
+
+
+def test_received_date_in_the_future_is_refused(officer_client):
+    next_year = str(timezone.localdate().year + 1)
+    response = officer_client.post(
+        URL, intake_data(["Keep this question"], received_at_2=next_year)
+    )
+    assert_rejected_keeping_input(response, "cannot be in the future")
+    assert shown_questions(response) == ["Keep this question"]
+    assert f'value="{next_year}"' in response.content.decode()
+
+
+def test_received_date_before_2005_is_refused(officer_client):
+    response = officer_client.post(URL, intake_data(["Q"], received_at_2="2004"))
+    assert_rejected_keeping_input(response, "2005 or later")
+
+
+def test_impossible_date_is_refused(officer_client):
+    response = officer_client.post(URL, intake_data(["Q"], received_at_0="31", received_at_1="2"))
+    assert_rejected_keeping_input(response, "Enter a real date")
+
+
+def test_missing_date_is_refused(officer_client):
+    response = officer_client.post(
+        URL, intake_data(["Q"], received_at_0="", received_at_1="", received_at_2="")
+    )
+    assert_rejected_keeping_input(response, "Enter the date received")
+
+
+def test_empty_request_is_refused(officer_client):
+    response = officer_client.post(URL, intake_data(["Q"], request_text="   \n  "))
+    assert_rejected_keeping_input(response, "Paste the text of the request")
+
+
+def test_a_request_with_only_blank_questions_is_refused(officer_client):
+    response = officer_client.post(URL, intake_data(["  ", ""]))
+    assert_rejected_keeping_input(response, "Add at least one question")
+
+
+def test_one_megabyte_paste_gets_a_form_error_not_a_crash(officer_client):
+    huge = ("I would like to know the cost of security. " * 25_000)[:1_000_000]
+    response = officer_client.post(URL, intake_data(["Q"], request_text=huge))
+    assert_rejected_keeping_input(response, "100,000 characters or fewer")
+
+
+def test_one_megabyte_paste_passes_the_csrf_check_and_gets_a_form_error(officer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    client.get(URL)
+    token = client.cookies["csrftoken"].value
+    huge = "Security costs for constituency offices. " * 25_000
+    response = client.post(URL, intake_data(["Q"], request_text=huge, csrfmiddlewaretoken=token))
+    assert response.status_code == 200
+    assert "100,000 characters or fewer" in error_summary(response)
+
+
+def test_html_and_script_are_stored_as_typed_and_shown_escaped(officer_client):
+    script = "<script>alert('x')</script>"
+    response = officer_client.post(
+        URL,
+        intake_data(
+            [f"Question {script}"],
+            requester_name=f"Eve {script}",
+            title="Title <b>bold</b> {{ settings.SECRET_KEY }}",
+            request_text=f"Request {script}",
+        ),
+    )
+    case = Case.objects.get()
+    assert case.requester.name == f"Eve {script}"
+    assert case.request_text == f"Request {script}"
+    assert case.questions.get().text == f"Question {script}"
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "{{ settings.SECRET_KEY }}" in page
+
+
+def test_script_in_a_rejected_form_is_redisplayed_escaped(officer_client):
+    script = "<script>alert(1)</script>"
+    response = officer_client.post(
+        URL, intake_data([script], requester_name=script, requester_email="not-an-email")
+    )
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_invalid_email_is_refused(officer_client):
+    response = officer_client.post(URL, intake_data(["Q"], requester_email="alex@"))
+    assert_rejected_keeping_input(response, "Enter an e-mail address like name@example.com")
+    assert 'value="alex@"' in response.content.decode()
+
+
+def test_a_contact_address_is_required(officer_client):
+    response = officer_client.post(
+        URL, intake_data(["Q"], requester_email="", requester_address="")
+    )
+    assert_rejected_keeping_input(response, "Enter an e-mail address or a postal address")
+
+
+def test_postal_address_alone_is_enough(officer_client):
+    officer_client.post(
+        URL, intake_data(["Q"], requester_email="", requester_address="1 High Street\nLeeds")
+    )
+    assert Case.objects.get().requester.postal_address == "1 High Street\nLeeds"
+
+
+def test_duplicate_hand_typed_reference_is_refused(officer_client):
+    CaseFactory(reference="FOI-2026-00042")
+    response = officer_client.post(URL, intake_data(["Q"], reference="FOI-2026-00042"))
+    assert response.status_code == 200
+    assert "already in use" in error_summary(response)
+    assert 'value="FOI-2026-00042"' in response.content.decode()
+    assert Case.objects.count() == 1
+    assert not Requester.objects.filter(name="Alex Example").exists()
+
+
+def test_hand_typed_reference_is_used(officer_client):
+    officer_client.post(URL, intake_data(["Q"], reference="HOC-FOI-2026-777"))
+    assert Case.objects.get().reference == "HOC-FOI-2026-777"
+
+
+@pytest.mark.parametrize("reference", ["new", "a/b", "FOI 2026 1", "<b>1</b>"])
+def test_reference_that_could_not_be_a_page_address_is_refused(officer_client, reference):
+    response = officer_client.post(URL, intake_data(["Q"], reference=reference))
+    assert_rejected_keeping_input(response, "A reference can only contain")
+
+
+def test_every_error_is_listed_at_once(officer_client):
+    response = officer_client.post(
+        URL,
+        intake_data(
+            ["Q"], requester_name="", title="", request_text="", requester_email="x", channel=""
+        ),
+    )
+    summary = error_summary(response)
+    for message in (
+        "Enter the requester&#x27;s name",
+        "Enter a short title",
+        "Paste the text of the request",
+        "Enter an e-mail address like",
+        "Select how the request arrived",
+    ):
+        assert message in summary
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "-1", "NaN", "99999999999999999999", "\x00", "\u202e<b>", "=1+1", "{% debug %}"],
+)
+def test_no_odd_value_in_any_intake_field_gives_a_500(officer_client, value):
+    for field in [*intake_data(), "questions-0-text", "questions-0-merge_with_next"]:
+        data = intake_data(["Q"]) | {field: value}
+        response = officer_client.post(URL, data)
+        assert response.status_code < 500, field
