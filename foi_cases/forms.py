@@ -473,6 +473,13 @@ class CaseFilterForm(forms.Form):
     OPEN = "open"
     ANY = "any"
 
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="A reference, the requester's name or e-mail, or words from the request",
+        error_messages={"max_length": "Search for 200 characters or fewer"},
+    )
     status = forms.ChoiceField(
         label="Status",
         required=False,

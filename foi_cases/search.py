@@ -52,6 +52,7 @@ STOP_WORDS = frozenset(
     """.split()
 )
 WORD = re.compile(r"[a-z0-9]+")
+REFERENCE_FRAGMENT = re.compile(r"(?:[a-z]+-)?\d[\d-]*", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:
@@ -136,6 +137,34 @@ def text_rank(words: list[str]) -> RawSQL:
         (_tsquery(words),),
         output_field=FloatField(),
     )
+
+
+def matching_cases(cases: QuerySet, text: str) -> QuerySet:
+    """The cases whose reference, requester or title and request text match the search box.
+
+    A reference or part of one ("FOI-2026-00042", "00042") matches references; anything else
+    matches the requester's name or e-mail address, and the words of the title and request
+    (PostgreSQL: web-search syntax over the GIN index, stemmed, so "threats" finds "threat";
+    SQLite: the text as typed).
+    """
+    text = text.strip()
+    if not text:
+        return cases
+    if REFERENCE_FRAGMENT.fullmatch(text):
+        return cases.filter(reference__icontains=text)
+    requesters = Requester.objects.filter(Q(name__icontains=text) | Q(email__iexact=text))
+    by_requester = Q(requester__in=requesters.values("pk"))
+    if connection.vendor == "postgresql":
+        by_words = Q(
+            RawSQL(
+                f"{SEARCH_VECTOR} @@ websearch_to_tsquery('english', %s)",
+                (text,),
+                output_field=BooleanField(),
+            )
+        )
+    else:
+        by_words = Q(title__icontains=text) | Q(request_text__icontains=text)
+    return cases.filter(by_words | by_requester)
 
 
 def similar_cases(case: Case, *, user: Any, words: list[str]) -> list[Case]:

@@ -90,6 +90,8 @@ def _within(cases: QuerySet, today: dt.date, limits: dict[str, dt.date]) -> Quer
 def filter_cases(cases: QuerySet, form: forms.CaseFilterForm, today: dt.date) -> QuerySet:
     form.is_valid()  # An invalid filter is reported and ignored; the valid ones still apply.
     data = form.cleaned_data
+    if data.get("q"):
+        cases = search.matching_cases(cases, data["q"])
     status = data.get("status") or forms.CaseFilterForm.OPEN
     if status == forms.CaseFilterForm.OPEN:
         cases = cases.open()

@@ -239,3 +239,79 @@ def test_case_list_never_shows_a_status_other_than_the_filter(client, manager):
     CaseFactory(reference="W", status=Case.Status.AWAITING_FEE)
     client.force_login(manager)
     assert listed(client.get(reverse("case_list_all"), {"status": "awaiting_fee"})) == ["W"]
+
+
+@pytest.fixture
+def searchable(officer, other_officer):
+    return {
+        "threats": CaseFactory(
+            reference="FOI-2026-00042",
+            assigned_to=officer,
+            title="Threats to MPs",
+            request_text="How many threats against MPs were reported to the police in 2025?",
+            requester__name="Jane Campaigner",
+        ),
+        "budget": CaseFactory(
+            reference="FOI-2026-00043",
+            assigned_to=officer,
+            request_text="What was the annual budget for constituency office alarms?",
+            requester__name="Sam Reporter",
+            requester__email="sam@news.example",
+        ),
+        "secret": CaseFactory(
+            reference="FOI-2026-00044",
+            assigned_to=other_officer,
+            restricted=True,
+            request_text="How many threats were made against one named MP?",
+        ),
+    }
+
+
+def searched(client, user, text: str, tab: str = "case_list_team") -> list[str]:
+    client.force_login(user)
+    response = client.get(reverse(tab), {"q": text, "status": "any"})
+    assert response.status_code == 200
+    return sorted(listed(response))
+
+
+def test_search_finds_a_case_by_its_reference_or_part_of_it(client, officer, searchable):
+    assert searched(client, officer, "FOI-2026-00042") == ["FOI-2026-00042"]
+    assert searched(client, officer, "00043") == ["FOI-2026-00043"]
+
+
+def test_search_finds_a_case_by_the_requester_name_or_email(client, officer, searchable):
+    assert searched(client, officer, "campaigner") == ["FOI-2026-00042"]
+    assert searched(client, officer, "SAM@news.example") == ["FOI-2026-00043"]
+
+
+def test_search_finds_words_of_the_request(client, officer, searchable):
+    assert searched(client, officer, "budget") == ["FOI-2026-00043"]
+
+
+def test_search_never_reveals_a_restricted_case_to_someone_without_access(
+    client, officer, manager, searchable
+):
+    assert searched(client, officer, "threats") == ["FOI-2026-00042"]
+    assert searched(client, officer, "FOI-2026-00044") == []
+    assert searched(client, manager, "threats", tab="case_list_all") == [
+        "FOI-2026-00042",
+        "FOI-2026-00044",
+    ]
+
+
+@pytest.mark.postgres
+def test_search_on_postgresql_matches_word_forms_and_phrases(client, officer, searchable):
+    assert searched(client, officer, "threat") == ["FOI-2026-00042"]
+    assert searched(client, officer, '"office alarms"') == ["FOI-2026-00043"]
+    assert searched(client, officer, "alarms -budget") == []
+    assert searched(client, officer, "!!:* & | ( ") == []
+
+
+def test_an_overlong_search_is_refused_with_a_message_and_the_list_still_shows(
+    client, officer, searchable
+):
+    client.force_login(officer)
+    response = client.get(reverse("case_list_team"), {"q": "x" * 201, "status": "any"})
+    assert response.status_code == 200
+    assert "Search for 200 characters or fewer" in response.content.decode()
+    assert len(listed(response)) == 2
