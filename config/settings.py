@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "foi_cases",
     "exemptions",
 ]
@@ -86,10 +88,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "foi_cases.two_factor.TwoFactorMiddleware",
 ]
 
 # Large pastes must reach the form so it can say what is wrong (the form caps the text).
@@ -165,6 +169,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# TOTP two-factor sign-in (foi_cases.two_factor): optional for everyone; when this is on,
+# reviewers and managers must set up an authenticator app before using the service.
+FOI_REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -256,6 +263,7 @@ CELERY_BEAT_SCHEDULE = {
 
 SERVICE_NAME = env("SERVICE_NAME", "FOI case manager")
 AUTHORITY_NAME = env("AUTHORITY_NAME", "House of Commons")
+OTP_TOTP_ISSUER = SERVICE_NAME  # the name authenticator apps show beside the code
 # s12: £600 for Part I of Schedule 1 bodies (government departments, the Houses), £450 otherwise.
 FOI_COST_LIMIT_POUNDS = env_int("FOI_COST_LIMIT_POUNDS", 600)
 FOI_HOURLY_RATE_POUNDS = 25

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from foi_cases import security_views
+from foi_cases import security_views, two_factor
 from foi_cases.forms import SignInForm
 from foi_cases.views import healthz
 
@@ -17,6 +17,8 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("two-factor/", two_factor.setup, name="two_factor_setup"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("disclosure-log/", include("foi_cases.public_urls")),

@@ -69,6 +69,11 @@ RULES: dict[str, dict[str, str]] = {
     "login": {"get": PUBLIC, "post": PUBLIC},
     "logout": {"get": "L 405 405 405 405 405", "post": "L L L L L L"},  # then to sign-in
     "healthz": {"get": PUBLIC},
+    # Two-factor: anyone signed in may set up an app (an empty POST shows the form's errors).
+    # Nobody here has a device, so the code page sends them on; its POST, with a device, is
+    # tested in tests/test_two_factor.py.
+    "two_factor_setup": {"get": "L ok ok ok ok ok", "post": "L ok ok ok ok ok"},
+    "two_factor_verify": {"get": "L ok ok ok ok ok"},
     # Public disclosure log: open to all, no case data beyond what is published.
     "disclosure_log": {"get": PUBLIC},
     "disclosure_log_csv": {"get": PUBLIC},
