@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
 from foi_cases import charts, statistics
@@ -175,10 +175,42 @@ def _live(cases: QuerySet) -> QuerySet:
     )
 
 
-def open_by_status(dash: Dashboard, cases: QuerySet) -> None:
-    counts = dict(
-        cases.open().order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+def live_panels(dash: Dashboard, cases: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
+    """Open cases by status, deadlines, extensions and workload from one grouped query.
+
+    Open cases are grouped by officer, status, regime and dates (a few hundred rows however
+    many cases were ever received); each panel sums the groups it needs.
+    """
+    groups = list(
+        cases.open()
+        .order_by()
+        .values(
+            "assigned_to",
+            "assigned_to__username",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "status",
+            "regime",
+            "due_on",
+            "extended_due_on",
+        )
+        .annotate(n=Count("pk"))
     )
+    open_by_status(dash, groups)
+    deadlines(dash, groups, calendars)
+    extensions(dash, groups, calendars)
+    workload(dash, groups)
+    case_lines(dash, cases, calendars)
+
+
+def _current_due(row: dict[str, Any]) -> dt.date | None:
+    return row["extended_due_on"] or row["due_on"]
+
+
+def open_by_status(dash: Dashboard, groups: list[dict[str, Any]]) -> None:
+    counts = Counter[str]()
+    for row in groups:
+        counts[row["status"]] += row["n"]
     rows = [
         Row(
             (label, counts.get(value, 0)),
@@ -196,21 +228,26 @@ def open_by_status(dash: Dashboard, cases: QuerySet) -> None:
     )
 
 
-def deadlines(dash: Dashboard, cases: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
+def _soon(dash: Dashboard, calendars: dict[str, WorkingCalendar]) -> dict[str, dt.date]:
+    return {
+        r: cal.add_working_days(dash.today, DUE_SOON_WORKING_DAYS) for r, cal in calendars.items()
+    }
+
+
+def deadlines(
+    dash: Dashboard, groups: list[dict[str, Any]], calendars: dict[str, WorkingCalendar]
+) -> None:
     """Due within 5 working days, and overdue with how many working days late."""
     today = dash.today
-    soon = {r: cal.add_working_days(today, DUE_SOON_WORKING_DAYS) for r, cal in calendars.items()}
-    grouped = (
-        _live(cases)
-        .filter(current_due__lte=max(soon.values()))
-        .order_by()
-        .values("regime", "current_due")
-        .annotate(n=Count("pk"))
-    )
+    soon = _soon(dash, calendars)
+    by_due = Counter[tuple[str, dt.date]]()
+    for row in groups:
+        due = _current_due(row)
+        if due is not None and row["status"] not in Case.CLOCK_STOPPED_STATUSES:
+            by_due[row["regime"], due] += row["n"]
     due_soon = 0
     late = Counter[str]()
-    for row in grouped:
-        due, regime, n = row["current_due"], row["regime"], row["n"]
+    for (regime, due), n in by_due.items():
         if due < today:
             late[_band(calendars[regime].working_days_between(due, today), LATE_BANDS)] += n
         elif due <= soon[regime]:
@@ -236,10 +273,31 @@ def deadlines(dash: Dashboard, cases: QuerySet, calendars: dict[str, WorkingCale
         [(r.cells[0], r.cells[1]) for r in rows],
         colours=[charts.ORANGE, charts.RED, charts.RED, charts.RED],
     )
+
+
+def case_lines(dash: Dashboard, cases: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
+    """The first overdue cases and the first due soon, in one query.
+
+    Each case is numbered within its list (overdue, or due from today) by due date, and only
+    the first few of each list are read.
+    """
+    today = dash.today
+    soon = _soon(dash, calendars)
     lines = (
         _live(cases)
         .filter(current_due__lte=max(soon.values()))
-        .annotate(visible=ExpressionWrapper(dash.scope.visible, output_field=BooleanField()))
+        .annotate(
+            visible=ExpressionWrapper(dash.scope.visible, output_field=BooleanField()),
+            late=ExpressionWrapper(Q(current_due__lt=today), output_field=BooleanField()),
+        )
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("late")],
+                order_by=[F("current_due").asc(), F("reference").asc()],
+            )
+        )
+        .filter(position__lte=LIST_LIMIT * 2)
         .order_by("current_due", "reference")
         .values(
             "reference",
@@ -247,14 +305,16 @@ def deadlines(dash: Dashboard, cases: QuerySet, calendars: dict[str, WorkingCale
             "regime",
             "current_due",
             "visible",
+            "late",
             "assigned_to__username",
             "assigned_to__first_name",
             "assigned_to__last_name",
         )
     )
-    overdue_lines = lines.filter(current_due__lt=today)[:LIST_LIMIT]
-    dash.overdue = [_line(row, calendars, today, late=True) for row in overdue_lines]
-    soon_rows = lines.filter(current_due__gte=today)[: LIST_LIMIT * 2]
+    overdue_rows, soon_rows = [], []
+    for row in lines:
+        (overdue_rows if row["current_due"] < today else soon_rows).append(row)
+    dash.overdue = [_line(row, calendars, today, late=True) for row in overdue_rows[:LIST_LIMIT]]
     dash.due_soon = [
         _line(row, calendars, today, late=False)
         for row in soon_rows
@@ -288,24 +348,21 @@ def _line(
     )
 
 
-def extensions(dash: Dashboard, cases: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
+def extensions(
+    dash: Dashboard, groups: list[dict[str, Any]], calendars: dict[str, WorkingCalendar]
+) -> None:
     """s10(3) extensions on open cases, by working days beyond the statutory date."""
-    grouped = (
-        cases.open()
-        .filter(extended_due_on__isnull=False, due_on__isnull=False)
-        .order_by()
-        .values("regime", "due_on", "extended_due_on")
-        .annotate(n=Count("pk"))
-    )
+    grouped = Counter[tuple[str, dt.date, dt.date]]()
+    for row in groups:
+        if row["extended_due_on"] is not None and row["due_on"] is not None:
+            grouped[row["regime"], row["due_on"], row["extended_due_on"]] += row["n"]
     bands = Counter[str]()
     total = days = 0
-    for row in grouped:
-        length = calendars[row["regime"]].working_days_between(
-            row["due_on"], row["extended_due_on"]
-        )
-        bands[_band(max(length, 1), EXTENSION_BANDS)] += row["n"]
-        total += row["n"]
-        days += length * row["n"]
+    for (regime, due_on, extended_due_on), n in grouped.items():
+        length = calendars[regime].working_days_between(due_on, extended_due_on)
+        bands[_band(max(length, 1), EXTENSION_BANDS)] += n
+        total += n
+        days += length * n
     dash.counts["extensions"] = total
     dash.counts["extension_average"] = round(days / total, 1) if total else None
     rows = [Row((_band_label(*band), bands[_band_label(*band)])) for band in EXTENSION_BANDS]
@@ -318,31 +375,34 @@ def extensions(dash: Dashboard, cases: QuerySet, calendars: dict[str, WorkingCal
     )
 
 
-def workload(dash: Dashboard, cases: QuerySet) -> None:
+def workload(dash: Dashboard, groups: list[dict[str, Any]]) -> None:
     today = dash.today
-    rows_qs = (
-        cases.open()
-        .annotate(current_due=Coalesce("extended_due_on", "due_on"))
-        .order_by()
-        .values(
-            "assigned_to",
-            "assigned_to__username",
-            "assigned_to__first_name",
-            "assigned_to__last_name",
+    people: dict[Any, dict[str, Any]] = {}
+    for row in groups:
+        person = people.setdefault(
+            row["assigned_to"],
+            {**row, "open": 0, "overdue": 0, "in_review": 0, "on_hold": 0},
         )
-        .annotate(
-            open=Count("pk"),
-            overdue=Count(
-                "pk",
-                filter=Q(current_due__lt=today) & ~Q(status__in=Case.CLOCK_STOPPED_STATUSES),
-            ),
-            in_review=Count("pk", filter=Q(status=Case.Status.IN_REVIEW)),
-            on_hold=Count("pk", filter=Q(status__in=Case.CLOCK_STOPPED_STATUSES)),
-        )
-        .order_by("-open", "assigned_to__username")
+        n = row["n"]
+        person["open"] += n
+        due = _current_due(row)
+        if row["status"] in Case.CLOCK_STOPPED_STATUSES:
+            person["on_hold"] += n
+        elif due is not None and due < today:
+            person["overdue"] += n
+        if row["status"] == Case.Status.IN_REVIEW:
+            person["in_review"] += n
+    # Most open cases first, then by username (nobody, the unassigned, last among equals).
+    ordered = sorted(
+        people.values(),
+        key=lambda p: (
+            -p["open"],
+            p["assigned_to__username"] is None,
+            p["assigned_to__username"] or "",
+        ),
     )
     rows = []
-    for row in rows_qs:
+    for row in ordered:
         name = _person(row, "assigned_to__") if row["assigned_to"] else "Unassigned"
         href = ""
         if row["assigned_to"] and dash.scope.name != "mine":
@@ -365,13 +425,14 @@ def workload(dash: Dashboard, cases: QuerySet) -> None:
     )
 
 
-def timeliness(dash: Dashboard, cases: QuerySet, cohort: QuerySet) -> None:
+def timeliness(dash: Dashboard, cases: QuerySet) -> None:
     first, last = statistics.rolling_quarter(dash.today)
     dash.rolling_first = first
-    dash.rolling = statistics.timeliness(
-        statistics.received_between(cases, first, last), dash.today
+    f = dash.filters
+    figures = statistics.timeliness_by_period(
+        cases, {"rolling": (first, last), "period": (f.first, f.last)}, dash.today
     )
-    dash.period = statistics.timeliness(cohort, dash.today)
+    dash.rolling, dash.period = figures["rolling"], figures["period"]
     rows = [
         Row((label, rolling_n, period_n))
         for (label, rolling_n), (_, period_n) in zip(
@@ -441,8 +502,10 @@ def days_to_respond(
     dash.counts["answered"] = sum(n for _, n in pairs)
 
 
-def outcomes(dash: Dashboard, cohort: QuerySet) -> None:
-    counts = statistics.cabinet_office_counts(statistics.count_outcomes(cohort))
+def outcomes_and_exemptions(dash: Dashboard, cohort: QuerySet) -> None:
+    """Outcomes and exemptions used, from one round trip."""
+    reported, table = statistics.outcomes_and_exemptions(cohort)
+    counts = statistics.cabinet_office_counts(reported)
     rows = [
         Row((label, counts[value]))
         for value, label in statistics.CabinetOffice.choices
@@ -459,10 +522,6 @@ def outcomes(dash: Dashboard, cohort: QuerySet) -> None:
     dash.charts["outcomes"] = charts.bar_chart(
         "outcomes", "Outcomes of requests received", [(r.cells[0], r.cells[1]) for r in rows]
     )
-
-
-def exemptions_used(dash: Dashboard, cohort: QuerySet) -> None:
-    table = statistics.exemption_table(cohort)
     dash.tables["exemptions"] = table
     dash.charts["exemptions"] = charts.bar_chart(
         "exemptions",
@@ -479,14 +538,25 @@ def internal_reviews(dash: Dashboard, cases: QuerySet) -> None:
 
 
 def topics(dash: Dashboard, cohort: QuerySet) -> None:
-    ids = cohort.order_by().values("pk")
-    rows_qs = (
-        Topic.objects.annotate(n=Count("cases", filter=Q(cases__in=ids)))
-        .filter(n__gt=0)
-        .order_by("-n", "name")
-        .values_list("pk", "name", "n")
+    """Requests per topic, and those with none, in one query over the cohort's topic links.
+
+    Grouped from a fresh join (not the topic filter's), so a request filed under the chosen
+    topic and others counts under each of its topics, as the case list would show it.
+    """
+    grouped = (
+        Case.objects.filter(pk__in=cohort.order_by().values("pk"))
+        .order_by()
+        .values_list("topics", "topics__name")
+        .annotate(n=Count("pk"))
     )
-    without = cohort.filter(topics__isnull=True).count()
+    counted = []
+    without = 0
+    for pk, name, n in grouped:
+        if pk is None:
+            without = n
+        else:
+            counted.append((pk, name, n))
+    ordered = sorted(counted, key=lambda row: (-row[2], row[1]))
     rows = [
         Row(
             (name, n),
@@ -494,7 +564,7 @@ def topics(dash: Dashboard, cohort: QuerySet) -> None:
                 dash.scope, dash.filters, topic=pk, status="any", **dash.filters.period_params()
             ),
         )
-        for pk, name, n in rows_qs
+        for pk, name, n in ordered
     ]
     if without:
         rows.append(Row(("No topic", without)))
@@ -510,14 +580,10 @@ def build_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard
     calendars = _calendars()
     cases = filters.apply(scope.cases)
     cohort = statistics.received_between(cases, filters.first, filters.last)
-    open_by_status(dash, cases)
-    deadlines(dash, cases, calendars)
-    extensions(dash, cases, calendars)
-    workload(dash, cases)
-    timeliness(dash, cases, cohort)
+    live_panels(dash, cases, calendars)
+    timeliness(dash, cases)
     days_to_respond(dash, cohort, calendars)
-    outcomes(dash, cohort)
-    exemptions_used(dash, cohort)
+    outcomes_and_exemptions(dash, cohort)
     internal_reviews(dash, cases)
     topics(dash, cohort)
     dash.counts["received"] = sum(

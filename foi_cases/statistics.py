@@ -25,9 +25,7 @@ from django.db import connection, models
 from django.db.models import Case as SqlCase
 from django.db.models import (
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -178,16 +176,18 @@ QUESTION_BUCKETS: dict[str, Q] = {
 }
 
 
-def _cites(section_prefix: str) -> Exists:
+def _cites(section_prefix: str) -> Q:
+    """A question of the case cites a procedural ground under this section (s12, s14).
+
+    Tested per question against the (small) set of procedural citations, so the check rides
+    on the one pass over the case's questions rather than a second join per case.
+    """
     from exemptions.models import ExemptionCitation
 
-    return Exists(
-        ExemptionCitation.objects.filter(
-            question__case=OuterRef("pk"),
-            role=ExemptionCitation.Role.PROCEDURAL,
-            exemption__section__startswith=section_prefix,
-        )
-    )
+    citing = ExemptionCitation.objects.filter(
+        role=ExemptionCitation.Role.PROCEDURAL, exemption__section__startswith=section_prefix
+    ).values("question_id")
+    return Q(questions__in=citing)
 
 
 def _when(condition: Q, outcome: str) -> When:
@@ -203,8 +203,8 @@ def annotate_reporting(cases: QuerySet) -> QuerySet:
             name: Count("questions", filter=condition)
             for name, condition in QUESTION_BUCKETS.items()
         },
-        _cites_s12=_cites("s12"),
-        _cites_s14=_cites("s14"),
+        _cites_s12=Count("questions", filter=_cites("s12")),
+        _cites_s14=Count("questions", filter=_cites("s14")),
         _hours=F("hours_determining")
         + F("hours_locating")
         + F("hours_retrieving")
@@ -226,8 +226,8 @@ def annotate_reporting(cases: QuerySet) -> QuerySet:
         _when(Q(outcome=Case.Outcome.WITHDRAWN), R.WITHDRAWN),
         _when(Q(outcome=Case.Outcome.LAPSED), R.LAPSED),
         _when(Q(outcome=Case.Outcome.SUBJECT_ACCESS) | Q(is_subject_access=True), R.SUBJECT_ACCESS),
-        _when(Q(_cites_s12=True), R.PROCEDURAL_S12),
-        _when(Q(_cites_s14=True), R.PROCEDURAL_S14),
+        _when(Q(_cites_s12__gt=0), R.PROCEDURAL_S12),
+        _when(Q(_cites_s14__gt=0), R.PROCEDURAL_S14),
         _when(procedural & Q(_hours__gt=limit_hours), R.PROCEDURAL_S12),
         _when(procedural, R.PROCEDURAL_S14),
         _when(Q(q_part__gt=0), R.PARTIALLY_WITHHELD),
@@ -244,22 +244,57 @@ def annotate_reporting(cases: QuerySet) -> QuerySet:
     return cases.annotate(reporting_outcome=expression)
 
 
-def count_outcomes(cases: QuerySet) -> dict[str, int]:
-    """{ReportingOutcome value: number of cases}, in one query.
+def _outcome_sql(cases: QuerySet) -> tuple[str, tuple[Any, ...]]:
+    """SQL giving (reporting outcome, number of cases) rows for `cases`.
 
     The per-case outcome needs a GROUP BY case, and the ORM cannot group again on a value
     computed from aggregates, so the per-case query is wrapped in an outer count.
     """
     per_case = annotate_reporting(cases.order_by()).values("reporting_outcome")
     sql, params = per_case.query.sql_with_params()
-    counts = {value: 0 for value in R.values}
+    return f'SELECT "reporting_outcome", COUNT(*) FROM ({sql}) "per_case" GROUP BY 1', params
+
+
+def count_outcomes(cases: QuerySet) -> dict[str, int]:
+    """{ReportingOutcome value: number of cases}, in one query."""
+    sql, params = _outcome_sql(cases)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "reporting_outcome", COUNT(*) FROM ({sql}) "per_case" GROUP BY 1', params
-        )
-        for value, n in cursor.fetchall():
-            counts[value] = n
+        cursor.execute(sql, params)
+        return _outcome_counts(cursor.fetchall())
+
+
+def _outcome_counts(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
+    counts = {value: 0 for value in R.values}
+    for value, n in rows:
+        counts[value] = n
     return counts
+
+
+def outcomes_and_exemptions(cohort: QuerySet) -> tuple[dict[str, int], Table]:
+    """`count_outcomes` and `exemption_table` for one cohort, in one round trip.
+
+    The two grouped queries are joined with UNION ALL; each row says which it came from.
+    """
+    outcome_sql, outcome_params = _outcome_sql(cohort)
+    exemption_sql, exemption_params = _exemption_rows(cohort).query.sql_with_params()
+    sql = (
+        f'SELECT 1, "per_outcome".*, NULL, NULL, NULL, NULL, NULL '
+        f'FROM ({outcome_sql}) "per_outcome" '
+        f'UNION ALL SELECT 2, NULL, NULL, "per_exemption".* FROM ({exemption_sql}) "per_exemption"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*outcome_params, *exemption_params))
+        rows = cursor.fetchall()
+    outcomes = _outcome_counts(row[1:3] for row in rows if row[0] == 1)
+    keys = (
+        "exemption__regime",
+        "exemption__section",
+        "exemption__short_name",
+        "cases",
+        "questions",
+    )
+    exemptions = [dict(zip(keys, row[3:], strict=True)) for row in rows if row[0] == 2]
+    return outcomes, _exemption_table(exemptions)
 
 
 def cabinet_office_counts(outcomes: dict[str, int]) -> dict[str, int]:
@@ -276,12 +311,17 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, LONDON)
 
 
-def received_between(cases: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
-    """Cases received from `first` to `last` inclusive (dates in Europe/London)."""
-    return cases.filter(
+def _received(first: dt.date, last: dt.date) -> Q:
+    """Received from `first` to `last` inclusive (Europe/London): a range on `received_at`."""
+    return Q(
         received_at__gte=local_midnight(first),
         received_at__lt=local_midnight(last + dt.timedelta(days=1)),
     )
+
+
+def received_between(cases: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """Cases received from `first` to `last` inclusive (dates in Europe/London)."""
+    return cases.filter(_received(first, last))
 
 
 def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -364,8 +404,8 @@ NOT_COUNTED_OUTCOMES = (
 )
 
 
-def timeliness(cases: QuerySet, today: dt.date) -> Timeliness:
-    """Table 3 for `cases` (already limited to a cohort), in one aggregate query."""
+def _timeliness_filters(today: dt.date) -> dict[str, Q]:
+    """Table 3's counts, each as the condition a case of the cohort must meet."""
     excluded = (
         Q(status__in=Case.CLOCK_STOPPED_STATUSES)
         | Q(outcome__in=NOT_COUNTED_OUTCOMES)
@@ -373,20 +413,52 @@ def timeliness(cases: QuerySet, today: dt.date) -> Timeliness:
     )
     answered = Q(responded_at__isnull=False) & ~excluded
     unanswered = Q(responded_at__isnull=True) & ~excluded
+    return {
+        "within_statutory": answered & Q(responded_on__lte=F("due_on")),
+        "within_extension": answered
+        & Q(responded_on__gt=F("due_on"), extended_due_on__isnull=False)
+        & Q(responded_on__lte=F("extended_due_on")),
+        "late": answered & Q(responded_on__gt=F("current_due")),
+        "open_overdue": unanswered & Q(current_due__lt=today),
+        "open_in_time": unanswered & ~Q(current_due__lt=today),
+        "excluded": excluded,
+    }
+
+
+def timeliness(cases: QuerySet, today: dt.date) -> Timeliness:
+    """Table 3 for `cases` (already limited to a cohort), in one aggregate query."""
     figures = annotate_dates(cases.order_by()).aggregate(
-        within_statutory=Count("pk", filter=answered & Q(responded_on__lte=F("due_on"))),
-        within_extension=Count(
-            "pk",
-            filter=answered
-            & Q(responded_on__gt=F("due_on"), extended_due_on__isnull=False)
-            & Q(responded_on__lte=F("extended_due_on")),
-        ),
-        late=Count("pk", filter=answered & Q(responded_on__gt=F("current_due"))),
-        open_overdue=Count("pk", filter=unanswered & Q(current_due__lt=today)),
-        open_in_time=Count("pk", filter=unanswered & ~Q(current_due__lt=today)),
-        excluded=Count("pk", filter=excluded),
+        **{
+            name: Count("pk", filter=condition)
+            for name, condition in _timeliness_filters(today).items()
+        }
     )
     return Timeliness(**figures)
+
+
+def timeliness_by_period(
+    cases: QuerySet, periods: dict[str, tuple[dt.date, dt.date]], today: dt.date
+) -> dict[str, Timeliness]:
+    """Table 3 for the requests of `cases` received in each period, all in one query.
+
+    Only the cases received in one of the periods are read (a range on `received_at` each).
+    """
+    windows = {key: _received(first, last) for key, (first, last) in periods.items()}
+    either = Q()
+    for window in windows.values():
+        either |= window
+    conditions = _timeliness_filters(today)
+    figures = annotate_dates(cases.filter(either).order_by()).aggregate(
+        **{
+            f"{key}__{name}": Count("pk", filter=window & condition)
+            for key, window in windows.items()
+            for name, condition in conditions.items()
+        }
+    )
+    return {
+        key: Timeliness(**{name: figures[f"{key}__{name}"] for name in conditions})
+        for key in windows
+    }
 
 
 def weighted_median(pairs: Iterable[tuple[int, int]]) -> float | None:
@@ -469,11 +541,11 @@ def referred_for_review(cohort: QuerySet) -> int:
 # --- Exemptions ---------------------------------------------------------------------------
 
 
-def exemption_table(cohort: QuerySet) -> Table:
-    """Requests (and questions) citing each exemption or refusal ground, most used first."""
+def _exemption_rows(cohort: QuerySet) -> QuerySet:
+    """Requests and questions citing each exemption, grouped in SQL (unordered)."""
     from exemptions.models import ExemptionCitation
 
-    rows_qs = (
+    return (
         ExemptionCitation.objects.filter(question__case__in=cohort.order_by().values("pk"))
         .order_by()
         .values("exemption__regime", "exemption__section", "exemption__short_name")
@@ -481,7 +553,18 @@ def exemption_table(cohort: QuerySet) -> Table:
             cases=Count("question__case", distinct=True),
             questions=Count("question", distinct=True),
         )
-        .order_by("-cases", "exemption__regime", "exemption__section")
+    )
+
+
+def exemption_table(cohort: QuerySet) -> Table:
+    """Requests (and questions) citing each exemption or refusal ground, most used first."""
+    return _exemption_table(list(_exemption_rows(cohort)))
+
+
+def _exemption_table(grouped: list[dict[str, Any]]) -> Table:
+    ordered = sorted(
+        grouped,
+        key=lambda row: (-row["cases"], row["exemption__regime"], row["exemption__section"]),
     )
     rows = [
         Row(
@@ -492,7 +575,7 @@ def exemption_table(cohort: QuerySet) -> Table:
                 row["questions"],
             )
         )
-        for row in rows_qs
+        for row in ordered
     ]
     return Table(
         "exemptions",
@@ -513,11 +596,11 @@ def _share(part: int, whole: int) -> str:
 def quarterly_report(cases: QuerySet, first: dt.date, last: dt.date, today: dt.date) -> list[Table]:
     """The Cabinet Office tables and the s45 Code list for requests received in a period.
 
-    Six queries: outcomes, timeliness, exemptions, the Code list's extra counts, requests
+    Five queries: outcomes with exemptions, timeliness, the Code list's extra counts, requests
     referred for review, and the internal reviews requested in the period.
     """
     cohort = received_between(cases, first, last)
-    outcomes = count_outcomes(cohort)
+    outcomes, exemptions = outcomes_and_exemptions(cohort)
     co = cabinet_office_counts(outcomes)
     total = sum(outcomes.values())
     processed = sum(outcomes[o] for o in PROCESSED)
@@ -584,7 +667,7 @@ def quarterly_report(cases: QuerySet, first: dt.date, last: dt.date, today: dt.d
             note="Resolvable: answered, excluding information not held, lapsed and on hold.",
         )
     )
-    tables.append(exemption_table(cohort))
+    tables.append(exemptions)
     tables.append(internal_review_table(cases, first, last, today))
     tables.append(code_list(cohort, outcomes, today))
     return tables
