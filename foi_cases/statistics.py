@@ -14,6 +14,7 @@ extended date (s10(3)). Every function here runs a fixed number of aggregate que
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -270,20 +271,69 @@ def _outcome_counts(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
     return counts
 
 
-def outcomes_and_exemptions(cohort: QuerySet) -> tuple[dict[str, int], Table]:
-    """`count_outcomes` and `exemption_table` for one cohort, in one round trip.
+_QUESTION_TABLE = f'"{Question._meta.db_table}"'
+_QUESTION_COLUMNS = ("id", "case_id", "outcome", "held_status")
+_SHARED = '"cohort_questions"'
 
-    The two grouped queries are joined with UNION ALL; each row says which it came from.
+
+def _read_shared_questions(sql: str, join: str) -> str | None:
+    """`sql` with its one join to the question table reading the cohort's questions instead.
+
+    None when the join is not there exactly once, or the query reads a question column the
+    shared rows do not carry: the caller then runs the queries unshared.
     """
+    if sql.count(join) != 1:
+        return None
+    read = set(re.findall(rf"{re.escape(_QUESTION_TABLE)}\.\"(\w+)\"", sql))
+    if not read <= set(_QUESTION_COLUMNS):
+        return None
+    return sql.replace(
+        join, join.replace(f"JOIN {_QUESTION_TABLE}", f"JOIN {_SHARED} {_QUESTION_TABLE}")
+    )
+
+
+def outcomes_and_exemptions(cohort: QuerySet) -> tuple[dict[str, int], Table]:
+    """`count_outcomes` and `exemption_table` for one cohort, in one query.
+
+    The two grouped queries are joined with UNION ALL; each row says which it came from. Both
+    read the cohort's questions, so those are read once, as a common table expression (a range
+    scan on the cases' `received_at` and the question index per case), and both parts join it
+    in place of the whole question table.
+    """
+    from exemptions.models import ExemptionCitation
+
     outcome_sql, outcome_params = _outcome_sql(cohort)
     exemption_sql, exemption_params = _exemption_rows(cohort).query.sql_with_params()
+    case_table = f'"{Case._meta.db_table}"'
+    citation_table = f'"{ExemptionCitation._meta.db_table}"'
+    prefix, prefix_params = "", ()
+    shared_outcome = _read_shared_questions(
+        outcome_sql,
+        f'LEFT OUTER JOIN {_QUESTION_TABLE} ON ({case_table}."id" = {_QUESTION_TABLE}."case_id")',
+    )
+    # Joined to the shared questions, the citations need no filter of their own.
+    unfiltered_sql, unfiltered_params = _exemption_rows(None).query.sql_with_params()
+    shared_exemption = _read_shared_questions(
+        unfiltered_sql,
+        f"INNER JOIN {_QUESTION_TABLE} ON "
+        f'({citation_table}."question_id" = {_QUESTION_TABLE}."id")',
+    )
+    if shared_outcome is not None and shared_exemption is not None:
+        questions = Question.objects.filter(case__in=cohort.order_by().values("pk")).order_by()
+        cte_sql, cte_params = questions.values(*_QUESTION_COLUMNS).query.sql_with_params()
+        prefix, prefix_params = f"WITH {_SHARED} AS ({cte_sql}) ", cte_params
+        outcome_sql, exemption_sql, exemption_params = (
+            shared_outcome,
+            shared_exemption,
+            unfiltered_params,
+        )
     sql = (
-        f'SELECT 1, "per_outcome".*, NULL, NULL, NULL, NULL, NULL '
+        f'{prefix}SELECT 1, "per_outcome".*, NULL, NULL, NULL, NULL, NULL '
         f'FROM ({outcome_sql}) "per_outcome" '
         f'UNION ALL SELECT 2, NULL, NULL, "per_exemption".* FROM ({exemption_sql}) "per_exemption"'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*outcome_params, *exemption_params))
+        cursor.execute(sql, (*prefix_params, *outcome_params, *exemption_params))
         rows = cursor.fetchall()
     outcomes = _outcome_counts(row[1:3] for row in rows if row[0] == 1)
     keys = (
@@ -541,13 +591,18 @@ def referred_for_review(cohort: QuerySet) -> int:
 # --- Exemptions ---------------------------------------------------------------------------
 
 
-def _exemption_rows(cohort: QuerySet) -> QuerySet:
-    """Requests and questions citing each exemption, grouped in SQL (unordered)."""
+def _exemption_rows(cohort: QuerySet | None) -> QuerySet:
+    """Requests and questions citing each exemption, grouped in SQL (unordered).
+
+    With no cohort, every citation: only for a query whose questions are already a cohort's.
+    """
     from exemptions.models import ExemptionCitation
 
+    citations = ExemptionCitation.objects.all()
+    if cohort is not None:
+        citations = citations.filter(question__case__in=cohort.order_by().values("pk"))
     return (
-        ExemptionCitation.objects.filter(question__case__in=cohort.order_by().values("pk"))
-        .order_by()
+        citations.order_by()
         .values("exemption__regime", "exemption__section", "exemption__short_name")
         .annotate(
             cases=Count("question__case", distinct=True),
