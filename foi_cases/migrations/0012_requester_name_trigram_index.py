@@ -1,0 +1,30 @@
+"""A trigram index on requesters' names for the case list's search box (PostgreSQL only).
+
+`name__icontains` is `UPPER(name) LIKE UPPER('%…%')`, which no B-tree can serve: without this
+index every search read all requesters (80 ms at 100,000). pg_trgm is a trusted extension, so
+the database's owner may create it without being a superuser.
+"""
+
+from django.db import migrations
+
+FORWARD = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS requester_name_trigram ON foi_cases_requester "
+    "USING gin (UPPER(name) gin_trgm_ops)",
+)
+BACKWARD = ("DROP INDEX IF EXISTS requester_name_trigram",)
+
+
+def _run(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("foi_cases", "0011_case_search_vector")]
+
+    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
