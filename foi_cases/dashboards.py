@@ -475,25 +475,36 @@ def _percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.1f}%"
 
 
-def days_to_respond(
-    dash: Dashboard, cohort: QuerySet, calendars: dict[str, WorkingCalendar]
-) -> None:
-    """Median working days from (effective) receipt to response, on the statutory clock.
-
-    Counted as 20 plus the working days from the statutory due date to the response, so a
-    clarification (which restarts the clock) and a fee pause (which stops it) are honoured.
-    """
-    grouped = (
+def _days_query(cohort: QuerySet) -> QuerySet:
+    """Answered requests of the cohort grouped by regime, statutory due date and response."""
+    return (
         statistics.annotate_dates(cohort.order_by())
         .filter(responded_at__isnull=False, due_on__isnull=False)
         .exclude(outcome__in=statistics.NOT_COUNTED_OUTCOMES)
         .values("regime", "due_on", "responded_on")
         .annotate(n=Count("pk"))
     )
+
+
+def _date(value: Any) -> dt.date:
+    """A date column read by a raw query (SQLite gives it as text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def days_to_respond(
+    dash: Dashboard, grouped: list[dict[str, Any]], calendars: dict[str, WorkingCalendar]
+) -> None:
+    """Median working days from (effective) receipt to response, on the statutory clock.
+
+    Counted as 20 plus the working days from the statutory due date to the response, so a
+    clarification (which restarts the clock) and a fee pause (which stops it) are honoured.
+    """
     pairs = [
         (
             statistics.STATUTORY_WORKING_DAYS
-            + calendars[row["regime"]].working_days_between(row["due_on"], row["responded_on"]),
+            + calendars[row["regime"]].working_days_between(
+                _date(row["due_on"]), _date(row["responded_on"])
+            ),
             row["n"],
         )
         for row in grouped
@@ -502,9 +513,24 @@ def days_to_respond(
     dash.counts["answered"] = sum(n for _, n in pairs)
 
 
-def outcomes_and_exemptions(dash: Dashboard, cohort: QuerySet) -> None:
-    """Outcomes and exemptions used, from one round trip."""
-    reported, table = statistics.outcomes_and_exemptions(cohort)
+def cohort_panels(dash: Dashboard, cohort: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
+    """Days taken, outcomes, exemptions and topics of the period's requests: one query.
+
+    The period's cases (and their questions) are read once and shared by the four groupings
+    (see `statistics.CohortQueries`).
+    """
+    queries = statistics.CohortQueries(cohort)
+    statistics.outcome_queries(queries)
+    queries.add("days", _days_query(queries.cohort))
+    queries.add("topics", _topics_query(dash, queries.cohort))
+    results = queries.run()
+    days_to_respond(dash, results["days"], calendars)
+    outcomes_and_exemptions(dash, *statistics.outcome_results(results))
+    topics(dash, results["topics"])
+
+
+def outcomes_and_exemptions(dash: Dashboard, reported: dict[str, int], table: Table) -> None:
+    """Outcomes (Cabinet Office categories) and the exemptions used."""
     counts = statistics.cabinet_office_counts(reported)
     rows = [
         Row((label, counts[value]))
@@ -537,21 +563,22 @@ def internal_reviews(dash: Dashboard, cases: QuerySet) -> None:
     )
 
 
-def topics(dash: Dashboard, cohort: QuerySet) -> None:
-    """Requests per topic, and those with none, in one query over the cohort's topic links.
+def _topics_query(dash: Dashboard, cohort: QuerySet) -> QuerySet:
+    """Requests per topic, and those with none (topic None), grouped over the topic links.
 
-    Grouped from a fresh join (not the topic filter's), so a request filed under the chosen
+    Grouped on a join of its own (not the topic filter's), so a request filed under the chosen
     topic and others counts under each of its topics, as the case list would show it.
     """
-    grouped = (
-        Case.objects.filter(pk__in=cohort.order_by().values("pk"))
-        .order_by()
-        .values_list("topics", "topics__name")
-        .annotate(n=Count("pk"))
-    )
+    # Without a topic filter the cohort's own join is fresh; with one, start again from its ids.
+    base = cohort if dash.filters.topic is None else Case.objects.filter(pk__in=cohort.values("pk"))
+    return base.order_by().values("topics", "topics__name").annotate(n=Count("pk"))
+
+
+def topics(dash: Dashboard, grouped: list[dict[str, Any]]) -> None:
     counted = []
     without = 0
-    for pk, name, n in grouped:
+    for row in grouped:
+        pk, name, n = row["topics"], row["topics__name"], row["n"]
         if pk is None:
             without = n
         else:
@@ -582,10 +609,8 @@ def build_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard
     cohort = statistics.received_between(cases, filters.first, filters.last)
     live_panels(dash, cases, calendars)
     timeliness(dash, cases)
-    days_to_respond(dash, cohort, calendars)
-    outcomes_and_exemptions(dash, cohort)
+    cohort_panels(dash, cohort, calendars)
     internal_reviews(dash, cases)
-    topics(dash, cohort)
     dash.counts["received"] = sum(
         n for _, n in dash.tables["outcomes"].csv_rows() if isinstance(n, int)
     )

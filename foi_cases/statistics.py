@@ -271,80 +271,212 @@ def _outcome_counts(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
     return counts
 
 
-_QUESTION_TABLE = f'"{Question._meta.db_table}"'
-_QUESTION_COLUMNS = ("id", "case_id", "outcome", "held_status")
-_SHARED = '"cohort_questions"'
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    columns: tuple[str, ...]  # the names of its rows' values
+    types: tuple[str, ...]  # and their SQL types (for the NULLs standing in other queries' rows)
+    sql: str  # reading the shared rows (where possible)
+    params: tuple[Any, ...]
+    unshared_sql: str  # the same query reading the tables themselves
+    unshared_params: tuple[Any, ...]
+    shared_cases: bool  # its main table, the case table, is read from the cohort's rows
+    needs_questions: bool  # only right when its question join reads the cohort's questions
 
 
-def _read_shared_questions(sql: str, join: str) -> str | None:
-    """`sql` with its one join to the question table reading the cohort's questions instead.
+class CohortQueries:
+    """Grouped queries over one cohort of cases, run as one statement.
 
-    None when the join is not there exactly once, or the query reads a question column the
-    shared rows do not carry: the caller then runs the queries unshared.
+    The cohort's cases, and their questions, are read once, as common table expressions (a
+    range scan on the cases' `received_at`, then the question index per case); every query
+    reads those rows in place of the case and question tables. The queries are joined with
+    UNION ALL, each in columns of its own (NULL in the others) so their types never meet, and
+    each row says which query it came from.
+
+    A query grouping per case keeps the case table itself (PostgreSQL groups by a table's
+    primary key, not by a column of a common table expression). Should a query's SQL not read
+    the tables as expected (the case table once, as its main table; the question table at
+    most once, by a join), the statement reads the tables themselves instead: the same
+    figures, more slowly.
     """
-    if sql.count(join) != 1:
-        return None
-    read = set(re.findall(rf"{re.escape(_QUESTION_TABLE)}\.\"(\w+)\"", sql))
-    if not read <= set(_QUESTION_COLUMNS):
-        return None
-    return sql.replace(
-        join, join.replace(f"JOIN {_QUESTION_TABLE}", f"JOIN {_SHARED} {_QUESTION_TABLE}")
+
+    CASES = '"cohort_cases"'
+    QUESTIONS = '"cohort_questions"'
+    _CASE_TABLE = f'"{Case._meta.db_table}"'
+    _QUESTION_TABLE = f'"{Question._meta.db_table}"'
+    _MAIN_CASE = re.compile(
+        rf"FROM {re.escape(_CASE_TABLE)}(?=\s+(?:LEFT|INNER|WHERE|GROUP|ORDER)\b|\s*\)|\s*$)"
     )
+    _QUESTION_JOIN = re.compile(rf"JOIN {re.escape(_QUESTION_TABLE)} ON")
+
+    def __init__(self, cohort: QuerySet) -> None:
+        self.cohort = cohort.order_by()
+        self.parts: list[_Part] = []
+
+    def add(
+        self,
+        name: str,
+        query: QuerySet,
+        *,
+        columns: tuple[str, ...] = (),
+        types: tuple[str, ...] = (),
+        unshared: QuerySet | None = None,
+        shared_cases: bool = True,
+        needs_questions: bool = False,
+        wrap: str = "{}",
+    ) -> None:
+        """A values() query; `wrap` may group its rows again, giving `columns` of `types`.
+
+        `unshared` is its equivalent reading the tables themselves, when `query` is only
+        right reading the cohort's shared rows.
+        """
+        compiler = query.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if not columns:
+            q = query.query
+            columns = (*q.extra_select, *q.values_select, *q.annotation_select)
+            types = tuple(
+                expression.output_field.cast_db_type(connection)
+                for expression, _, _ in compiler.select
+            )
+        if len(types) != len(columns):
+            raise ValueError(f"{name}: {len(columns)} columns but {len(types)} types")
+        unshared_sql, unshared_params = (
+            (sql, params) if unshared is None else unshared.query.sql_with_params()
+        )
+        self.parts.append(
+            _Part(
+                name,
+                tuple(columns),
+                tuple(types),
+                wrap.format(sql),
+                params,
+                wrap.format(unshared_sql),
+                unshared_params,
+                shared_cases,
+                needs_questions,
+            )
+        )
+
+    def _shared(self, part: _Part) -> str | None:
+        sql = part.sql
+        if part.shared_cases:
+            sql, n = self._MAIN_CASE.subn(f"FROM {self.CASES} {self._CASE_TABLE}", sql)
+            if n != 1:
+                return None
+        sql, n = self._QUESTION_JOIN.subn(f"JOIN {self.QUESTIONS} {self._QUESTION_TABLE} ON", sql)
+        if n > 1 or (part.needs_questions and n != 1):
+            return None
+        return sql
+
+    @staticmethod
+    def _columns(sqls: list[str], table: str, always: tuple[str, ...]) -> list[str]:
+        found = set(always)
+        for sql in sqls:
+            found |= set(re.findall(rf"{re.escape(table)}\.\"(\w+)\"", sql))
+        return sorted(found)
+
+    def _tables(self, shared: list[str]) -> tuple[str, list[Any]] | None:
+        """The common table expressions the shared queries read, or None if they cannot."""
+        case_fields = {f.column: f.attname for f in Case._meta.concrete_fields}
+        question_fields = {f.column: f.attname for f in Question._meta.concrete_fields}
+        case_columns = self._columns(shared, self._CASE_TABLE, ("id",))
+        question_columns = self._columns(shared, self._QUESTION_TABLE, ("id", "case_id"))
+        if not (
+            set(case_columns) <= case_fields.keys()
+            and set(question_columns) <= question_fields.keys()
+        ):
+            return None
+        cases = self.cohort.values(*(case_fields[c] for c in case_columns))
+        cases_sql, cases_params = cases.query.sql_with_params()
+        questions = Question.objects.order_by().values(
+            *(question_fields[c] for c in question_columns)
+        )
+        questions_sql, questions_params = questions.query.sql_with_params()
+        in_cohort = f'{self._QUESTION_TABLE}."case_id" IN (SELECT "id" FROM {self.CASES})'
+        return (
+            f"WITH {self.CASES} AS ({cases_sql}), "
+            f"{self.QUESTIONS} AS ({questions_sql} WHERE {in_cohort}) ",
+            [*cases_params, *questions_params],
+        )
+
+    def _statement(self) -> tuple[str, list[Any]]:
+        shared = [self._shared(part) for part in self.parts]
+        tables = None
+        if all(sql is not None for sql in shared):
+            tables = self._tables(shared)  # type: ignore[arg-type]
+        prefix, params = tables if tables is not None else ("", [])
+        # Each query's columns stand as NULL in the others' rows: typed, so that PostgreSQL,
+        # matching the queries' column types pair by pair, never meets two untyped NULLs.
+        nulls = [f"CAST(NULL AS {t})" for part in self.parts for t in part.types]
+        offset = 0
+        arms = []
+        for index, (part, shared_sql) in enumerate(zip(self.parts, shared, strict=True)):
+            if tables is not None:
+                sql, sql_params = shared_sql, part.params
+            else:
+                sql, sql_params = part.unshared_sql, part.unshared_params
+            end = offset + len(part.columns)
+            columns = [*nulls[:offset], f'"part_{index}".*', *nulls[end:]]
+            arms.append(f'SELECT {index}, {", ".join(columns)} FROM ({sql}) "part_{index}"')
+            params += sql_params
+            offset += len(part.columns)
+        return prefix + " UNION ALL ".join(arms), params
+
+    def run(self) -> dict[str, list[dict[str, Any]]]:
+        """{query name: its rows, each a dict by column name}."""
+        sql, params = self._statement()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        starts = []
+        offset = 1
+        for part in self.parts:
+            starts.append(offset)
+            offset += len(part.columns)
+        results: dict[str, list[dict[str, Any]]] = {part.name: [] for part in self.parts}
+        for row in rows:
+            part, start = self.parts[row[0]], starts[row[0]]
+            values = row[start : start + len(part.columns)]
+            results[part.name].append(dict(zip(part.columns, values, strict=True)))
+        return results
+
+
+def outcome_queries(queries: CohortQueries) -> None:
+    """Add the outcomes (cases per reporting outcome) and the exemptions cited to `queries`.
+
+    The per-case outcome needs a GROUP BY case, and the ORM cannot group again on a value
+    computed from aggregates, so the per-case query is wrapped in an outer count.
+    """
+    per_case = annotate_reporting(queries.cohort).values("reporting_outcome")
+    queries.add(
+        "outcomes",
+        per_case,
+        columns=("reporting_outcome", "n"),
+        types=("varchar(40)", "bigint"),
+        shared_cases=False,
+        wrap='SELECT "reporting_outcome", COUNT(*) FROM ({}) "per_case" GROUP BY 1',
+    )
+    # Joined to the cohort's questions, the citations need no filter of their own.
+    queries.add(
+        "exemptions",
+        _exemption_rows(None),
+        unshared=_exemption_rows(queries.cohort),
+        shared_cases=False,
+        needs_questions=True,
+    )
+
+
+def outcome_results(results: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, int], Table]:
+    outcomes = _outcome_counts((row["reporting_outcome"], row["n"]) for row in results["outcomes"])
+    return outcomes, _exemption_table(results["exemptions"])
 
 
 def outcomes_and_exemptions(cohort: QuerySet) -> tuple[dict[str, int], Table]:
-    """`count_outcomes` and `exemption_table` for one cohort, in one query.
-
-    The two grouped queries are joined with UNION ALL; each row says which it came from. Both
-    read the cohort's questions, so those are read once, as a common table expression (a range
-    scan on the cases' `received_at` and the question index per case), and both parts join it
-    in place of the whole question table.
-    """
-    from exemptions.models import ExemptionCitation
-
-    outcome_sql, outcome_params = _outcome_sql(cohort)
-    exemption_sql, exemption_params = _exemption_rows(cohort).query.sql_with_params()
-    case_table = f'"{Case._meta.db_table}"'
-    citation_table = f'"{ExemptionCitation._meta.db_table}"'
-    prefix, prefix_params = "", ()
-    shared_outcome = _read_shared_questions(
-        outcome_sql,
-        f'LEFT OUTER JOIN {_QUESTION_TABLE} ON ({case_table}."id" = {_QUESTION_TABLE}."case_id")',
-    )
-    # Joined to the shared questions, the citations need no filter of their own.
-    unfiltered_sql, unfiltered_params = _exemption_rows(None).query.sql_with_params()
-    shared_exemption = _read_shared_questions(
-        unfiltered_sql,
-        f"INNER JOIN {_QUESTION_TABLE} ON "
-        f'({citation_table}."question_id" = {_QUESTION_TABLE}."id")',
-    )
-    if shared_outcome is not None and shared_exemption is not None:
-        questions = Question.objects.filter(case__in=cohort.order_by().values("pk")).order_by()
-        cte_sql, cte_params = questions.values(*_QUESTION_COLUMNS).query.sql_with_params()
-        prefix, prefix_params = f"WITH {_SHARED} AS ({cte_sql}) ", cte_params
-        outcome_sql, exemption_sql, exemption_params = (
-            shared_outcome,
-            shared_exemption,
-            unfiltered_params,
-        )
-    sql = (
-        f'{prefix}SELECT 1, "per_outcome".*, NULL, NULL, NULL, NULL, NULL '
-        f'FROM ({outcome_sql}) "per_outcome" '
-        f'UNION ALL SELECT 2, NULL, NULL, "per_exemption".* FROM ({exemption_sql}) "per_exemption"'
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*prefix_params, *outcome_params, *exemption_params))
-        rows = cursor.fetchall()
-    outcomes = _outcome_counts(row[1:3] for row in rows if row[0] == 1)
-    keys = (
-        "exemption__regime",
-        "exemption__section",
-        "exemption__short_name",
-        "cases",
-        "questions",
-    )
-    exemptions = [dict(zip(keys, row[3:], strict=True)) for row in rows if row[0] == 2]
-    return outcomes, _exemption_table(exemptions)
+    """`count_outcomes` and `exemption_table` for one cohort, in one query."""
+    queries = CohortQueries(cohort)
+    outcome_queries(queries)
+    return outcome_results(queries.run())
 
 
 def cabinet_office_counts(outcomes: dict[str, int]) -> dict[str, int]:
