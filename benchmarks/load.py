@@ -48,6 +48,7 @@ class Tally:
     statuses: Counter = field(default_factory=Counter)
     by_page: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    reconnects: int = 0
 
     def add(self, page: str, status: int, ms: float) -> None:
         with self.lock:
@@ -117,6 +118,7 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
             f"--workers={workers}",
             f"--threads={threads}",
             "--timeout=60",
+            "--keep-alive=5",
             "--log-level=warning",
         ],
         cwd=ROOT,
@@ -152,6 +154,7 @@ class Browser:
         self.port = port
         self.connection = http.client.HTTPConnection(HOST, port, timeout=60)
         self.cookies: dict[str, str] = {}
+        self.reconnects = 0
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -161,18 +164,29 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{HOST}:{self.port}{path}"
         try:
-            self.connection.request(method, path, payload, headers)
-            response = self.connection.getresponse()
-        except (OSError, http.client.HTTPException):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
-            raise
+            response = self._send(method, path, payload, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed an idle keep-alive connection as we reused it: a browser
+            # opens a new one and sends the request again, and so do we, once.
+            self.reconnects += 1
+            response = self._send(method, path, payload, headers)
         text = response.read().decode("utf-8", "replace")
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
         return response.status, text
+
+    def _send(
+        self, method: str, path: str, payload: str | None, headers: dict[str, str]
+    ) -> http.client.HTTPResponse:
+        try:
+            self.connection.request(method, path, payload, headers)
+            return self.connection.getresponse()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
+            raise
 
     def sign_in(self, username: str) -> None:
         status, page = self.request("GET", "/sign-in/")
@@ -193,13 +207,16 @@ def pages_for(role: str, references: list[str], rng: random.Random) -> tuple[str
     choices: list[tuple[str, str, int]] = [
         ("case list", "/cases/", 4),
         ("case page", f"/cases/{rng.choice(references)}/", 4),
-        ("search", "/cases/all/?" + urlencode({"q": rng.choice(SEARCH_TERMS)}), 2),
-        ("decisions", f"/cases/{rng.choice(references)}/decisions/", 1),
+        ("search", "/cases/team/?" + urlencode({"q": rng.choice(SEARCH_TERMS)}), 2),
     ]
     if role == "Reviewer":
         choices.append(("review queue", "/reviews/", 3))
     if role == "Manager":
-        choices += [("dashboard", "/dashboard/", 3), ("statistics", "/dashboard/statistics/", 1)]
+        choices += [
+            ("dashboard", "/dashboard/", 3),
+            ("statistics", "/dashboard/statistics/", 1),
+            ("decisions", f"/cases/{rng.choice(references)}/decisions/", 1),
+        ]
     name, path, _ = rng.choices(choices, [weight for *_, weight in choices])[0]
     return name, path
 
@@ -231,6 +248,8 @@ def browse(
             tally.fail(f"{username} {path}: {error!r}")
             continue
         tally.add(name, status, (time.perf_counter() - began) * 1000)
+    with tally.lock:
+        tally.reconnects += browser.reconnects
 
 
 def summarise(tally: Tally, args: argparse.Namespace, seconds: float) -> dict:
@@ -257,6 +276,7 @@ def summarise(tally: Tally, args: argparse.Namespace, seconds: float) -> dict:
         "statuses": {str(status): n for status, n in sorted(tally.statuses.items())},
         "server_errors": server_errors,
         "connection_errors": len(tally.errors),
+        "keep_alive_reconnects": tally.reconnects,
         "first_errors": tally.errors[:5],
         "by_page": {page: figures(samples) for page, samples in sorted(tally.by_page.items())},
         "cpu_count": os.cpu_count(),
