@@ -26,7 +26,9 @@ from foi_cases.permissions import cases_visible_to
 
 # The stored to_tsvector('english', title || ' ' || request_text) of migration 0011, under
 # the GIN index case_request_text_search: matching and ranking never re-parse the text.
-SEARCH_VECTOR = '"foi_cases_case"."search_vector"'
+# Unqualified, so that in a subquery it names the subquery's own case, not the outer one
+# (no joined table has a column of that name).
+SEARCH_VECTOR = '"search_vector"'
 QUERY_WORDS = 12
 SIMILAR_LIMIT = 10
 SAME_REQUESTER_LIMIT = 20
@@ -175,10 +177,18 @@ def similar_cases(case: Case, *, user: Any, words: list[str]) -> list[Case]:
         return []
     candidates = _candidates(case, user)
     if connection.vendor == "postgresql":
-        return list(
+        # Rank on the case table alone, then join the requester and officer to the ten best:
+        # joining first made PostgreSQL join every matching case (220 ms at 100,000, not 85).
+        best = (
             candidates.filter(text_matches(words))
             .annotate(rank=text_rank(words))
-            .order_by("-rank", "-received_at")[:SIMILAR_LIMIT]
+            .order_by("-rank", "-received_at")
+            .values("pk")[:SIMILAR_LIMIT]
+        )
+        return list(
+            candidates.filter(pk__in=best)
+            .annotate(rank=text_rank(words))
+            .order_by("-rank", "-received_at")
         )
     # SQLite (make run): shortlist on the commonest words, then score in Python.
     shortlist = Q()
