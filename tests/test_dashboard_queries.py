@@ -19,7 +19,7 @@ LONDON = ZoneInfo("Europe/London")
 # (open cases, the case lines, timeliness, the period's requests: days taken, outcomes,
 # exemptions and topics in one, reviews), then the session save (begin, update, commit).
 DASHBOARD_QUERIES = 13
-STATISTICS_QUERIES = 11
+STATISTICS_QUERIES = 9
 CSV_QUERIES = 11
 EXPORT_QUERIES = 9  # with the access log of the restricted rows exported
 # The cases due and the managers, then per person (3 here) a savepoint, its release and a look
