@@ -472,13 +472,6 @@ def outcome_results(results: dict[str, list[dict[str, Any]]]) -> tuple[dict[str,
     return outcomes, _exemption_table(results["exemptions"])
 
 
-def outcomes_and_exemptions(cohort: QuerySet) -> tuple[dict[str, int], Table]:
-    """`count_outcomes` and `exemption_table` for one cohort, in one query."""
-    queries = CohortQueries(cohort)
-    outcome_queries(queries)
-    return outcome_results(queries.run())
-
-
 def cabinet_office_counts(outcomes: dict[str, int]) -> dict[str, int]:
     counts = {value: 0 for value in CO.values}
     for outcome, n in outcomes.items():

@@ -197,3 +197,17 @@ def test_statistics_page_ignores_nonsense_quarters(client, cases, manager):
     client.force_login(manager)
     response = client.get(reverse("statistics"), {"year": "=1+1", "quarter": "9"})
     assert response.status_code == 200
+
+
+def test_shared_cohort_statement_matches_the_separate_queries(cases, django_assert_num_queries):
+    """Outcomes and exemptions read from the cohort's shared rows, in one query, agree with
+    the queries reading the tables themselves."""
+    cohort = statistics.received_between(Case.objects.all(), *Q1)
+    queries = statistics.CohortQueries(cohort)
+    statistics.outcome_queries(queries)
+    sql, _ = queries._statement()
+    assert f"JOIN {statistics.CohortQueries.QUESTIONS}" in sql  # not the fallback
+    with django_assert_num_queries(1):
+        outcomes, exemptions = statistics.outcome_results(queries.run())
+    assert outcomes == statistics.count_outcomes(cohort)
+    assert exemptions == statistics.exemption_table(cohort)
