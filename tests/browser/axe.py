@@ -40,6 +40,7 @@ class PageCheck:
     screenshot: str
     violations: dict[str, int] = field(default_factory=dict)
     rules: list[str] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,6 +98,11 @@ class AxeChecker:
             screenshot=str(path.relative_to(REPO_ROOT)),
             violations=counts,
             rules=sorted({v["id"] for v in violations}),
+            where=[
+                f"{v['id']} ({v.get('impact')}): " + " ".join(map(str, node.get("target", [])))
+                for v in violations
+                for node in v["nodes"]
+            ],
         )
         RECORDS.append(record)
         failing = [v for v in violations if v.get("impact") in FAILING]
