@@ -394,9 +394,12 @@ class CohortQueries:
         )
         questions_sql, questions_params = questions.query.sql_with_params()
         in_cohort = f'{self._QUESTION_TABLE}."case_id" IN (SELECT "id" FROM {self.CASES})'
+        # Read once and kept, however many queries read them (PostgreSQL would otherwise fold
+        # a table read by one query into it, and plan the question join far worse).
+        kept = " MATERIALIZED" if connection.vendor == "postgresql" else ""
         return (
-            f"WITH {self.CASES} AS ({cases_sql}), "
-            f"{self.QUESTIONS} AS ({questions_sql} WHERE {in_cohort}) ",
+            f"WITH {self.CASES} AS{kept} ({cases_sql}), "
+            f"{self.QUESTIONS} AS{kept} ({questions_sql} WHERE {in_cohort}) ",
             [*cases_params, *questions_params],
         )
 
