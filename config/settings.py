@@ -281,7 +281,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Failed sign-ins and lockouts are warnings; every successful sign-in is only noise.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Retention (DOMAIN 5.5): anonymise a case this many years after it closes, and never before
