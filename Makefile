@@ -62,4 +62,5 @@ load: install
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 	  *) echo "make load needs DATABASE_URL=postgres://… (PostgreSQL)"; exit 2;; esac
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python -m benchmarks.load --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60}
+	$(BIN)/python -m benchmarks.load --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} \
+	  --think $${LOAD_THINK_SECONDS:-0}

@@ -229,6 +229,7 @@ def browse(
     start: threading.Barrier,
     stop_at: list[float],
     tally: Tally,
+    think: float,
 ) -> None:
     rng = random.Random(username)
     browser = Browser(port)
@@ -239,6 +240,8 @@ def browse(
         return
     finally:
         start.wait()
+    if think:  # people arrive over time, not all at the same instant
+        time.sleep(rng.uniform(0, 2 * think))
     while time.monotonic() < stop_at[0]:
         name, path = pages_for(role, references, rng)
         began = time.perf_counter()
@@ -248,6 +251,8 @@ def browse(
             tally.fail(f"{username} {path}: {error!r}")
             continue
         tally.add(name, status, (time.perf_counter() - began) * 1000)
+        if think:
+            time.sleep(max(0.0, min(rng.expovariate(1 / think), stop_at[0] - time.monotonic())))
     with tally.lock:
         tally.reconnects += browser.reconnects
 
@@ -265,6 +270,7 @@ def summarise(tally: Tally, args: argparse.Namespace, seconds: float) -> dict:
     return {
         "measurement": "load",
         "users": args.users,
+        "think_seconds_mean": args.think,
         "seconds": round(seconds, 1),
         "gunicorn": {"workers": args.workers, "threads": args.threads},
         "requests": len(tally.latencies_ms),
@@ -290,6 +296,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a person reads a page before the next (exponential); 0: none",
+    )
     args = parser.parse_args()
 
     people, references = prepare(args.users)
@@ -301,7 +313,8 @@ def main() -> int:
     try:
         workers = [
             threading.Thread(
-                target=browse, args=(port, name, role, references, start, stop_at, tally)
+                target=browse,
+                args=(port, name, role, references, start, stop_at, tally, args.think),
             )
             for name, role in people
         ]
