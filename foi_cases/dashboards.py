@@ -425,13 +425,19 @@ def workload(dash: Dashboard, groups: list[dict[str, Any]]) -> None:
     )
 
 
-def timeliness(dash: Dashboard, cases: QuerySet) -> None:
+def _timeliness_periods(dash: Dashboard) -> dict[str, tuple[dt.date, dt.date]]:
     first, last = statistics.rolling_quarter(dash.today)
     dash.rolling_first = first
-    f = dash.filters
-    figures = statistics.timeliness_by_period(
-        cases, {"rolling": (first, last), "period": (f.first, f.last)}, dash.today
-    )
+    return {"rolling": (first, last), "period": (dash.filters.first, dash.filters.last)}
+
+
+def timeliness(
+    dash: Dashboard, cases: QuerySet, figures: dict[str, statistics.Timeliness] | None = None
+) -> None:
+    """The rolling quarter's and the period's timeliness (`figures`, if already read)."""
+    periods = _timeliness_periods(dash)
+    if figures is None:
+        figures = statistics.timeliness_by_period(cases, periods, dash.today)
     dash.rolling, dash.period = figures["rolling"], figures["period"]
     rows = [
         Row((label, rolling_n, period_n))
@@ -513,17 +519,29 @@ def days_to_respond(
     dash.counts["answered"] = sum(n for _, n in pairs)
 
 
-def cohort_panels(dash: Dashboard, cohort: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
+def cohort_panels(
+    dash: Dashboard,
+    cohort: QuerySet,
+    calendars: dict[str, WorkingCalendar],
+    cases: QuerySet | None = None,
+) -> None:
     """Days taken, outcomes, exemptions and topics of the period's requests: one query.
 
     The period's cases (and their questions) are read once and shared by the four groupings
-    (see `statistics.CohortQueries`).
+    (see `statistics.CohortQueries`). Given `cases`, the timeliness panel (rolling quarter and
+    period, read from the case table itself) joins the same statement.
     """
     queries = statistics.CohortQueries(cohort)
     statistics.outcome_queries(queries)
     queries.add("days", _days_query(queries.cohort))
     queries.add("topics", _topics_query(dash, queries.cohort))
+    if cases is not None:
+        periods = _timeliness_periods(dash)
+        statistics.timeliness_by_period_query(queries, "timeliness", cases, periods, dash.today)
     results = queries.run()
+    if cases is not None:
+        figures = statistics.timeliness_from_rows(results["timeliness"], periods, dash.today)
+        timeliness(dash, cases, figures)
     days_to_respond(dash, results["days"], calendars)
     outcomes_and_exemptions(dash, *statistics.outcome_results(results))
     topics(dash, results["topics"])
@@ -608,8 +626,7 @@ def build_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard
     cases = filters.apply(scope.cases)
     cohort = statistics.received_between(cases, filters.first, filters.last)
     live_panels(dash, cases, calendars)
-    timeliness(dash, cases)
-    cohort_panels(dash, cohort, calendars)
+    cohort_panels(dash, cohort, calendars, cases)
     internal_reviews(dash, cases)
     dash.counts["received"] = sum(
         n for _, n in dash.tables["outcomes"].csv_rows() if isinstance(n, int)

@@ -623,21 +623,61 @@ def timeliness_by_period(
 
     Only the cases received in one of the periods are read (a range on `received_at` each).
     """
-    windows = {key: _received(first, last) for key, (first, last) in periods.items()}
-    either = Q()
-    for window in windows.values():
-        either |= window
-    conditions = _timeliness_filters(today)
-    figures = annotate_dates(cases.filter(either).order_by()).aggregate(
-        **{
-            f"{key}__{name}": Count("pk", filter=window & condition)
-            for key, window in windows.items()
-            for name, condition in conditions.items()
-        }
+    figures = annotate_dates(cases.filter(_either(periods)).order_by()).aggregate(
+        **_period_counts(periods, today)
     )
+    return timeliness_figures(figures, periods)
+
+
+def _either(periods: dict[str, tuple[dt.date, dt.date]]) -> Q:
+    either = Q()
+    for first, last in periods.values():
+        either |= _received(first, last)
+    return either
+
+
+def _period_counts(periods: dict[str, tuple[dt.date, dt.date]], today: dt.date) -> dict[str, Count]:
+    conditions = _timeliness_filters(today)
     return {
-        key: Timeliness(**{name: figures[f"{key}__{name}"] for name in conditions})
-        for key in windows
+        f"{key}__{name}": Count("pk", filter=_received(first, last) & condition)
+        for key, (first, last) in periods.items()
+        for name, condition in conditions.items()
+    }
+
+
+def timeliness_by_period_query(
+    queries: CohortQueries,
+    name: str,
+    cases: QuerySet,
+    periods: dict[str, tuple[dt.date, dt.date]],
+    today: dt.date,
+) -> None:
+    """Add `timeliness_by_period`'s counts to `queries` (read by `timeliness_from_rows`).
+
+    It reads the case table itself (its periods are not the cohort's), grouped by regime so
+    that it can join the cohort's statement, and saves a query of its own.
+    """
+    grouped = (
+        annotate_dates(cases.filter(_either(periods)).order_by())
+        .values("regime")
+        .annotate(**_period_counts(periods, today))
+    )
+    queries.add(name, grouped, shared_cases=False)
+
+
+def timeliness_from_rows(
+    rows: list[dict[str, Any]], periods: dict[str, tuple[dt.date, dt.date]], today: dt.date
+) -> dict[str, Timeliness]:
+    counts = _period_counts(periods, today)
+    return timeliness_figures({name: sum(row[name] for row in rows) for name in counts}, periods)
+
+
+def timeliness_figures(
+    figures: dict[str, int], periods: dict[str, tuple[dt.date, dt.date]]
+) -> dict[str, Timeliness]:
+    names = [field.name for field in Timeliness.__dataclass_fields__.values()]
+    return {
+        key: Timeliness(**{name: figures[f"{key}__{name}"] for name in names}) for key in periods
     }
 
 
