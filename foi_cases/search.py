@@ -164,8 +164,8 @@ def matching_cases(cases: QuerySet, text: str) -> QuerySet:
     # PostgreSQL scan every case.
     requester_sql, requester_params = by_requester.order_by().values("pk").query.sql_with_params()
     matching = RawSQL(
-        "SELECT id FROM foi_cases_case WHERE search_vector @@ websearch_to_tsquery('english', %s)"
-        f" UNION {requester_sql}",
+        f"SELECT id FROM {Case._meta.db_table} "
+        f"WHERE {SEARCH_VECTOR} @@ websearch_to_tsquery('english', %s) UNION {requester_sql}",
         (text, *requester_params),
     )
     return cases.filter(pk__in=matching)
