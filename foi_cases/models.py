@@ -157,6 +157,25 @@ class CaseQuerySet(models.QuerySet["Case"]):
         )
 
 
+class ReportingOutcome(models.TextChoices):
+    """One outcome per case for the statutory statistics (see foi_cases.statistics)."""
+
+    NOT_YET_PROCESSED = "not_yet_processed", "Not yet processed"
+    ON_HOLD = "on_hold", "On hold (awaiting clarification or fee)"
+    LAPSED = "lapsed", "Lapsed (no clarification or fee)"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    GRANTED_IN_FULL = "granted_in_full", "Granted in full"
+    PART_NOT_HELD = "part_not_held", "Partly disclosed, partly not held"
+    PARTIALLY_WITHHELD = "partially_withheld", "Partly disclosed, partly withheld"
+    WITHHELD_IN_FULL = "withheld_in_full", "Withheld in full"
+    NCND = "ncnd", "Neither confirmed nor denied"
+    NOT_HELD = "not_held", "Information not held"
+    PROCEDURAL_S12 = "procedural_s12", "Refused: cost limit (s12)"
+    PROCEDURAL_S14 = "procedural_s14", "Refused: vexatious or repeated (s14)"
+    SUBJECT_ACCESS = "subject_access", "Handled as a subject access request"
+    NOT_RECORDED = "not_recorded", "Responded, outcome not recorded"
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
@@ -239,6 +258,15 @@ class Case(models.Model):
     hours_retrieving = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     hours_extracting = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     cost_estimate_notes = models.TextField(blank=True)
+    # Derived from the case and its questions by statistics.annotate_reporting and stored by
+    # statistics.refresh_reporting on every write, so that a period's statistics count one
+    # column instead of deriving it again from every question of the period.
+    reporting_outcome = models.CharField(
+        max_length=30,
+        choices=ReportingOutcome.choices,
+        default=ReportingOutcome.NOT_YET_PROCESSED,
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="logged_cases"
     )

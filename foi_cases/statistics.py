@@ -1,6 +1,7 @@
 """Statutory statistics: one reporting outcome per case, derived in SQL from its questions.
 
-`annotate_reporting` adds `reporting_outcome` (a `ReportingOutcome`) to a case queryset. It is
+`annotate_reporting` derives each case's `ReportingOutcome` in SQL, and `refresh_reporting`
+stores it on the case (`Case.reporting_outcome`) whenever the case or its questions change. It is
 worked out from the per-question held status and outcome, the procedural grounds cited (s12,
 s14), the case's status and, only where no question carries a decision, the case outcome the
 final response recorded. The Cabinet Office table categories and the s45 Code list are both
@@ -34,7 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from foi_cases.models import Case, Question
+from foi_cases.models import Case, Question, ReportingOutcome
 
 LONDON = ZoneInfo("Europe/London")
 STATUTORY_WORKING_DAYS = 20
@@ -65,23 +66,6 @@ class Table:
 
     def csv_rows(self) -> list[tuple[Any, ...]]:
         return [row.cells for row in self.rows]
-
-
-class ReportingOutcome(models.TextChoices):
-    NOT_YET_PROCESSED = "not_yet_processed", "Not yet processed"
-    ON_HOLD = "on_hold", "On hold (awaiting clarification or fee)"
-    LAPSED = "lapsed", "Lapsed (no clarification or fee)"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    GRANTED_IN_FULL = "granted_in_full", "Granted in full"
-    PART_NOT_HELD = "part_not_held", "Partly disclosed, partly not held"
-    PARTIALLY_WITHHELD = "partially_withheld", "Partly disclosed, partly withheld"
-    WITHHELD_IN_FULL = "withheld_in_full", "Withheld in full"
-    NCND = "ncnd", "Neither confirmed nor denied"
-    NOT_HELD = "not_held", "Information not held"
-    PROCEDURAL_S12 = "procedural_s12", "Refused: cost limit (s12)"
-    PROCEDURAL_S14 = "procedural_s14", "Refused: vexatious or repeated (s14)"
-    SUBJECT_ACCESS = "subject_access", "Handled as a subject access request"
-    NOT_RECORDED = "not_recorded", "Responded, outcome not recorded"
 
 
 class CabinetOffice(models.TextChoices):
@@ -177,16 +161,18 @@ QUESTION_BUCKETS: dict[str, Q] = {
 }
 
 
-def _cites(section_prefix: str) -> Q:
+def _cites(section_prefix: str, cases: QuerySet) -> Q:
     """A question of the case cites a procedural ground under this section (s12, s14).
 
-    Tested per question against the (small) set of procedural citations, so the check rides
+    Tested per question against the procedural citations of `cases` only, so the check rides
     on the one pass over the case's questions rather than a second join per case.
     """
     from exemptions.models import ExemptionCitation
 
     citing = ExemptionCitation.objects.filter(
-        role=ExemptionCitation.Role.PROCEDURAL, exemption__section__startswith=section_prefix
+        role=ExemptionCitation.Role.PROCEDURAL,
+        exemption__section__startswith=section_prefix,
+        question__case__in=cases.order_by().values("pk"),
     ).values("question_id")
     return Q(questions__in=citing)
 
@@ -196,16 +182,19 @@ def _when(condition: Q, outcome: str) -> When:
 
 
 def annotate_reporting(cases: QuerySet) -> QuerySet:
-    """Add `reporting_outcome` (and the question counts it is derived from) to each case."""
+    """Add `derived_outcome` (a `ReportingOutcome`, and the counts it comes from) to each case.
+
+    The source of `Case.reporting_outcome`, which `refresh_reporting` stores.
+    """
     limit_hours = Decimal(settings.FOI_COST_LIMIT_POUNDS) / Decimal(settings.FOI_HOURLY_RATE_POUNDS)
     # One pass over the questions joined to the cases and grouped by case.
-    cases = cases.annotate(
+    annotated = cases.annotate(
         **{
             name: Count("questions", filter=condition)
             for name, condition in QUESTION_BUCKETS.items()
         },
-        _cites_s12=Count("questions", filter=_cites("s12")),
-        _cites_s14=Count("questions", filter=_cites("s14")),
+        _cites_s12=Count("questions", filter=_cites("s12", cases)),
+        _cites_s14=Count("questions", filter=_cites("s14", cases)),
         _hours=F("hours_determining")
         + F("hours_locating")
         + F("hours_retrieving")
@@ -242,26 +231,103 @@ def annotate_reporting(cases: QuerySet) -> QuerySet:
         default=Value(str(R.NOT_RECORDED)),
         output_field=models.CharField(),
     )
-    return cases.annotate(reporting_outcome=expression)
+    return annotated.annotate(derived_outcome=expression)
 
 
-def _outcome_sql(cases: QuerySet) -> tuple[str, tuple[Any, ...]]:
-    """SQL giving (reporting outcome, number of cases) rows for `cases`.
+# Cases derived per statement when refreshing them all (bounds the statement's memory).
+REFRESH_CHUNK = 5000
 
-    The per-case outcome needs a GROUP BY case, and the ORM cannot group again on a value
-    computed from aggregates, so the per-case query is wrapped in an outer count.
+
+def refresh_reporting(case_ids: Iterable[int] | QuerySet | None = None) -> int:
+    """Store the derived reporting outcome of these cases (all, if None); how many changed.
+
+    Called whenever a case, one of its questions or one of their citations is written (the
+    receivers below and the workflow's bulk updates); the nightly reconciliation runs it over
+    every case and reports any it had to correct, as a missed path would leave.
     """
-    per_case = annotate_reporting(cases.order_by()).values("reporting_outcome")
-    sql, params = per_case.query.sql_with_params()
-    return f'SELECT "reporting_outcome", COUNT(*) FROM ({sql}) "per_case" GROUP BY 1', params
+    if case_ids is not None:
+        return _refresh(Case.objects.filter(pk__in=case_ids))
+    bounds = Case.objects.aggregate(first=models.Min("pk"), last=models.Max("pk"))
+    if bounds["first"] is None:
+        return 0
+    changed = 0
+    for start in range(bounds["first"], bounds["last"] + 1, REFRESH_CHUNK):
+        changed += _refresh(Case.objects.filter(pk__gte=start, pk__lt=start + REFRESH_CHUNK))
+    return changed
+
+
+def _refresh(cases: QuerySet) -> int:
+    derived = annotate_reporting(cases.order_by()).values("id", "derived_outcome")
+    sql, params = derived.query.sql_with_params()
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "reporting_outcome" = "derived"."derived_outcome" '
+            f'FROM ({sql}) "derived" WHERE {table}."id" = "derived"."id" '
+            f'AND {table}."reporting_outcome" <> "derived"."derived_outcome"',
+            params,
+        )
+        return cursor.rowcount
+
+
+def _deleting_case(origin: Any) -> bool:
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return model is Case
+
+
+def refresh_after_case_write(sender: Any, instance: Case, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        refresh_reporting([instance.pk])
+
+
+def refresh_after_question_write(
+    sender: Any, instance: Question, raw: bool = False, origin: Any = None, **kwargs: Any
+) -> None:
+    if not raw and not _deleting_case(origin):
+        refresh_reporting([instance.case_id])
+
+
+def refresh_after_citation_write(
+    sender: Any, instance: Any, raw: bool = False, origin: Any = None, **kwargs: Any
+) -> None:
+    if not raw and not _deleting_case(origin):
+        refresh_reporting(Question.objects.filter(pk=instance.question_id).values("case_id"))
+
+
+def connect_reporting_receivers() -> None:
+    """Refresh the stored outcome whenever a case, question or citation is saved or deleted."""
+    from django.db.models.signals import post_delete, post_save
+
+    from exemptions.models import ExemptionCitation
+
+    receivers = (
+        (Case, refresh_after_case_write),
+        (Question, refresh_after_question_write),
+        (ExemptionCitation, refresh_after_citation_write),
+    )
+    for model, receiver in receivers:
+        post_save.connect(receiver, sender=model, dispatch_uid=f"reporting-save-{model.__name__}")
+    for model, receiver in receivers[1:]:
+        post_delete.connect(
+            receiver, sender=model, dispatch_uid=f"reporting-delete-{model.__name__}"
+        )
+
+
+def reporting_drift() -> list[tuple[str, str, str]]:
+    """(reference, stored, derived) for every case whose stored outcome is out of date."""
+    return [
+        (reference, stored, derived)
+        for reference, stored, derived in annotate_reporting(Case.objects.order_by("pk"))
+        .values_list("reference", "reporting_outcome", "derived_outcome")
+        .iterator()
+        if stored != derived
+    ]
 
 
 def count_outcomes(cases: QuerySet) -> dict[str, int]:
     """{ReportingOutcome value: number of cases}, in one query."""
-    sql, params = _outcome_sql(cases)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return _outcome_counts(cursor.fetchall())
+    rows = cases.order_by().values_list("reporting_outcome").annotate(n=Count("pk"))
+    return _outcome_counts(rows)
 
 
 def _outcome_counts(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
@@ -276,38 +342,28 @@ class _Part:
     name: str
     columns: tuple[str, ...]  # the names of its rows' values
     types: tuple[str, ...]  # and their SQL types (for the NULLs standing in other queries' rows)
-    sql: str  # reading the shared rows (where possible)
+    sql: str
     params: tuple[Any, ...]
-    unshared_sql: str  # the same query reading the tables themselves
-    unshared_params: tuple[Any, ...]
     shared_cases: bool  # its main table, the case table, is read from the cohort's rows
-    needs_questions: bool  # only right when its question join reads the cohort's questions
 
 
 class CohortQueries:
     """Grouped queries over one cohort of cases, run as one statement.
 
-    The cohort's cases, and their questions, are read once, as common table expressions (a
-    range scan on the cases' `received_at`, then the question index per case); every query
-    reads those rows in place of the case and question tables. The queries are joined with
-    UNION ALL, each in columns of its own (NULL in the others) so their types never meet, and
-    each row says which query it came from.
+    The cohort's cases are read once, as a common table expression (a range scan on the
+    cases' `received_at`); every query sharing them reads those rows in place of the case
+    table. The queries are joined with UNION ALL, each in columns of its own (NULL in the
+    others) so their types never meet, and each row says which query it came from.
 
-    A query grouping per case keeps the case table itself (PostgreSQL groups by a table's
-    primary key, not by a column of a common table expression). Should a query's SQL not read
-    the tables as expected (the case table once, as its main table; the question table at
-    most once, by a join), the statement reads the tables themselves instead: the same
-    figures, more slowly.
+    Should a sharing query's SQL not read the case table as expected (once, as its main
+    table), the statement reads the tables themselves instead: the same figures, more slowly.
     """
 
     CASES = '"cohort_cases"'
-    QUESTIONS = '"cohort_questions"'
     _CASE_TABLE = f'"{Case._meta.db_table}"'
-    _QUESTION_TABLE = f'"{Question._meta.db_table}"'
     _MAIN_CASE = re.compile(
         rf"FROM {re.escape(_CASE_TABLE)}(?=\s+(?:LEFT|INNER|WHERE|GROUP|ORDER)\b|\s*\)|\s*$)"
     )
-    _QUESTION_JOIN = re.compile(rf"JOIN {re.escape(_QUESTION_TABLE)} ON")
 
     def __init__(self, cohort: QuerySet) -> None:
         self.cohort = cohort.order_by()
@@ -320,16 +376,9 @@ class CohortQueries:
         *,
         columns: tuple[str, ...] = (),
         types: tuple[str, ...] = (),
-        unshared: QuerySet | None = None,
         shared_cases: bool = True,
-        needs_questions: bool = False,
-        wrap: str = "{}",
     ) -> None:
-        """A values() query; `wrap` may group its rows again, giving `columns` of `types`.
-
-        `unshared` is its equivalent reading the tables themselves, when `query` is only
-        right reading the cohort's shared rows.
-        """
+        """A values() query; with `shared_cases`, it reads the cohort's rows for its cases."""
         compiler = query.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         if not columns:
@@ -341,88 +390,46 @@ class CohortQueries:
             )
         if len(types) != len(columns):
             raise ValueError(f"{name}: {len(columns)} columns but {len(types)} types")
-        unshared_sql, unshared_params = (
-            (sql, params) if unshared is None else unshared.query.sql_with_params()
-        )
-        self.parts.append(
-            _Part(
-                name,
-                tuple(columns),
-                tuple(types),
-                wrap.format(sql),
-                params,
-                wrap.format(unshared_sql),
-                unshared_params,
-                shared_cases,
-                needs_questions,
-            )
-        )
+        self.parts.append(_Part(name, tuple(columns), tuple(types), sql, params, shared_cases))
 
     def _shared(self, part: _Part) -> str | None:
-        sql = part.sql
-        if part.shared_cases:
-            sql, n = self._MAIN_CASE.subn(f"FROM {self.CASES} {self._CASE_TABLE}", sql)
-            if n != 1:
-                return None
-        sql, n = self._QUESTION_JOIN.subn(f"JOIN {self.QUESTIONS} {self._QUESTION_TABLE} ON", sql)
-        if n > 1 or (part.needs_questions and n != 1):
-            return None
-        return sql
+        if not part.shared_cases:
+            return part.sql
+        sql, n = self._MAIN_CASE.subn(f"FROM {self.CASES} {self._CASE_TABLE}", part.sql)
+        return sql if n == 1 else None
 
-    @staticmethod
-    def _columns(sqls: list[str], table: str, always: tuple[str, ...]) -> list[str]:
-        found = set(always)
-        for sql in sqls:
-            found |= set(re.findall(rf"{re.escape(table)}\.\"(\w+)\"", sql))
-        return sorted(found)
-
-    def _tables(self, shared: list[str]) -> tuple[str, list[Any]] | None:
-        """The common table expressions the shared queries read, or None if they cannot."""
-        case_fields = {f.column: f.attname for f in Case._meta.concrete_fields}
-        question_fields = {f.column: f.attname for f in Question._meta.concrete_fields}
-        case_columns = self._columns(shared, self._CASE_TABLE, ("id",))
-        question_columns = self._columns(shared, self._QUESTION_TABLE, ("id", "case_id"))
-        if not (
-            set(case_columns) <= case_fields.keys()
-            and set(question_columns) <= question_fields.keys()
-        ):
+    def _cases_table(self, shared: list[str]) -> tuple[str, list[Any]] | None:
+        """The common table expression the sharing queries read, or None if they cannot."""
+        fields = {f.column: f.attname for f in Case._meta.concrete_fields}
+        used = {"id"}
+        for sql in shared:
+            used |= set(re.findall(rf"{re.escape(self._CASE_TABLE)}\.\"(\w+)\"", sql))
+        if not used <= fields.keys():
             return None
-        cases = self.cohort.values(*(case_fields[c] for c in case_columns))
-        cases_sql, cases_params = cases.query.sql_with_params()
-        questions = Question.objects.order_by().values(
-            *(question_fields[c] for c in question_columns)
-        )
-        questions_sql, questions_params = questions.query.sql_with_params()
-        in_cohort = f'{self._QUESTION_TABLE}."case_id" IN (SELECT "id" FROM {self.CASES})'
-        # Read once and kept, however many queries read them (PostgreSQL would otherwise fold
-        # a table read by one query into it, and plan the question join far worse).
+        cases = self.cohort.values(*(fields[column] for column in sorted(used)))
+        sql, params = cases.query.sql_with_params()
+        # Read once and kept, however many queries read it (PostgreSQL would otherwise fold
+        # it into each query that reads it, and read the cases again for each).
         kept = " MATERIALIZED" if connection.vendor == "postgresql" else ""
-        return (
-            f"WITH {self.CASES} AS{kept} ({cases_sql}), "
-            f"{self.QUESTIONS} AS{kept} ({questions_sql} WHERE {in_cohort}) ",
-            [*cases_params, *questions_params],
-        )
+        return f"WITH {self.CASES} AS{kept} ({sql}) ", list(params)
 
     def _statement(self) -> tuple[str, list[Any]]:
         shared = [self._shared(part) for part in self.parts]
-        tables = None
+        table = None
         if all(sql is not None for sql in shared):
-            tables = self._tables(shared)  # type: ignore[arg-type]
-        prefix, params = tables if tables is not None else ("", [])
+            table = self._cases_table(shared)  # type: ignore[arg-type]
+        prefix, params = table if table is not None else ("", [])
         # Each query's columns stand as NULL in the others' rows: typed, so that PostgreSQL,
         # matching the queries' column types pair by pair, never meets two untyped NULLs.
         nulls = [f"CAST(NULL AS {t})" for part in self.parts for t in part.types]
         offset = 0
         arms = []
         for index, (part, shared_sql) in enumerate(zip(self.parts, shared, strict=True)):
-            if tables is not None:
-                sql, sql_params = shared_sql, part.params
-            else:
-                sql, sql_params = part.unshared_sql, part.unshared_params
+            sql = shared_sql if table is not None else part.sql
             end = offset + len(part.columns)
             columns = [*nulls[:offset], f'"part_{index}".*', *nulls[end:]]
             arms.append(f'SELECT {index}, {", ".join(columns)} FROM ({sql}) "part_{index}"')
-            params += sql_params
+            params += part.params
             offset += len(part.columns)
         return prefix + " UNION ALL ".join(arms), params
 
@@ -446,28 +453,9 @@ class CohortQueries:
 
 
 def outcome_queries(queries: CohortQueries) -> None:
-    """Add the outcomes (cases per reporting outcome) and the exemptions cited to `queries`.
-
-    The per-case outcome needs a GROUP BY case, and the ORM cannot group again on a value
-    computed from aggregates, so the per-case query is wrapped in an outer count.
-    """
-    per_case = annotate_reporting(queries.cohort).values("reporting_outcome")
-    queries.add(
-        "outcomes",
-        per_case,
-        columns=("reporting_outcome", "n"),
-        types=("varchar(40)", "bigint"),
-        shared_cases=False,
-        wrap='SELECT "reporting_outcome", COUNT(*) FROM ({}) "per_case" GROUP BY 1',
-    )
-    # Joined to the cohort's questions, the citations need no filter of their own.
-    queries.add(
-        "exemptions",
-        _exemption_rows(None),
-        unshared=_exemption_rows(queries.cohort),
-        shared_cases=False,
-        needs_questions=True,
-    )
+    """Add the outcomes (cases per reporting outcome) and the exemptions cited to `queries`."""
+    queries.add("outcomes", queries.cohort.values("reporting_outcome").annotate(n=Count("pk")))
+    queries.add("exemptions", _exemption_rows(queries.cohort), shared_cases=False)
 
 
 def outcome_results(results: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, int], Table]:
@@ -761,21 +749,16 @@ def referred_for_review(cohort: QuerySet) -> int:
 # --- Exemptions ---------------------------------------------------------------------------
 
 
-def _exemption_rows(cohort: QuerySet | None) -> QuerySet:
-    """Requests and questions citing each exemption, grouped in SQL (unordered).
-
-    With no cohort, every citation: only for a query whose questions are already a cohort's.
-    """
+def _exemption_rows(cohort: QuerySet) -> QuerySet:
+    """Requests and questions of `cohort` citing each exemption, grouped in SQL (unordered)."""
     from exemptions.models import ExemptionCitation
 
-    citations = ExemptionCitation.objects.all()
-    if cohort is not None:
-        citations = citations.filter(question__case__in=cohort.order_by().values("pk"))
     return (
-        citations.order_by()
+        ExemptionCitation.objects.filter(case__in=cohort.order_by().values("pk"))
+        .order_by()
         .values("exemption__regime", "exemption__section", "exemption__short_name")
         .annotate(
-            cases=Count("question__case", distinct=True),
+            cases=Count("case", distinct=True),
             questions=Count("question", distinct=True),
         )
     )

@@ -159,3 +159,20 @@ def requeue_pending_letters(older_than_minutes: int | None = None) -> int:
             break  # the broker is still down; the next sweep tries again
         sent += 1
     return sent
+
+
+# --- Statistics ---------------------------------------------------------------------------------
+
+
+@shared_task
+def reconcile_reporting_outcomes() -> int:
+    """Re-derive every case's stored reporting outcome; the number corrected should be 0.
+
+    Anything else means a write path did not refresh it (or the cost limit setting changed).
+    """
+    from foi_cases import statistics
+
+    corrected = statistics.refresh_reporting()
+    if corrected:
+        logger.warning("Corrected the stored reporting outcome of %d cases.", corrected)
+    return corrected

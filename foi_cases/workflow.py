@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from foi_cases import deadlines, notifications
+from foi_cases import deadlines, notifications, statistics
 from foi_cases.clock import deadline_for
 from foi_cases.models import (
     Case,
@@ -91,6 +91,7 @@ def _move(case: Case, to: str, *, action: str, **fields: Any) -> None:
             "Someone else changed this case a moment ago. Reload the page to see the change, "
             "then try again."
         )
+    statistics.refresh_reporting([case.pk])
     case.status = to
     for name, value in fields.items():
         setattr(case, name, value)
@@ -282,6 +283,7 @@ def replace_questions(case: Case, *, actor: User, texts: list[str]) -> Case:
     Question.objects.bulk_create(
         Question(case=case, number=number, text=text) for number, text in enumerate(cleaned, 1)
     )
+    statistics.refresh_reporting([case.pk])
     _record(case, Verb.QUESTIONS_EDITED, actor=actor, questions=len(cleaned))
     return case
 
@@ -307,6 +309,7 @@ def record_cost_estimate(
     if any(value < 0 for value in hours.values()):
         raise ValidationError("Hours cannot be negative.")
     Case.objects.filter(pk=case.pk).update(cost_estimate_notes=notes, **hours)
+    statistics.refresh_reporting([case.pk])
     for name, value in hours.items():
         setattr(case, name, value)
     case.cost_estimate_notes = notes

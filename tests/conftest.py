@@ -23,6 +23,30 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(reason)
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After every test that wrote to the database, no case's stored outcome is stale.
+
+    The statistics count `Case.reporting_outcome`; each write path must refresh it. This runs
+    that check after every test, so a path that forgets fails the test that exercises it.
+    """
+    result = yield
+    uses_database = item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+    if uses_database:
+        from foi_cases import statistics
+
+        drift = statistics.reporting_drift()
+        assert not drift, (
+            f"Stored reporting outcomes out of date (reference, stored, derived): {drift}"
+        )
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from foi_cases import statistics
 from foi_cases.models import Case, Question, Requester, Topic
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,7 @@ def bulk_cases(n: int, officers: list, creator) -> None:
     ExemptionCitation.objects.bulk_create(
         ExemptionCitation(
             question=question,
+            case_id=question.case_id,
             exemption=exemptions[i % len(exemptions)],
             provision="x",
             created_by=creator,
@@ -92,6 +94,7 @@ def bulk_cases(n: int, officers: list, creator) -> None:
         Case.topics.through(case_id=case.pk, topic_id=topics[i % 5].pk)
         for i, case in enumerate(cases)
     )
+    statistics.refresh_reporting([case.pk for case in cases])  # as every bulk writer must
 
 
 @pytest.fixture

@@ -28,8 +28,9 @@ def test_healthz_reports_database_down_with_503(client, monkeypatch):
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(connection, "cursor", refuse)
-    response = client.get(reverse("healthz"))
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "cursor", refuse)
+        response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"].startswith("unavailable")
 

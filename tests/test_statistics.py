@@ -33,7 +33,7 @@ def _rows(table):
 def test_each_case_gets_one_reporting_outcome(cases):
     outcomes = dict(
         statistics.annotate_reporting(Case.objects.all()).values_list(
-            "reference", "reporting_outcome"
+            "reference", "derived_outcome"
         )
     )
     assert outcomes == {
@@ -148,6 +148,45 @@ def test_procedural_refusal_over_the_cost_estimate_counts_as_s12(officer):
     assert statistics.count_outcomes(Case.objects.all())[R.PROCEDURAL_S12] == 1
 
 
+def test_stored_outcome_follows_each_decision_and_deleted_citation(officer):
+    from exemptions.models import ExemptionCitation
+
+    case = factories.CaseFactory(status="closed")
+    question = Question.objects.create(case=case, number=1, text="?", held_status="held")
+
+    def stored():
+        return Case.objects.get(pk=case.pk).reporting_outcome
+
+    assert stored() == R.NOT_RECORDED
+    question.outcome = "disclosed"
+    question.save()
+    assert stored() == R.GRANTED_IN_FULL
+    citation = ExemptionCitation.objects.create(
+        question=question,
+        exemption=factories._catalogue("FOIA-s14(1)"),
+        role="procedural",
+        provision="s14(1)",
+        created_by=officer,
+        updated_by=officer,
+    )
+    assert citation.case_id == case.pk
+    assert stored() == R.PROCEDURAL_S14
+    citation.delete()
+    assert stored() == R.GRANTED_IN_FULL
+
+
+def test_nightly_reconciliation_corrects_a_stale_outcome(officer, caplog):
+    from foi_cases import tasks
+
+    case = factories.CaseFactory(status="closed", outcome="granted_in_full")
+    Case.objects.filter(pk=case.pk).update(reporting_outcome=R.NOT_HELD)  # a path that forgot
+    assert statistics.reporting_drift() == [(case.reference, R.NOT_HELD, R.GRANTED_IN_FULL)]
+    assert tasks.reconcile_reporting_outcomes() == 1
+    assert "Corrected the stored reporting outcome of 1 cases" in caplog.text
+    assert Case.objects.get(pk=case.pk).reporting_outcome == R.GRANTED_IN_FULL
+    assert tasks.reconcile_reporting_outcomes() == 0
+
+
 def test_ico_bands():
     assert statistics.ico_band(95.0) == "Good"
     assert statistics.ico_band(94.9) == "Adequate"
@@ -206,7 +245,7 @@ def test_shared_cohort_statement_matches_the_separate_queries(cases, django_asse
     queries = statistics.CohortQueries(cohort)
     statistics.outcome_queries(queries)
     sql, _ = queries._statement()
-    assert f"JOIN {statistics.CohortQueries.QUESTIONS}" in sql  # not the fallback
+    assert f"FROM {statistics.CohortQueries.CASES}" in sql  # not the fallback
     with django_assert_num_queries(1):
         outcomes, exemptions = statistics.outcome_results(queries.run())
     assert outcomes == statistics.count_outcomes(cohort)

@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from exemptions.models import Exemption, ExemptionCitation
+from foi_cases import statistics
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.models import (
     Case,
@@ -246,6 +247,7 @@ class Command(BaseCommand):
         CaseEvent.objects.bulk_create(
             self._events(cases, rng, officers, reviewers), batch_size=BATCH
         )
+        statistics.refresh_reporting([case.pk for case in cases])
         return len(cases)
 
     def _status(self, rng, age, due_on, received_at, calendar):
@@ -287,6 +289,7 @@ class Command(BaseCommand):
             author = case.assigned_to or case.created_by
             yield ExemptionCitation(
                 question=question,
+                case=case,
                 exemption=exemption,
                 role=role,
                 limbs=limbs,
