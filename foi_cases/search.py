@@ -29,6 +29,8 @@ from foi_cases.permissions import cases_visible_to
 # Unqualified, so that in a subquery it names the subquery's own case, not the outer one
 # (no joined table has a column of that name).
 SEARCH_VECTOR = '"search_vector"'
+# The same for the case's requester (neither the requester nor a user has such a column).
+REQUESTER_ID = '"requester_id"'
 QUERY_WORDS = 12
 SIMILAR_LIMIT = 10
 SAME_REQUESTER_LIMIT = 20
@@ -155,20 +157,24 @@ def matching_cases(cases: QuerySet, text: str) -> QuerySet:
     if REFERENCE_FRAGMENT.fullmatch(text):
         return cases.filter(reference__icontains=text)
     requesters = Requester.objects.filter(Q(name__icontains=text) | Q(email__iexact=text))
-    by_requester = Case.objects.filter(requester__in=requesters.values("pk"))
     if connection.vendor != "postgresql":
         by_words = Q(title__icontains=text) | Q(request_text__icontains=text)
-        return cases.filter(by_words | Q(pk__in=by_requester.values("pk")))
-    # A union of two index lookups (the text's GIN index; the requester's trigram index of
-    # migration 0012, then the case's requester index): an OR of the two in one WHERE makes
-    # PostgreSQL scan every case.
-    requester_sql, requester_params = by_requester.order_by().values("pk").query.sql_with_params()
-    matching = RawSQL(
-        f"SELECT id FROM {Case._meta.db_table} "
-        f"WHERE {SEARCH_VECTOR} @@ websearch_to_tsquery('english', %s) UNION {requester_sql}",
-        (text, *requester_params),
+        return cases.filter(by_words | Q(requester__in=requesters.values("pk")))
+    # One condition on the case row that two indexes answer together (a BitmapOr of the
+    # text's GIN index and the case's requester index, the requesters found first through
+    # their trigram index of migration 0012 as an array): the cases are read once, so the
+    # page and its count need no second pass over the same rows, as a union of the two
+    # lookups joined back to the cases did (70 ms at 100,000 cases, not 25). An OR with
+    # `requester_id IN (subquery)` instead makes PostgreSQL scan every case.
+    requester_sql, requester_params = requesters.order_by().values("pk").query.sql_with_params()
+    return cases.filter(
+        RawSQL(
+            f"({SEARCH_VECTOR} @@ websearch_to_tsquery('english', %s) "
+            f"OR {REQUESTER_ID} = ANY(ARRAY({requester_sql})))",
+            (text, *requester_params),
+            output_field=BooleanField(),
+        )
     )
-    return cases.filter(pk__in=matching)
 
 
 def similar_cases(case: Case, *, user: Any, words: list[str]) -> list[Case]:

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -122,14 +122,41 @@ def case_list(request: HttpRequest, tab: str | None = None) -> HttpResponse:
         cases = cases.filter(assigned_to=request.user)
     today = timezone.localdate()
     form = forms.CaseFilterForm(request.GET)
-    cases = (
-        filter_cases(cases, form, today)
-        .select_related("requester", "assigned_to")
+    cases = filter_cases(cases, form, today)
+    order = (F("current_due").asc(nulls_last=True), "reference")
+    current_due = Coalesce("extended_due_on", "due_on")
+    paginator = Paginator(
+        cases.select_related("requester", "assigned_to")
         .prefetch_related("topics")
-        .annotate(current_due=Coalesce("extended_due_on", "due_on"))
-        .order_by(F("current_due").asc(nulls_last=True), "reference")
+        .annotate(current_due=current_due)
+        .order_by(*order),
+        CASES_PER_PAGE,
     )
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    number = request.GET.get("page") or "1"
+    page = None
+    if form.cleaned_data.get("q") and number.isdecimal() and 0 < int(number) < 10**6:
+        # A search reads every matching case whatever the page, so take the page's ids and
+        # the count from that one reading (a window count), then the page's full rows by id.
+        # The paginator's COUNT and page query read the matches twice, the second time with
+        # every column (100 ms at 100,000 cases for a name matching 10,000, not 35).
+        start = (int(number) - 1) * CASES_PER_PAGE
+        found = list(
+            cases.annotate(current_due=current_due, total=Window(Count("pk")))
+            .order_by(*order)
+            .values_list("pk", "total")[start : start + CASES_PER_PAGE]
+        )
+        if found:
+            paginator.count = found[0][1]  # a cached property: no COUNT query follows
+            page = paginator.page(int(number))
+            page.object_list = list(
+                Case.objects.filter(pk__in=[pk for pk, _ in found])
+                .select_related("requester", "assigned_to")
+                .prefetch_related("topics")
+                .annotate(current_due=current_due)
+                .order_by(*order)
+            )
+    if page is None:  # Not searching, past the last page or nothing found: as before.
+        page = paginator.get_page(number)
     soon = _due_soon_limits(today, DUE_SOON_WORKING_DAYS)
     for case in page:
         due = case.current_due_on
