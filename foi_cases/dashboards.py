@@ -527,8 +527,8 @@ def cohort_panels(
 ) -> None:
     """Days taken, outcomes, exemptions and topics of the period's requests: one query.
 
-    The period's cases (and their questions) are read once and shared by the four groupings
-    (see `statistics.CohortQueries`). Given `cases`, the timeliness panel (rolling quarter and
+    The period's cases are read once and shared by the groupings (see
+    `statistics.CohortQueries`). Given `cases`, the timeliness panel (rolling quarter and
     period, read from the case table itself) joins the same statement.
     """
     queries = statistics.CohortQueries(cohort)

@@ -77,13 +77,13 @@ def test_chosen_filters_stay_selected(client, manager, officer):
         "value": "2024",
         "min": "2005",
         "id": "id_year",
-        "class": "numberinput",
+        "class": "govuk-input govuk-input--width-4",
     }
     assert form.by_id["id_date_from"] == {
         "type": "date",
         "name": "date_from",
         "id": "id_date_from",
-        "class": "dateinput",
+        "class": "govuk-input govuk-input--width-10",
     }
     assert form.by_id["div_id_topic"]["class"] == "govuk-form-group"
 
@@ -99,7 +99,8 @@ def test_errors_are_shown_beside_their_fields_and_named_by_them(client, manager)
         "id_date_from_1_error id_date_from_2_error"
     )
     assert form.text["id_date_from_2_error"] == "Error: Enter both dates of the custom range"
-    assert form.by_id["id_quarter"]["class"] == "govuk-select govuk-input--error"
+    assert form.by_id["id_quarter"]["class"] == "govuk-select govuk-select--error"
+    assert form.by_id["id_year"]["class"] == "govuk-input govuk-input--width-4 govuk-input--error"
     assert form.by_id["id_quarter"]["aria-describedby"] == "id_quarter_1_error"
     assert "aria-describedby" not in form.by_id["id_date_to"]
     assert form.error_links == ["#id_year", "#id_quarter", "#id_date_from", "#id_date_from"]
