@@ -187,7 +187,9 @@ class ExemptionCitation(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="citations")
     # The question's case, set once on creation (questions never move between cases): lets the
     # statistics count a period's citations by case without reading every question.
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", editable=False)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     exemption = models.ForeignKey(Exemption, on_delete=models.PROTECT, related_name="citations")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.DISCLOSURE)
     limbs = models.JSONField(
@@ -241,6 +243,13 @@ class ExemptionCitation(models.Model):
 
     class Meta:
         ordering = ["question", "position", "pk"]
+        indexes = [
+            # A period's citations by case, read from the index alone (PostgreSQL): the
+            # table's rows carry the letter's reasoning and are many times the size.
+            models.Index(
+                fields=["case"], include=["exemption", "question"], name="citation_by_case"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.question} {self.provision}"
