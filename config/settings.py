@@ -127,14 +127,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spent 5 s compiling the statistics query that runs in 0.2 s; the
-    # queries here are short, so it never pays. Nor do parallel workers: starting them costs
-    # more than the few thousand rows a page's query splits between them, and a web server's
-    # cores are already shared between concurrent requests.
+    # queries here are short, so it never pays.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = (
-        f"{_options.get('options', '')} -c jit=off "
-        f"-c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS_PER_QUERY', 0)}"
-    ).strip()
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
