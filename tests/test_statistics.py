@@ -187,6 +187,23 @@ def test_nightly_reconciliation_corrects_a_stale_outcome(officer, caplog):
     assert tasks.reconcile_reporting_outcomes() == 0
 
 
+def test_refresh_command_re_derives_after_the_cost_limit_changes(officer, settings):
+    from decimal import Decimal
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    case = factories.CaseFactory(
+        status="responded", outcome="procedural_refusal", hours_locating=Decimal("20")
+    )
+    assert Case.objects.get(pk=case.pk).reporting_outcome == R.PROCEDURAL_S14
+    settings.FOI_COST_LIMIT_POUNDS = 450  # 18 hours: the estimate now exceeds the limit
+    out = StringIO()
+    call_command("refresh_reporting", stdout=out)
+    assert out.getvalue().strip() == "Updated the reporting outcome of 1 cases."
+    assert Case.objects.get(pk=case.pk).reporting_outcome == R.PROCEDURAL_S12
+
+
 def test_ico_bands():
     assert statistics.ico_band(95.0) == "Good"
     assert statistics.ico_band(94.9) == "Adequate"

@@ -1,0 +1,17 @@
+"""Re-derive every case's stored reporting outcome (after changing FOI_COST_LIMIT_POUNDS)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from foi_cases import statistics
+
+
+class Command(BaseCommand):
+    help = "Re-derive every case's stored reporting outcome and say how many changed."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        changed = statistics.refresh_reporting()
+        self.stdout.write(f"Updated the reporting outcome of {changed} cases.")
