@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "foi_cases",
     "exemptions",
 ]

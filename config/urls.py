@@ -19,6 +19,11 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-in/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("two-factor/", two_factor.setup, name="two_factor_setup"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("disclosure-log/", include("foi_cases.public_urls")),

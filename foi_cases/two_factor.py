@@ -4,6 +4,11 @@ Anyone may set up an authenticator app. After the password, a person with a conf
 must enter a code before any other page works. With FOI_REQUIRE_TWO_FACTOR on, reviewers and
 managers without a device are sent to set one up first; FOI officers are not forced.
 Wrong codes are throttled by the device itself (1, 2, 4, 8 … seconds between tries).
+
+Confirming a device also makes 10 single-use recovery codes (django-otp's static plugin), shown
+once. At sign-in a recovery code stands in for the app's code; wrong ones count against the
+app's device, so both kinds of code share one throttle. StaticToken would keep the codes in
+plain text (readable in the admin and in backups), so each is stored as a keyed hash instead.
 """
 
 from __future__ import annotations
@@ -25,13 +30,16 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from foi_cases.permissions import is_manager, is_reviewer
-from foi_cases.two_factor_forms import SecurityCodeForm
+from foi_cases.two_factor_forms import SecurityCodeForm, is_recovery_code
 
 audit_log = logging.getLogger("foi_cases.audit")
 
@@ -49,6 +57,12 @@ OPEN_URL_NAMES = frozenset(
 )
 SESSION_KEY = "foi_two_factor_device"
 WRONG_CODE = "The security code is wrong or has expired. Enter the code your app shows now"
+WRONG_RECOVERY_CODE = (
+    "The recovery code is wrong or has already been used. "
+    "Enter an unused recovery code, or the code your app shows now"
+)
+RECOVERY_CODE_COUNT = 10
+RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
 def _confirmed_device(user) -> TOTPDevice | None:  # type: ignore[no-untyped-def]
@@ -95,25 +109,93 @@ def _with_next(name: str, request: HttpRequest) -> str:
     return f"{reverse(name)}?{query.urlencode(safe='/')}"
 
 
+def _wait_message(details: dict | None) -> str:
+    until = (details or {}).get("locked_until")
+    wait = math.ceil((until - timezone.now()).total_seconds()) if until else 0
+    seconds = max(wait, 1)
+    return (
+        f"Too many wrong codes. Wait {seconds} second{'s' if seconds != 1 else ''}, "
+        "then enter the code your app shows"
+    )
+
+
 def _check_code(device: TOTPDevice, code: str) -> str:
     """'' if the code is right, else what to tell the person. Failures are throttled."""
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         allowed, details = device.verify_is_allowed()
         if not allowed:
-            until = (details or {}).get("locked_until")
-            wait = math.ceil((until - timezone.now()).total_seconds()) if until else 0
-            seconds = max(wait, 1)
-            return (
-                f"Too many wrong codes. Wait {seconds} second{'s' if seconds != 1 else ''}, "
-                "then enter the code your app shows"
-            )
+            return _wait_message(details)
         if device.verify_token(code):
             return ""
     return WRONG_CODE
 
 
-def _sign_in_with(request: HttpRequest, device: TOTPDevice) -> None:
+# --- Recovery codes -----------------------------------------------------------------------------
+
+
+def _recovery_hash(code: str, secret: str | bytes) -> str:
+    """What is stored for a code: 16 hex digits of an HMAC (StaticToken.token holds 16)."""
+    return salted_hmac(
+        "foi_cases.two_factor.recovery_code", code, secret=secret, algorithm="sha256"
+    ).hexdigest()[:16]
+
+
+def _recovery_hashes(code: str) -> list[str]:
+    """The code's hash under the secret key and any old keys still accepted."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [_recovery_hash(code, secret) for secret in secrets]
+
+
+def _recovery_device(user) -> StaticDevice | None:  # type: ignore[no-untyped-def]
+    return StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).order_by("pk").first()
+
+
+def unused_recovery_codes(user) -> int:  # type: ignore[no-untyped-def]
+    return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_DEVICE_NAME).count()
+
+
+def new_recovery_codes(user) -> list[str]:  # type: ignore[no-untyped-def]
+    """Make a new set of recovery codes, replacing any old set; return them for showing once."""
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.select_for_update().get_or_create(
+            user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        StaticToken.objects.bulk_create(
+            StaticToken(device=device, token=_recovery_hash(code, settings.SECRET_KEY))
+            for code in codes
+        )
+    return [f"{code[:4]}-{code[4:]}" for code in codes]
+
+
+def _check_recovery_code(device: TOTPDevice, code: str) -> tuple[StaticDevice | None, str]:
+    """Use up a recovery code: (its device, '') if right, else (None, what to tell the person).
+
+    Tries and failures go through the app's device, so the throttle is the app code's one.
+    """
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            return None, _wait_message(details)
+        recovery = _recovery_device(device.user)
+        if recovery is not None:
+            token = recovery.token_set.filter(token__in=_recovery_hashes(code)).first()
+            if token is not None and StaticToken.objects.filter(pk=token.pk).delete()[0]:
+                recovery.set_last_used_timestamp()
+                device.throttle_reset()
+                return recovery, ""
+        device.throttle_increment()
+    return None, WRONG_RECOVERY_CODE
+
+
+def _sign_in_with(request: HttpRequest, device: Device) -> None:
     request.session.cycle_key()  # a new session id for the more trusted session
     django_otp.login(request, device)
     _forget_device(request)
@@ -139,7 +221,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     if existing is not None:
         if not user.is_verified():  # a password alone may not add or see a device
             return redirect(_with_next("two_factor_verify", request))
-        return render(request, "registration/two_factor_setup.html", {"device": existing})
+        context = {"device": existing, "recovery_codes_left": unused_recovery_codes(user)}
+        return render(request, "registration/two_factor_setup.html", context)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -155,8 +238,9 @@ def setup(request: HttpRequest) -> HttpResponse:
             device.refresh_from_db()
             _sign_in_with(request, device)
             audit_log.info("Two-factor authentication set up by %s", user.get_username())
-            messages.success(request, "Two-factor authentication is on")
-            return redirect(_next_url(request))
+            codes = new_recovery_codes(user)
+            audit_log.info("Recovery codes generated for %s", user.get_username())
+            return _show_recovery_codes(request, codes, then=_next_url(request), first=True)
         form.add_error("code", error)
     secret = base64.b32encode(device.bin_key).decode()
     context = {
@@ -179,16 +263,56 @@ def verify(request: HttpRequest) -> HttpResponse:
     if device is None or user.is_verified():
         _forget_device(request)  # e.g. a manager removed a lost phone's device
         return redirect(_next_url(request))
-    form = SecurityCodeForm(request.POST if request.method == "POST" else None)
+    form = SecurityCodeForm(request.POST if request.method == "POST" else None, recovery_codes=True)
     if form.is_valid():
-        error = _check_code(device, form.cleaned_data["code"])
-        if not error:
-            _sign_in_with(request, device)
-            return redirect(_next_url(request))
-        audit_log.warning("Wrong two-factor code for %s", user.get_username())
-        form.add_error("code", error)
+        code = form.cleaned_data["code"]
+        if is_recovery_code(code):
+            recovery, error = _check_recovery_code(device, code)
+            if recovery is not None:
+                _sign_in_with(request, recovery)
+                left = unused_recovery_codes(user)
+                audit_log.info("Recovery code used by %s (%d left)", user.get_username(), left)
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code. You have {left} unused recovery "
+                    f"code{'' if left == 1 else 's'} left. You can get new ones on the "
+                    "Two-factor authentication page",
+                )
+                return redirect(_next_url(request))
+            audit_log.warning("Wrong recovery code for %s", user.get_username())
+            form.add_error("code", error)
+        else:
+            error = _check_code(device, code)
+            if not error:
+                _sign_in_with(request, device)
+                return redirect(_next_url(request))
+            audit_log.warning("Wrong two-factor code for %s", user.get_username())
+            form.add_error("code", error)
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
     return render(request, "registration/two_factor_verify.html", context)
+
+
+def _show_recovery_codes(
+    request: HttpRequest, codes: list[str], *, then: str, first: bool
+) -> HttpResponse:
+    """The codes, in the answer to the POST that made them: never stored, never shown again."""
+    context = {"codes": codes, "then": then, "first": first}
+    return render(request, "registration/two_factor_recovery_codes.html", context)
+
+
+@never_cache  # the answer shows the codes
+@require_POST
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Replace the signed-in person's recovery codes with a new set, shown once."""
+    user = request.user
+    # No app set up, or (past the middleware) a password alone: the set-up page says what to do.
+    if _confirmed_device(user) is None or not user.is_verified():
+        return redirect("two_factor_setup")
+    codes = new_recovery_codes(user)
+    audit_log.info(
+        "New recovery codes generated by %s; the old ones no longer work", user.get_username()
+    )
+    return _show_recovery_codes(request, codes, then=reverse("two_factor_setup"), first=False)
 
 
 def _required_for(user) -> bool:  # type: ignore[no-untyped-def]

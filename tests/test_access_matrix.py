@@ -74,6 +74,9 @@ RULES: dict[str, dict[str, str]] = {
     # tested in tests/test_two_factor.py.
     "two_factor_setup": {"get": "L ok ok ok ok ok", "post": "L ok ok ok ok ok"},
     "two_factor_verify": {"get": "L ok ok ok ok ok"},
+    # New recovery codes: POST only; nobody here has a device, so it sends them to set-up.
+    # With a device it is tested in tests/test_recovery_codes.py.
+    "two_factor_recovery_codes": {"get": NOT_ALLOWED, "post": "L ok ok ok ok ok"},
     # Public disclosure log: open to all, no case data beyond what is published.
     "disclosure_log": {"get": PUBLIC},
     "disclosure_log_csv": {"get": PUBLIC},

@@ -43,6 +43,7 @@ HOST_PAGES = {
     "notifications_mark_read": "notifications",
     "disclosure_prepare": "case_after_response",
     "logout": "home",
+    "two_factor_recovery_codes": "two_factor_setup",
     **{
         f"disclosure_entry_{action}": "disclosure_entry"
         for action in ("edit", "redact", "submit", "publish", "withhold", "return")
