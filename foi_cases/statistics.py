@@ -436,6 +436,11 @@ class CohortQueries:
     def run(self) -> dict[str, list[dict[str, Any]]]:
         """{query name: its rows, each a dict by column name}."""
         sql, params = self._statement()
+        if connection.vendor == "postgresql":
+            # Parallel workers take longer to start than this statement's few thousand rows
+            # take to read (30 ms against 14 at 100,000 cases). SET LOCAL ends with the
+            # transaction: the implicit one of this one query string, outside atomic().
+            sql = f"SET LOCAL max_parallel_workers_per_gather = 0; {sql}"
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -621,7 +626,12 @@ def _either(periods: dict[str, tuple[dt.date, dt.date]]) -> Q:
     either = Q()
     for first, last in periods.values():
         either |= _received(first, last)
-    return either
+    # Also the one range spanning them all, which an index scan can be bounded by (by an OR of
+    # ranges it cannot: reading the covering index whole took 11 ms at 100,000 cases).
+    span = _received(
+        min(first for first, _ in periods.values()), max(last for _, last in periods.values())
+    )
+    return span & either
 
 
 def _period_counts(periods: dict[str, tuple[dt.date, dt.date]], today: dt.date) -> dict[str, Count]:
