@@ -369,28 +369,18 @@ class CohortQueries:
         self.cohort = cohort.order_by()
         self.parts: list[_Part] = []
 
-    def add(
-        self,
-        name: str,
-        query: QuerySet,
-        *,
-        columns: tuple[str, ...] = (),
-        types: tuple[str, ...] = (),
-        shared_cases: bool = True,
-    ) -> None:
+    def add(self, name: str, query: QuerySet, *, shared_cases: bool = True) -> None:
         """A values() query; with `shared_cases`, it reads the cohort's rows for its cases."""
         compiler = query.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        if not columns:
-            q = query.query
-            columns = (*q.extra_select, *q.values_select, *q.annotation_select)
-            types = tuple(
-                expression.output_field.cast_db_type(connection)
-                for expression, _, _ in compiler.select
-            )
-        if len(types) != len(columns):
+        q = query.query
+        columns = (*q.extra_select, *q.values_select, *q.annotation_select)
+        types = tuple(
+            expression.output_field.cast_db_type(connection) for expression, _, _ in compiler.select
+        )
+        if len(types) != len(columns):  # e.g. not a values() query: its rows would be misread
             raise ValueError(f"{name}: {len(columns)} columns but {len(types)} types")
-        self.parts.append(_Part(name, tuple(columns), tuple(types), sql, params, shared_cases))
+        self.parts.append(_Part(name, columns, types, sql, params, shared_cases))
 
     def _shared(self, part: _Part) -> str | None:
         if not part.shared_cases:
