@@ -299,12 +299,23 @@ class Case(models.Model):
             ),
             models.Index(fields=["requester", "received_at"]),
             # The case list's default page: open cases by current due date. Partial, so the
-            # page and its count read only the open cases, not the decade of closed ones.
+            # page and its count read only the open cases, not the decade of closed ones; the
+            # dashboard's live panels read what they need of them from the index alone.
             models.Index(
                 Coalesce("extended_due_on", "due_on"),
                 "reference",
                 name="case_open_by_due",
                 condition=~models.Q(status__in=["responded", "closed"]),
+                include=[
+                    "id",
+                    "status",
+                    "regime",
+                    "due_on",
+                    "extended_due_on",
+                    "assigned_to",
+                    "restricted",
+                    "title",
+                ],
             ),
         ]
 
