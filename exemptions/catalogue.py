@@ -29,7 +29,7 @@ the statute without being re-read for the specification, with "(check)".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Regime = Literal["FOIA", "EIR", "FOISA"]
 Kind = Literal["absolute", "qualified", "procedural"]
@@ -62,14 +62,37 @@ MP_SECURITY_NCND_BUNDLE: tuple[str, ...] = ("s24(2)", "s31(3)", "s38(2)", "s40(5
 # cited jointly with s24(2) (the NCND provisions are not mutually exclusive).
 S23_NCND = "s23(5)"
 
+# Part I limbs that lift the duty to confirm or deny (s1(1)(a)), so an answer that neither
+# confirms nor denies may rest on them: s12(2), where establishing whether the information is
+# held would itself exceed the cost limit, and s14, which disapplies s1(1) as a whole. s12(1)
+# (the cost of complying) leaves the duty to confirm or deny standing.
+PART_I_NCND_LIMBS: frozenset[str] = frozenset({"s12(2)", "s14(1)", "s14(2)"})
+# Part I limbs that make sense only for an answer that neither confirms nor denies.
+NCND_ONLY_PART_I_LIMBS: frozenset[str] = frozenset({"s12(2)"})
+
+# FOIA sections that apply only to information the other section does not cover: s31(1)
+# covers information "not exempt by virtue of section 30", and s36 information not exempt
+# under s35 (s36(1)(a)). Catalogue code displaced -> the code that displaces it.
+DISPLACED_BY: dict[str, str] = {"FOIA-s31": "FOIA-s30", "FOIA-s36": "FOIA-s35"}
+
+# EIR reg 12(9): information on emissions cannot be withheld under reg 12(5)(d) to (g).
+EMISSIONS_BARRED_LIMBS: frozenset[str] = frozenset(f"reg 12(5)({letter})" for letter in "defg")
+
 
 @dataclass(frozen=True)
 class Limb:
-    """A subsection or limb that can be cited, e.g. ``s31(1)(a)``."""
+    """A subsection or limb that can be cited, e.g. ``s31(1)(a)``.
+
+    ``absolute`` and ``test_type`` override the entry's kind and test for this limb: whether
+    a public interest test is due, and whether a harm test ("would / would be likely to") is,
+    are properties of the limb (FOIA s2(3)). An NCND limb takes the status of the limb it
+    mirrors (s2(1), s2(3)).
+    """
 
     code: str  # e.g. "s31(1)(a)"
     label: str
     absolute: bool | None = None  # overrides the exemption's kind for this limb
+    test_type: TestType | None = None  # overrides the exemption's test for this limb
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,8 @@ class CatalogueEntry:
     ``ncnd_provision`` is the main provision excluding the duty to confirm or deny ("" when
     there is none); ``ncnd_provisions`` lists every such provision and defaults to
     ``(ncnd_provision,)``. Only s40 (``s40(5A)`` and ``s40(5B)``) has more than one.
+    ``ncnd_limbs`` are what an NCND decision cites, each with its own status; they default to
+    one limb per provision, following the entry's kind and test.
     """
 
     regime: Regime
@@ -91,6 +116,7 @@ class CatalogueEntry:
     guidance: str
     ncnd_provision: str = ""
     ncnd_provisions: tuple[str, ...] = ()
+    ncnd_limbs: tuple[Limb, ...] = ()
     absolute_for_parliament: bool = False
     government_only: bool = False
     mp_security_relevant: bool = False
@@ -112,24 +138,42 @@ class CatalogueEntry:
             object.__setattr__(self, "ncnd_provisions", (self.ncnd_provision,))
         if self.ncnd_provisions and self.ncnd_provision not in self.ncnd_provisions:
             raise ValueError(f"{self.code}: ncnd_provision must be one of ncnd_provisions")
+        if not self.ncnd_limbs:
+            object.__setattr__(
+                self,
+                "ncnd_limbs",
+                tuple(Limb(code, "neither confirm nor deny") for code in self.ncnd_provisions),
+            )
+        for limb in (*self.limbs, *self.ncnd_limbs):
+            if limb.test_type is not None and limb.test_type not in TEST_TYPES:
+                raise ValueError(f"{self.code}: unknown test type {limb.test_type!r}")
+        for limb in self.ncnd_limbs:
+            if not any(limb.code.startswith(p) for p in self.ncnd_provisions):
+                raise ValueError(f"{self.code}: {limb.code} is not under an NCND provision")
 
     @property
     def is_absolute(self) -> bool:
         """True when the whole entry is absolute (no public interest test in any case)."""
         return self.kind == "absolute"
 
-    def limb_is_absolute(self, limb_code: str, *, held_by_parliament: bool = False) -> bool:
-        """Whether citing ``limb_code`` of this entry attracts no public interest test."""
-        for limb in self.limbs:
+    def _limb(self, limb_code: str) -> Limb:
+        for limb in (*self.limbs, *self.ncnd_limbs):
             if limb.code == limb_code:
-                if limb.absolute is not None:
-                    return limb.absolute
-                break
-        else:
-            raise KeyError(f"{self.code} has no limb {limb_code!r}")
+                return limb
+        raise KeyError(f"{self.code} has no limb {limb_code!r}")
+
+    def limb_is_absolute(self, limb_code: str, *, held_by_parliament: bool = False) -> bool:
+        """Whether citing ``limb_code`` (a limb or NCND limb) attracts no public interest test."""
+        limb = self._limb(limb_code)
+        if limb.absolute is not None:
+            return limb.absolute
         if held_by_parliament and self.absolute_for_parliament:
             return True
         return self.kind == "absolute"
+
+    def limb_test_type(self, limb_code: str) -> str:
+        """The test ``limb_code`` is engaged by: class, prejudice, adverse effect…"""
+        return self._limb(limb_code).test_type or self.test_type
 
     @property
     def needs_public_interest_test(self) -> bool:
@@ -139,8 +183,8 @@ class CatalogueEntry:
         return any(not self.limb_is_absolute(limb.code) for limb in self.limbs)
 
 
-def _limbs(*pairs: tuple[str, str] | tuple[str, str, bool]) -> tuple[Limb, ...]:
-    return tuple(Limb(*pair) for pair in pairs)
+def _limbs(*pairs: tuple[Any, ...] | Limb) -> tuple[Limb, ...]:
+    return tuple(pair if isinstance(pair, Limb) else Limb(*pair) for pair in pairs)
 
 
 _FOISA_S18 = (
@@ -264,13 +308,26 @@ FOIA_PART_II: tuple[CatalogueEntry, ...] = (
             ("s27(1)(b)", "relations between the United Kingdom and an international body"),
             ("s27(1)(c)", "the interests of the United Kingdom abroad"),
             ("s27(1)(d)", "the promotion or protection by the United Kingdom of its interests"),
-            ("s27(2)", "confidential information obtained from a State or international body"),
+            Limb(
+                "s27(2)",
+                "confidential information obtained from a State or international body",
+                test_type="class",
+            ),
         ),
         ncnd_provision="s27(4)",
+        ncnd_limbs=(
+            Limb("s27(4)(a)", "confirming or denying would, or would be likely to, prejudice"),
+            Limb(
+                "s27(4)(b)",
+                "confirming or denying would disclose confidential information from a State",
+                test_type="class",
+            ),
+        ),
         guidance=(
             "s27(1) is prejudice-based; s27(2) is a class exemption for confidential information "
-            "obtained from another State or an international organisation or court. Qualified: "
-            "a public interest test is required."
+            "obtained from another State or an international organisation or court, so no harm "
+            "test applies to it. s27(4)(a) and (b) mirror them for NCND. Qualified: a public "
+            "interest test is required."
         ),
     ),
     CatalogueEntry(
@@ -472,9 +529,23 @@ FOIA_PART_II: tuple[CatalogueEntry, ...] = (
             Limb("s37(1)(b)", "the conferring by the Crown of any honour or dignity", False),
         ),
         ncnd_provision="s37(2)",
+        # s37(2) is absolute so far as it relates to s37(1)(a) to (ab) (s2(3)(ea)): one NCND
+        # limb per limb of s37(1) it mirrors, cited as "s37(2)/s37(1)(a)".
+        ncnd_limbs=tuple(
+            Limb(f"s37(2)/{code}", f"neither confirm nor deny, as relating to {code}", absolute)
+            for code, absolute in (
+                ("s37(1)(a)", True),
+                ("s37(1)(aa)", True),
+                ("s37(1)(ab)", True),
+                ("s37(1)(ac)", False),
+                ("s37(1)(ad)", False),
+                ("s37(1)(b)", False),
+            )
+        ),
         guidance=(
             "Class-based. s37(1)(a), (aa) and (ab) are absolute; (ac), (ad) and (b) are "
-            "qualified and need a public interest test. Cite the specific limb."
+            "qualified and need a public interest test. s37(2) (NCND) takes the status of the "
+            "limb it relates to. Cite the specific limb."
         ),
     ),
     CatalogueEntry(
@@ -542,13 +613,35 @@ FOIA_PART_II: tuple[CatalogueEntry, ...] = (
         ),
         ncnd_provision="s40(5B)",
         ncnd_provisions=("s40(5A)", "s40(5B)"),
+        # s2(3)(f): s40(5A) and s40(5B)(a)(i) are absolute; the other (5B) limbs need a PIT.
+        ncnd_limbs=(
+            Limb("s40(5A)", "the applicant's own personal data", True),
+            Limb(
+                "s40(5B)(a)(i)",
+                "confirming or denying would contravene the data protection principles",
+                True,
+            ),
+            Limb(
+                "s40(5B)(a)(ii)",
+                "would contravene the principles if the manual data exemptions were disregarded",
+                False,
+            ),
+            Limb(
+                "s40(5B)(b)",
+                "confirming or denying would contravene an Article 21 UK GDPR objection",
+                False,
+            ),
+            Limb("s40(5B)(c)", "exempt from the right of access (UK GDPR Article 15)", False),
+            Limb("s40(5B)(d)", "exempt from the right of access (DPA 2018 s45)", False),
+        ),
         mp_security_relevant=True,
         guidance=(
             "s40(1) (the requester's own data) is absolute: handle it as a subject access "
             "request, using s40(5A) if needed. s40(2) is absolute where the first condition is "
             "met (disclosure would breach the data protection principles) and qualified under "
             "the second and third conditions. Relevant to staff names, MPs' family and staff, "
-            "and caseworkers; use s40(5B) to neither confirm nor deny about third parties."
+            "and caseworkers; use s40(5B) to neither confirm nor deny about third parties "
+            "(no public interest test under s40(5B)(a)(i), a test under the other limbs)."
         ),
     ),
     CatalogueEntry(
@@ -589,13 +682,14 @@ FOIA_PART_II: tuple[CatalogueEntry, ...] = (
         kind="qualified",
         test_type="prejudice",
         limbs=_limbs(
-            ("s43(1)", "a trade secret"),
+            ("s43(1)", "a trade secret", None, "class"),
             ("s43(2)", "prejudice to the commercial interests of any person"),
         ),
         ncnd_provision="s43(3)",
         mp_security_relevant=True,
         guidance=(
-            "s43(1) trade secrets is class-based; s43(2) is prejudice-based and may protect the "
+            "s43(1) trade secrets is class-based (no harm test); s43(2) is prejudice-based and "
+            "may protect the "
             "authority or a third party such as a security contractor. s43(3) NCND covers only "
             "the s43(2) interests. Qualified: a public interest test is required."
         ),
@@ -842,14 +936,38 @@ EIR: tuple[CatalogueEntry, ...] = (
                 False,
             ),
         ),
-        ncnd_provision="reg 13(5)",
+        ncnd_provision="reg 13(5A)",
+        # reg 13(5A) is the NCND provision; its conditions are in reg 13(5B): no public
+        # interest test where 13(5B)(a) is met, a test for the others.
+        ncnd_limbs=(
+            Limb(
+                "reg 13(5A)/reg 13(5B)(a)",
+                "confirming or denying would contravene the data protection principles",
+                True,
+            ),
+            Limb(
+                "reg 13(5A)/reg 13(5B)(b)",
+                "confirming or denying would contravene an Article 21 UK GDPR objection",
+                False,
+            ),
+            Limb(
+                "reg 13(5A)/reg 13(5B)(c)",
+                "exempt from the right of access (UK GDPR Article 15)",
+                False,
+            ),
+            Limb(
+                "reg 13(5A)/reg 13(5B)(d)",
+                "exempt from the right of access (DPA 2018 s45)",
+                False,
+            ),
+        ),
         mp_security_relevant=True,
         guidance=(
             "Follows the s40 logic: where the first condition is met (disclosure would breach "
             "the data protection principles) there is no public interest test; the other "
             "conditions are qualified. The requester's own data is handled as a subject access "
-            "request. The NCND paragraph is cited as reg 13(5); it may now be numbered "
-            "reg 13(5A)/(5B) after the 2018 amendments (check)."
+            "request. To neither confirm nor deny cite reg 13(5A) with its condition in "
+            "reg 13(5B): no public interest test under 13(5B)(a), a test under the others."
         ),
     ),
 )

@@ -41,15 +41,25 @@ class AnswerForm(GovukForm):
     )
     outcome = forms.ChoiceField(
         label="What happens to it?",
-        choices=Question.Outcome.choices,
+        help_text="Not asked when neither confirming nor denying: that is the whole answer.",
+        # NCND is not offered: it follows from the answer to "Is the information held?".
+        choices=[c for c in Question.Outcome.choices if c[0] != Question.Outcome.NCND],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what happens to the information"},
+        required=False,
     )
     answer_text = long_text(
         "Answer",
         help_text="The information disclosed, or the explanation given. Leave empty for "
         "neither confirm nor deny.",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("held_status") == Question.Held.NCND:
+            data["outcome"] = Question.Outcome.NCND
+        elif data.get("held_status") and not data.get("outcome"):
+            self.add_error("outcome", "Choose what happens to the information")
+        return data
 
 
 class InternalHeldForm(GovukForm):
@@ -126,6 +136,15 @@ class CitationForm(GovukForm):
         required=False,
     )
     omit_reasons_justification = long_text("Why the reasons are left out")
+    on_emissions = forms.TypedChoiceField(
+        label="Is the information on emissions? (EIR reg 12(5)(d) to (g))",
+        help_text="Information on emissions cannot be withheld under these exceptions (reg 12(9)).",
+        choices=[("", "Not applicable"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     pit_as_at = date_field("Public interest assessed as at", required=False)
     pit_conclusion = forms.ChoiceField(
         label="Conclusion",
@@ -138,15 +157,22 @@ class CitationForm(GovukForm):
         "Why the exemption is maintained although the weights do not favour it",
         help_text="Only where you conclude to withhold without a heavier weight for it.",
     )
+    pit_presumption_applied = forms.BooleanField(
+        label="The presumption in favour of disclosure was applied (EIR reg 12(2))",
+        required=False,
+    )
+    pit_late_reason = long_text(
+        "Why the balance is judged after the time for compliance",
+        help_text="Only where the date assessed at is after the due date.",
+    )
 
     def __init__(self, *args: Any, exemption: Exemption, topic_slugs: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.exemption = exemption
-        choices = [
-            (code, f"{code} {exemption.limb_label(code)}") for code in exemption.limb_codes()
-        ]
+        choices = [(code, _limb_choice(exemption, code)) for code in exemption.limb_codes()]
         choices += [
-            (code, f"{code} (neither confirm nor deny)") for code in exemption.ncnd_provisions
+            (code, f"{_limb_choice(exemption, code)} (neither confirm nor deny)")
+            for code in exemption.ncnd_codes()
         ]
         self.fields["limbs"].choices = choices  # type: ignore[attr-defined]
         templates = exemption.reasoning_templates.filter(active=True)
@@ -178,6 +204,7 @@ class CitationForm(GovukForm):
             omit_reasons=bool(data.get("omit_reasons")),
             omit_reasons_justification=data.get("omit_reasons_justification", ""),
             template_version_id=data.get("template_version"),
+            on_emissions=data.get("on_emissions"),
         )
 
     def pit_data(self, factors: list[FactorData]) -> PitData | None:
@@ -194,6 +221,8 @@ class CitationForm(GovukForm):
             summary=data.get("pit_summary", ""),
             factors=tuple(factors),
             override_reason=data.get("pit_override_reason", ""),
+            presumption_applied=bool(data.get("pit_presumption_applied")),
+            late_reason=data.get("pit_late_reason", ""),
         )
 
     @classmethod
@@ -216,6 +245,8 @@ class CitationForm(GovukForm):
                 "omit_reasons_justification",
             )
         }
+        if citation.on_emissions is not None:
+            initial["on_emissions"] = "yes" if citation.on_emissions else "no"
         initial["template_version"] = citation.template_version_id
         pit = getattr(citation, "pit", None)
         if pit is not None:
@@ -224,8 +255,21 @@ class CitationForm(GovukForm):
                 pit_conclusion=pit.conclusion,
                 pit_summary=pit.summary,
                 pit_override_reason=pit.override_reason,
+                pit_presumption_applied=pit.presumption_applied,
+                pit_late_reason=pit.late_reason,
             )
         return initial
+
+
+def _limb_choice(exemption: Exemption, code: str) -> str:
+    """A limb as offered: its label, and what it needs where that differs from the rest."""
+    label = f"{code} {exemption.limb_label(code)}".strip()
+    notes = []
+    if not exemption.is_procedural and exemption.is_absolute([code]):
+        notes.append("absolute: no public interest test")
+    if exemption.test_types([code]) == {Exemption.TestType.CLASS} and exemption.has_harm_test:
+        notes.append("class-based: no harm test")
+    return f"{label} ({'; '.join(notes)})" if notes else label
 
 
 class FactorForm(forms.Form):
@@ -303,6 +347,14 @@ class AggregateForm(GovukForm):
     pit_summary = long_text("Public interest reasons for the letter (s17(3))")
     pit_override_reason = long_text(
         "Why the exemptions are maintained although the weights do not favour them"
+    )
+    pit_presumption_applied = forms.BooleanField(
+        label="The presumption in favour of disclosure was applied (EIR reg 12(2))",
+        required=False,
+    )
+    pit_late_reason = long_text(
+        "Why the balance is judged after the time for compliance",
+        help_text="Only where the date assessed at is after the due date.",
     )
 
     def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:

@@ -59,12 +59,15 @@ class Exemption(models.Model):
         default=list,
         blank=True,
         help_text='Subsections that can be cited: [{"code": "s31(1)(a)", "label": "…", '
-        '"absolute": null}]. "absolute" overrides the kind for that limb.',
+        '"absolute": null, "test_type": null}]. "absolute" overrides the kind and '
+        '"test_type" the test for that limb.',
     )
     ncnd_provisions = models.JSONField(
         default=list,
         blank=True,
-        help_text='Provisions excluding the duty to confirm or deny, e.g. ["s31(3)"].',
+        help_text="Provisions excluding the duty to confirm or deny, one per limb with its own "
+        'status, in the same form as the limbs: [{"code": "s40(5B)(a)(i)", "label": "…", '
+        '"absolute": true, "test_type": null}].',
     )
     absolute_for_parliament = models.BooleanField(
         default=False, help_text="Absolute when the authority is a House of Parliament (s36)."
@@ -94,11 +97,36 @@ class Exemption(models.Model):
     def limb_codes(self) -> list[str]:
         return [limb["code"] for limb in self.limbs]
 
+    def ncnd_limbs(self) -> list[dict[str, Any]]:
+        """The NCND limbs as dicts; a bare code (rows before per-limb status) follows the kind."""
+        return [
+            {"code": limb, "label": "", "absolute": None, "test_type": None}
+            if isinstance(limb, str)
+            else limb
+            for limb in self.ncnd_provisions
+        ]
+
+    def ncnd_codes(self) -> list[str]:
+        return [limb["code"] for limb in self.ncnd_limbs()]
+
     def limb_label(self, code: str) -> str:
-        for limb in self.limbs:
+        for limb in [*self.limbs, *self.ncnd_limbs()]:
             if limb["code"] == code:
                 return limb.get("label", "")
         return ""
+
+    def limb_overrides(self, code: str) -> dict[str, Any]:
+        """The limb's own "absolute" and "test_type" (None: follow the exemption)."""
+        for limb in [*self.limbs, *self.ncnd_limbs()]:
+            if limb["code"] == code:
+                return {"absolute": limb.get("absolute"), "test_type": limb.get("test_type")}
+        return {"absolute": None, "test_type": None}
+
+    def test_types(self, limbs: list[str] | tuple[str, ...] = ()) -> set[str]:
+        """The tests the cited limbs are engaged by (the exemption's own when none is cited)."""
+        if not limbs:
+            return {self.test_type}
+        return {self.limb_overrides(code)["test_type"] or self.test_type for code in limbs}
 
     def is_absolute(self, limbs: list[str] | tuple[str, ...] = ()) -> bool:
         """Whether citing these limbs attracts no public interest test, for this authority.
@@ -224,6 +252,12 @@ class ExemptionCitation(models.Model):
         "disclose exempt information (s17(4)).",
     )
     omit_reasons_justification = models.TextField(blank=True)
+    on_emissions = models.BooleanField(
+        "information on emissions",
+        null=True,
+        blank=True,
+        help_text="Asked for EIR reg 12(5)(d) to (g), which cannot withhold it (reg 12(9)).",
+    )
     template_version = models.ForeignKey(
         ReasoningTemplateVersion,
         null=True,
@@ -293,6 +327,15 @@ class PublicInterestTest(models.Model):
     override_reason = models.TextField(
         blank=True,
         help_text="Why the exemption is maintained although the weights do not favour it.",
+    )
+    presumption_applied = models.BooleanField(
+        "presumption in favour of disclosure applied",
+        default=False,
+        help_text="EIR reg 12(2): recorded for every EIR test.",
+    )
+    late_reason = models.TextField(
+        blank=True,
+        help_text="Why the balance is judged as at a date after the time for compliance.",
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from exemptions.catalogue import CATALOGUE
+from exemptions.catalogue import CATALOGUE, Limb
 from exemptions.reasoning_seed import REASONING_TEMPLATES
+
+
+def limb_row(limb: Limb) -> dict[str, Any]:
+    """A limb as the database stores it (`Exemption.limbs` and `Exemption.ncnd_provisions`)."""
+    return {
+        "code": limb.code,
+        "label": limb.label,
+        "absolute": limb.absolute,
+        "test_type": limb.test_type,
+    }
 
 
 def load_catalogue(exemption_model: Any) -> int:
@@ -23,11 +33,8 @@ def load_catalogue(exemption_model: Any) -> int:
             short_name=entry.short_name,
             kind=entry.kind,
             test_type=entry.test_type,
-            limbs=[
-                {"code": limb.code, "label": limb.label, "absolute": limb.absolute}
-                for limb in entry.limbs
-            ],
-            ncnd_provisions=list(entry.ncnd_provisions),
+            limbs=[limb_row(limb) for limb in entry.limbs],
+            ncnd_provisions=[limb_row(limb) for limb in entry.ncnd_limbs],
             absolute_for_parliament=entry.absolute_for_parliament,
             government_only=entry.government_only,
             mp_security_relevant=entry.mp_security_relevant,

@@ -14,6 +14,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from exemptions.catalogue import (
+    DISPLACED_BY,
+    EMISSIONS_BARRED_LIMBS,
+    NCND_ONLY_PART_I_LIMBS,
+    PART_I_NCND_LIMBS,
+)
 from exemptions.models import Exemption, ExemptionCitation, PublicInterestFactor, PublicInterestTest
 from foi_cases.models import Question
 
@@ -48,6 +54,10 @@ class PitData:
     summary: str
     factors: tuple[FactorData, ...]
     override_reason: str = ""
+    # EIR reg 12(2): the presumption in favour of disclosure was applied in the balance.
+    presumption_applied: bool = False
+    # Why the test is judged as at a date after the time for compliance ended.
+    late_reason: str = ""
 
     def total(self, side: str) -> int:
         return sum(factor.weight for factor in self.factors if factor.side == side)
@@ -71,6 +81,8 @@ class CitationData:
     omit_reasons: bool = False
     omit_reasons_justification: str = ""
     template_version_id: int | None = None
+    # EIR reg 12(9): is the information on emissions? Asked for reg 12(5)(d) to (g) only.
+    on_emissions: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,7 @@ class CitedSummary:
     role: str
     limbs: tuple[str, ...]
     alternative_group: str = ""
+    exemption_code: str = ""
     absolute: bool = False
     pit_conclusion: str = ""
     in_maintained_aggregate: bool = False
@@ -121,9 +134,11 @@ def is_s36(exemption: Exemption) -> bool:
 def citation_is_absolute(
     exemption: Exemption, limbs: Sequence[str], *, house_of_parliament: bool
 ) -> bool:
-    """No public interest test: an absolute exemption or limb, or s36 held by a House."""
-    overrides = {limb.get("code"): limb.get("absolute") for limb in exemption.limbs}
-    flags = [overrides.get(code) for code in limbs]
+    """No public interest test: an absolute exemption or limb, or s36 held by a House.
+
+    NCND limbs carry their own status too (s40(5B)(a)(i) is absolute, s40(5B)(b) is not).
+    """
+    flags = [exemption.limb_overrides(code)["absolute"] for code in limbs]
     if flags and all(flag is not None for flag in flags):
         return all(bool(flag) for flag in flags)
     if exemption.absolute_for_parliament and house_of_parliament:
@@ -141,8 +156,13 @@ def check_citation(
     government_department: bool,
     today: dt.date,
     received_on: dt.date,
+    compliance_due: dt.date | None = None,
 ) -> None:
-    """Check one exemption decision and its public interest test, field by field."""
+    """Check one exemption decision and its public interest test, field by field.
+
+    `compliance_due` is the end of the time for compliance (as extended); a public interest
+    test judged as at a later date needs a reason.
+    """
     errors: dict[str, list[str]] = {}
     name = exemption.section
     if not exemption.active:
@@ -163,6 +183,7 @@ def check_citation(
         )
     _check_role_and_limbs(exemption, data, errors)
     _check_harm(exemption, data, errors)
+    _check_emissions(exemption, data, errors)
     if is_s36(exemption):
         _check_qualified_person(data, today, errors)
     if data.omit_reasons and not data.omit_reasons_justification.strip():
@@ -193,7 +214,13 @@ def check_citation(
         )
     if pit is not None and data.role != Role.PROCEDURAL and not absolute:
         try:
-            check_pit(pit, today=today, received_on=received_on)
+            check_pit(
+                pit,
+                today=today,
+                received_on=received_on,
+                regime=regime,
+                compliance_due=compliance_due,
+            )
         except ValidationError as error:
             for message in error.messages:
                 _add(errors, "pit", message)
@@ -216,22 +243,24 @@ def _check_role_and_limbs(
     if len(set(data.limbs)) != len(data.limbs):
         _add(errors, "limbs", "Each subsection can be cited only once.")
     if data.role == Role.NCND:
-        if not exemption.ncnd_provisions:
+        ncnd_codes = exemption.ncnd_codes()
+        if not ncnd_codes:
             _add(errors, "role", f"{name} has no provision to neither confirm nor deny.")
         elif not data.limbs:
             _add(
                 errors,
                 "limbs",
                 f"Choose the provision that excludes the duty to confirm or deny, e.g. "
-                f"{exemption.ncnd_provisions[0]}.",
+                f"{ncnd_codes[0]}.",
             )
-        elif unknown := [code for code in data.limbs if code not in exemption.ncnd_provisions]:
+        elif unknown := [code for code in data.limbs if code not in ncnd_codes]:
             _add(
                 errors,
                 "limbs",
                 f"{', '.join(unknown)} is not an NCND provision of {name}; cite "
-                f"{' or '.join(exemption.ncnd_provisions)}.",
+                f"{' or '.join(ncnd_codes)}.",
             )
+        _check_limbs_share_status(exemption, data, errors)
         if data.alternative_group:
             _add(
                 errors,
@@ -244,14 +273,7 @@ def _check_role_and_limbs(
         _add(errors, "limbs", f"Choose the subsection of {name} relied on, e.g. {codes[0]}.")
     elif unknown := [code for code in data.limbs if code not in codes]:
         _add(errors, "limbs", f"{', '.join(unknown)} is not a subsection of {name}.")
-    overrides = [limb.get("absolute") for limb in exemption.limbs if limb["code"] in data.limbs]
-    if len({bool(flag) for flag in overrides if flag is not None}) > 1:
-        _add(
-            errors,
-            "limbs",
-            f"Cite the absolute and the qualified subsections of {name} as separate decisions: "
-            "only the qualified ones need a public interest test.",
-        )
+    _check_limbs_share_status(exemption, data, errors)
     if data.alternative_group:
         if not ALTERNATIVE_GROUP.match(data.alternative_group):
             _add(errors, "alternative_group", "Use letters and digits only, e.g. A.")
@@ -263,9 +285,33 @@ def _check_role_and_limbs(
             )
 
 
-def _check_harm(exemption: Exemption, data: CitationData, errors: dict[str, list[str]]) -> None:
+def _check_limbs_share_status(
+    exemption: Exemption, data: CitationData, errors: dict[str, list[str]]
+) -> None:
+    """One decision, one status: absolute and qualified limbs (or class and harm) go apart."""
     name = exemption.section
-    if data.role == Role.PROCEDURAL or not exemption.has_harm_test:
+    overrides = [exemption.limb_overrides(code)["absolute"] for code in data.limbs]
+    if len({bool(flag) for flag in overrides if flag is not None}) > 1:
+        _add(
+            errors,
+            "limbs",
+            f"Cite the absolute and the qualified subsections of {name} as separate decisions: "
+            "only the qualified ones need a public interest test.",
+        )
+    if len(exemption.test_types(data.limbs)) > 1:
+        _add(
+            errors,
+            "limbs",
+            f"Cite the class-based and the harm-based subsections of {name} as separate "
+            'decisions: only the harm-based ones need a "would" or "would be likely to" test.',
+        )
+
+
+def _check_harm(exemption: Exemption, data: CitationData, errors: dict[str, list[str]]) -> None:
+    name = provision_text(data.limbs) or exemption.section
+    tests = exemption.test_types(data.limbs)
+    test = next(iter(tests)) if len(tests) == 1 else exemption.test_type
+    if data.role == Role.PROCEDURAL or test not in Exemption.HARM_TESTS:
         if data.likelihood:
             _add(
                 errors,
@@ -273,7 +319,6 @@ def _check_harm(exemption: Exemption, data: CitationData, errors: dict[str, list
                 f"{name} is not a prejudice-based exemption: leave the likelihood empty.",
             )
         return
-    test = exemption.test_type
     if test == TestType.REQUIRED:
         if data.likelihood != Likelihood.REQUIRED:
             _add(
@@ -304,6 +349,30 @@ def _check_harm(exemption: Exemption, data: CitationData, errors: dict[str, list
         )
 
 
+def _check_emissions(
+    exemption: Exemption, data: CitationData, errors: dict[str, list[str]]
+) -> None:
+    """EIR reg 12(9): information on emissions cannot be withheld under reg 12(5)(d) to (g)."""
+    barred = [code for code in data.limbs if code in EMISSIONS_BARRED_LIMBS]
+    if not barred:
+        return
+    name = provision_text(barred)
+    if data.on_emissions is None:
+        _add(
+            errors,
+            "on_emissions",
+            f"Say whether the information is on emissions: {name} cannot withhold information "
+            "on emissions (reg 12(9)).",
+        )
+    elif data.on_emissions:
+        _add(
+            errors,
+            "on_emissions",
+            f"Information on emissions cannot be withheld under {name} (reg 12(9)). Consider "
+            "another exception, or disclose.",
+        )
+
+
 def _check_qualified_person(
     data: CitationData, today: dt.date, errors: dict[str, list[str]]
 ) -> None:
@@ -317,13 +386,36 @@ def _check_qualified_person(
         _add(errors, "limbs", "Choose the limb of s36(2) the qualified person relied on.")
 
 
-def check_pit(pit: PitData, *, today: dt.date, received_on: dt.date) -> None:
-    """A tie means disclosure: withholding needs the weights to favour it, or a reason."""
+def check_pit(
+    pit: PitData,
+    *,
+    today: dt.date,
+    received_on: dt.date,
+    regime: str = "",
+    compliance_due: dt.date | None = None,
+) -> None:
+    """A tie means disclosure: withholding needs the weights to favour it, or a reason.
+
+    Under the EIR the reg 12(2) presumption in favour of disclosure must be recorded as
+    applied. A test judged after the time for compliance (`compliance_due`) needs a reason:
+    the balance is struck as at the time of the request's handling, not later.
+    """
     errors: list[str] = []
     if pit.as_at > today:
         errors.append("The public interest test cannot be dated in the future.")
     if pit.as_at < received_on:
         errors.append("The public interest test cannot be dated before the request arrived.")
+    if is_pit_late(pit, compliance_due) and not pit.late_reason.strip():
+        errors.append(
+            f"The public interest test is judged as at {pit.as_at:%-d %B %Y}, after the time "
+            f"for compliance ended on {compliance_due:%-d %B %Y}: the balance is struck as at "
+            "the time the request was dealt with. Date it by then, or record why it is later."
+        )
+    if regime == "EIR" and not pit.presumption_applied:
+        errors.append(
+            "Under the EIR, apply the presumption in favour of disclosure (reg 12(2)) and "
+            "record that you did."
+        )
     for factor in pit.factors:
         if not factor.text.strip():
             errors.append("Describe every public interest factor, or remove it.")
@@ -354,11 +446,65 @@ def check_pit(pit: PitData, *, today: dt.date, received_on: dt.date) -> None:
         raise ValidationError(list(dict.fromkeys(errors)))
 
 
+def is_pit_late(pit: PitData, compliance_due: dt.date | None) -> bool:
+    """Judged as at a date after the time for compliance ended (a warning with a reason)."""
+    return compliance_due is not None and pit.as_at > compliance_due
+
+
+# What may happen to the information, by whether it is held. An answer that neither confirms
+# nor denies has its own outcome: there is nothing else to say about the information.
+OUTCOMES_FOR_HELD: dict[str, frozenset[str]] = {
+    Held.NOT_HELD: frozenset({Outcome.NOT_HELD, Outcome.PROCEDURAL}),
+    Held.NCND: frozenset({Outcome.NCND}),
+    Held.HELD: frozenset(
+        {Outcome.DISCLOSED, Outcome.WITHHELD_IN_PART, Outcome.WITHHELD_IN_FULL, Outcome.PROCEDURAL}
+    ),
+    Held.PARTLY_HELD: frozenset(
+        {
+            Outcome.DISCLOSED,
+            Outcome.WITHHELD_IN_PART,
+            Outcome.WITHHELD_IN_FULL,
+            Outcome.PROCEDURAL,
+            Outcome.NOT_HELD,
+        }
+    ),
+}
+
+
+def outcome_for(held_status: str, outcome: str) -> str:
+    """The outcome to store: an answer that neither confirms nor denies is NCND, nothing else."""
+    return Outcome.NCND if held_status == Held.NCND else outcome
+
+
+def check_answer(held_status: str, outcome: str) -> None:
+    """The outcome must fit what is held: "not held" cannot be "disclosed", and so on."""
+    if outcome in OUTCOMES_FOR_HELD.get(held_status, frozenset()):
+        return
+    if outcome == Outcome.NCND:
+        message = (
+            "Neither confirm nor deny is an answer on its own: choose it as whether the "
+            "information is held."
+        )
+    else:
+        message = (
+            f"Information that is {Held(held_status).label.lower()} cannot be "
+            f"{Outcome(outcome).label.lower()}: change whether it is held or what happens to it."
+        )
+    raise ValidationError({"outcome": [message]})
+
+
 def check_question_citations(
-    held_status: str, citations: Iterable[CitedSummary], *, complete: bool = False
+    held_status: str,
+    citations: Iterable[CitedSummary],
+    *,
+    complete: bool = False,
+    outcome: str = "",
 ) -> None:
     """NCND consistency, s23/s24 in the alternative, and no exemption cited twice.
 
+    Also refused: an exemption on information not held or disclosed in full, s31 with s30
+    and s36 with s35 on the same information, and a Part I ground that does not fit an
+    answer that neither confirms nor denies (s12(1)), or fits only such an answer (s12(2)).
     With `complete`, an alternative group must also have both its members (at submission;
     while drafting, one member may be added before the other).
     """
@@ -366,6 +512,42 @@ def check_question_citations(
     errors: list[str] = []
     disclosure = [c for c in cited if c.role == Role.DISCLOSURE]
     ncnd = [c for c in cited if c.role == Role.NCND]
+    procedural = [c for c in cited if c.role == Role.PROCEDURAL]
+    names = ", ".join(c.name for c in disclosure)
+    if disclosure and held_status == Held.NOT_HELD:
+        errors.append(
+            f"The information is not held, so nothing can be exempt from disclosure ({names}): "
+            "remove the exemption, or change whether the information is held."
+        )
+    elif disclosure and outcome == Outcome.DISCLOSED:
+        errors.append(
+            f"The information is disclosed in full, so no exemption withholds it ({names}): "
+            "remove the exemption, or record what is withheld."
+        )
+    cited_codes = {c.exemption_code for c in disclosure}
+    for displaced, displacing in DISPLACED_BY.items():
+        if {displaced, displacing} <= cited_codes:
+            first, second = displaced.removeprefix("FOIA-"), displacing.removeprefix("FOIA-")
+            errors.append(
+                f"{first} applies only to information that {second} does not cover, so they "
+                f"cannot both be cited for the same information: choose {first} or {second}."
+            )
+    for citation in procedural:
+        if held_status == Held.NCND and not set(citation.limbs) <= PART_I_NCND_LIMBS:
+            errors.append(
+                f"{citation.name} does not lift the duty to confirm or deny: to neither confirm "
+                "nor deny on cost, cite s12(2) (establishing whether the information is held "
+                "would itself exceed the cost limit)."
+            )
+        if (
+            held_status
+            and held_status != Held.NCND
+            and NCND_ONLY_PART_I_LIMBS & set(citation.limbs)
+        ):
+            errors.append(
+                f"{citation.name} neither confirms nor denies, but the question says whether "
+                "the information is held: set it to neither confirm nor deny, or cite s12(1)."
+            )
     if held_status == Held.NCND and disclosure:
         errors.append(
             "A question that neither confirms nor denies cannot also cite a disclosure "
@@ -441,36 +623,27 @@ def check_question_ready(
     if not outcome:
         return [f"{q}: record what happens to the information."]
     try:
-        check_question_citations(held_status, citations, complete=True)
+        check_question_citations(held_status, citations, complete=True, outcome=outcome)
     except ValidationError as error:
         problems += [f"{q}: {message}" for message in error.messages]
     disclosure = [c for c in citations if c.role == Role.DISCLOSURE]
     ncnd = [c for c in citations if c.role == Role.NCND]
     procedural = [c for c in citations if c.role == Role.PROCEDURAL]
-    expected = {
-        Held.NOT_HELD: {Outcome.NOT_HELD, Outcome.PROCEDURAL},
-        Held.NCND: {Outcome.WITHHELD_IN_FULL, Outcome.PROCEDURAL},
-        Held.HELD: {
-            Outcome.DISCLOSED,
-            Outcome.WITHHELD_IN_PART,
-            Outcome.WITHHELD_IN_FULL,
-            Outcome.PROCEDURAL,
-        },
-    }
-    expected[Held.PARTLY_HELD] = expected[Held.HELD] | {Outcome.NOT_HELD}
-    if outcome not in expected.get(held_status, set()):
-        held_label = Held(held_status).label.lower()
-        problems.append(
-            f"{q}: the outcome {Outcome(outcome).label.lower()} does not fit information that "
-            f"is {held_label}."
-        )
+    try:
+        check_answer(held_status, outcome)
+    except ValidationError as error:
+        problems += [f"{q}: {message}" for message in error.messages]
     if outcome in (Outcome.DISCLOSED, Outcome.WITHHELD_IN_PART) and not answer_text.strip():
         problems.append(f"{q}: give the answer (the information disclosed).")
     if outcome == Outcome.PROCEDURAL and not procedural:
         problems.append(f"{q}: cite the procedural ground relied on (e.g. s12 or s14).")
-    if held_status == Held.NCND and not ncnd and outcome != Outcome.PROCEDURAL:
-        problems.append(f"{q}: cite the provision that excludes the duty to confirm or deny.")
-    if outcome in (Outcome.WITHHELD_IN_PART, Outcome.WITHHELD_IN_FULL):
+    ncnd_on_part_i = [c for c in procedural if set(c.limbs) <= PART_I_NCND_LIMBS]
+    if held_status == Held.NCND and not ncnd and not ncnd_on_part_i:
+        problems.append(
+            f"{q}: cite the provision that excludes the duty to confirm or deny (or s12(2) "
+            "where establishing whether it is held would exceed the cost limit)."
+        )
+    if outcome in (Outcome.WITHHELD_IN_PART, Outcome.WITHHELD_IN_FULL, Outcome.NCND):
         relied = ncnd if held_status == Held.NCND else disclosure
         if held_status != Held.NCND and not disclosure:
             problems.append(f"{q}: cite the exemption the information is withheld under.")

@@ -23,6 +23,11 @@ from exemptions.permissions import (
 from foi_cases.models import Case, Question
 from foi_cases.permissions import get_case_for_user, is_manager, is_reviewer
 
+LATE_PIT_WARNING = (
+    "The public interest test is judged as at a date after the time for compliance; the "
+    "reason you gave is recorded with it."
+)
+
 
 def _attach(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
@@ -285,6 +290,8 @@ def _handle_citation(
                 messages.success(
                     request, f"Question {question.number}: {citation.provision} saved."
                 )
+                if pit is not None and validation.is_pit_late(pit, case.current_due_on):
+                    messages.warning(request, LATE_PIT_WARNING)
                 return _back(case, question)
     return _citation_page(
         request, case, question, exemption, form, factors, citation=citation, status=400
@@ -373,6 +380,8 @@ def aggregate(request: HttpRequest, reference: str, number: int) -> HttpResponse
             "pit_conclusion": existing.conclusion,
             "pit_summary": existing.summary,
             "pit_override_reason": existing.override_reason,
+            "pit_presumption_applied": existing.presumption_applied,
+            "pit_late_reason": existing.late_reason,
         }
         rows = [
             {"side": f.side, "text": f.text, "weight": f.weight} for f in existing.factors.all()
@@ -395,6 +404,8 @@ def aggregate(request: HttpRequest, reference: str, number: int) -> HttpResponse
             summary=data["pit_summary"],
             factors=tuple(forms.factors_from(factors)),
             override_reason=data["pit_override_reason"],
+            presumption_applied=data["pit_presumption_applied"],
+            late_reason=data["pit_late_reason"],
         )
         try:
             workflow.record_aggregate_pit(
@@ -414,6 +425,7 @@ def aggregate(request: HttpRequest, reference: str, number: int) -> HttpResponse
             "form": form,
             "factors": factors,
             "existing": existing,
+            "regime": workflow.question_regime(question),
         },
         status=400 if form.is_bound else 200,
     )

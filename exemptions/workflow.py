@@ -29,6 +29,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from exemptions import validation
+from exemptions.catalogue import EMISSIONS_BARRED_LIMBS
 from exemptions.models import (
     Exemption,
     ExemptionCitation,
@@ -77,6 +78,10 @@ def _pit_content(pit: PublicInterestTest | None) -> dict[str, Any] | None:
         "summary": pit.summary,
         "override_reason": pit.override_reason,
         "factors": [{"side": f.side, "text": f.text, "weight": f.weight} for f in factors],
+        # Only when recorded, so that the hash of decisions approved before these existed
+        # stays what it was.
+        **({"presumption_applied": True} if pit.presumption_applied else {}),
+        **({"late_reason": pit.late_reason} if pit.late_reason else {}),
     }
 
 
@@ -100,6 +105,7 @@ def _citation_content(citation: ExemptionCitation) -> dict[str, Any]:
         "omit_reasons": citation.omit_reasons,
         "omit_reasons_justification": citation.omit_reasons_justification,
         "pit": _pit_content(pit),
+        **({"on_emissions": citation.on_emissions} if citation.on_emissions is not None else {}),
     }
 
 
@@ -191,6 +197,7 @@ def summaries(question: Question) -> list[CitedSummary]:
                 role=citation.role,
                 limbs=tuple(citation.limbs),
                 alternative_group=citation.alternative_group,
+                exemption_code=citation.exemption.code,
                 absolute=citation.role != Role.PROCEDURAL and citation.is_absolute,
                 pit_conclusion=pit.conclusion if pit else "",
                 in_maintained_aggregate=citation.pk in in_aggregate,
@@ -289,6 +296,8 @@ def _save_pit(
         "conclusion": pit.conclusion,
         "summary": pit.summary.strip(),
         "override_reason": pit.override_reason.strip(),
+        "presumption_applied": pit.presumption_applied,
+        "late_reason": pit.late_reason.strip(),
         "recorded_by": actor,
         "recorded_at": timezone.now(),
     }
@@ -310,10 +319,12 @@ def _save_pit(
     return test
 
 
-def _pit_event(pit: PitData | None) -> dict[str, Any] | None:
+def _pit_event(pit: PitData | None, case: Case) -> dict[str, Any] | None:
     if pit is None:
         return None
+    late = validation.is_pit_late(pit, case.current_due_on)
     return {
+        **({"late": True, "late_reason": pit.late_reason.strip()} if late else {}),
         "conclusion": pit.conclusion,
         "as_at": pit.as_at.isoformat(),
         "for_disclosure": pit.total(PublicInterestFactor.Side.DISCLOSURE),
@@ -343,6 +354,7 @@ def record_answer(
     _require_decider(case, actor)
     question = Question.objects.get(pk=question.pk)
     answer_text = answer_text.strip()
+    outcome = validation.outcome_for(held_status, outcome)
     if (question.held_status, question.outcome, question.answer_text) == (
         held_status,
         outcome,
@@ -361,7 +373,8 @@ def record_answer(
         ]
     if errors:
         raise ValidationError(errors)
-    validation.check_question_citations(held_status, summaries(question))
+    validation.check_answer(held_status, outcome)
+    validation.check_question_citations(held_status, summaries(question), outcome=outcome)
     _open_for_edit(case, actor=actor, what=f"question {question.number} answer")
     Question.objects.filter(pk=question.pk).update(
         held_status=held_status, outcome=outcome, answer_text=answer_text
@@ -446,6 +459,8 @@ def _normalise(exemption: Exemption, data: CitationData) -> CitationData:
     changes: dict[str, Any] = {}
     if exemption.is_procedural:
         changes["role"] = Role.PROCEDURAL
+    if data.on_emissions is not None and not EMISSIONS_BARRED_LIMBS & set(data.limbs):
+        changes["on_emissions"] = None
     if (
         exemption.test_type == Exemption.TestType.REQUIRED
         and data.role != Role.PROCEDURAL
@@ -472,6 +487,7 @@ def _check(
         government_department=settings.FOI_AUTHORITY_IS_GOVERNMENT_DEPARTMENT,
         today=timezone.localdate(),
         received_on=_received_on(question.case),
+        compliance_due=question.case.current_due_on,
     )
 
 
@@ -492,6 +508,7 @@ def _citation_fields(data: CitationData) -> dict[str, Any]:
         "omit_reasons": data.omit_reasons,
         "omit_reasons_justification": data.omit_reasons_justification.strip(),
         "template_version_id": data.template_version_id,
+        "on_emissions": data.on_emissions,
     }
 
 
@@ -499,7 +516,9 @@ def _check_question_with(
     question: Question, candidate: CitedSummary, replacing: int | None = None
 ) -> None:
     others = [s for s in summaries(question) if s.pk != replacing]
-    validation.check_question_citations(question.held_status, [*others, candidate])
+    validation.check_question_citations(
+        question.held_status, [*others, candidate], outcome=question.outcome
+    )
 
 
 def _summary_of(exemption: Exemption, data: CitationData, pk: int | None = None) -> CitedSummary:
@@ -508,6 +527,7 @@ def _summary_of(exemption: Exemption, data: CitationData, pk: int | None = None)
         role=data.role,
         limbs=tuple(data.limbs),
         alternative_group=data.alternative_group.strip().upper(),
+        exemption_code=exemption.code,
         absolute=validation.citation_is_absolute(
             exemption, data.limbs, house_of_parliament=settings.FOI_AUTHORITY_IS_HOUSE_OF_PARLIAMENT
         ),
@@ -557,7 +577,7 @@ def apply_exemption(
         role=citation.role,
         likelihood=citation.likelihood,
         template_version=data.template_version_id,
-        pit=_pit_event(pit),
+        pit=_pit_event(pit, case),
     )
     return citation
 
@@ -614,7 +634,7 @@ def update_citation(
         provision=citation.provision,
         provision_before=before["provision"],
         template_version=data.template_version_id,
-        pit=_pit_event(pit),
+        pit=_pit_event(pit, case),
         pit_removed=pit is None and before["pit"] is not None,
     )
     return citation
@@ -634,6 +654,8 @@ def _unchanged(citation: ExemptionCitation, fields: Mapping[str, Any], pit: PitD
         and current.conclusion == pit.conclusion
         and current.summary == pit.summary.strip()
         and current.override_reason == pit.override_reason.strip()
+        and current.presumption_applied == pit.presumption_applied
+        and current.late_reason == pit.late_reason.strip()
         and factors == [(f.side, f.text.strip(), f.weight) for f in pit.factors]
     )
 
@@ -684,7 +706,13 @@ def record_aggregate_pit(
     validation.check_aggregate(
         combined, same_question=all(c.question_id == question.pk for c in chosen)
     )
-    validation.check_pit(pit, today=timezone.localdate(), received_on=_received_on(question.case))
+    validation.check_pit(
+        pit,
+        today=timezone.localdate(),
+        received_on=_received_on(question.case),
+        regime=question_regime(question),
+        compliance_due=question.case.current_due_on,
+    )
     _open_for_edit(question.case, actor=actor, what=f"question {question.number} aggregate test")
     test = _save_pit(question, None, pit, actor=actor)
     test.combines.set(chosen)
@@ -695,7 +723,7 @@ def record_aggregate_pit(
         action="aggregate_pit",
         question=question.number,
         combines=[c.provision for c in chosen],
-        pit=_pit_event(pit),
+        pit=_pit_event(pit, question.case),
     )
     return test
 

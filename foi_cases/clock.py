@@ -59,5 +59,19 @@ def deadline_for(
             for event in events
             if event.kind == ClockEvent.Kind.PIT_EXTENSION and event.estimated_decision_on
         ],
+        eir_extensions=[e.on for e in events if e.kind == ClockEvent.Kind.EIR_EXTENSION],
+        variation=variation_of(case),
         non_working_day_receipt_policy=settings.FOI_NON_WORKING_DAY_RECEIPT_POLICY,
+    )
+
+
+def variation_of(case: Case) -> deadlines.Variation | None:
+    """The statutory variation the case carries, in the form the deadline arithmetic takes."""
+    if not case.variation:
+        return None
+    return deadlines.Variation(
+        kind=case.variation,
+        working_days=case.variation_working_days,
+        twentieth_school_day=case.twentieth_school_day,
+        reference=case.variation_reference,
     )

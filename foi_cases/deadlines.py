@@ -26,6 +26,42 @@ CALENDAR_END = date(2045, 12, 31)
 
 # ICO expectation for a s10(3) extension: normally no more than 20 extra working days.
 PIT_EXTRA_WORKING_DAYS = 20
+# EIR reg 7(1): complex and voluminous requests may take up to 40 working days.
+EIR_EXTENDED_WORKING_DAYS = 40
+
+# Statutory variations of the time for compliance (FOIA s10(4); the Freedom of Information
+# (Time for Compliance with Request) Regulations, DOMAIN 1.7).
+SCHOOL = "school"
+ARCHIVES = "archives"
+ARMED_FORCES = "armed_forces"
+OUTSIDE_UK = "outside_uk"
+VARIATION_CHOICES = (
+    (SCHOOL, "Maintained school or academy: the earlier of 20 school days and 60 working days"),
+    (ARCHIVES, "Appropriate records authority, transferred public records: 30 working days"),
+    (ARMED_FORCES, "Information from the armed forces on operations: as the ICO specifies"),
+    (OUTSIDE_UK, "Information held outside the UK: as the ICO specifies"),
+)
+VARIATION_MAX_WORKING_DAYS = 60
+ARCHIVES_WORKING_DAYS = 30  # DOMAIN 1.7 marks the regulation number unverified
+# The two variations that need the ICO to specify the day (no later than the 60th).
+ICO_SPECIFIED = frozenset({ARMED_FORCES, OUTSIDE_UK})
+
+
+@dataclass(frozen=True)
+class Variation:
+    """A statutory variation carried by a case.
+
+    Schools: no school-term calendar is kept, so the officer records the date of the 20th
+    school day (days the school holds no session disregarded) and the due date is the earlier
+    of it and the 60th working day. Armed forces and outside the UK: the working day the ICO
+    specified (at most the 60th), with its reference.
+    """
+
+    kind: str
+    working_days: int | None = None
+    twentieth_school_day: date | None = None
+    reference: str = ""
+
 
 _ONE_DAY = timedelta(days=1)
 _WEEKEND = (5, 6)
@@ -284,6 +320,8 @@ def compute_deadline(
     fee_pauses: Sequence[tuple[date, date | None]] = (),
     suspensions: Sequence[tuple[date, date, str]] = (),
     pit_extensions: Sequence[tuple[date, date]] = (),
+    eir_extensions: Sequence[date] = (),
+    variation: Variation | None = None,
     non_working_day_receipt_policy: str = "statutory",
 ) -> Deadline:
     """Work out a request's deadline from its receipt and clock events.
@@ -292,7 +330,8 @@ def compute_deadline(
     2. The last clarification received resets the date of receipt (s1(3), s10(6)(b)); one
        requested and not yet answered stops the clock.
     3. Fee pauses (both end days) and suspensions are disregarded; an unpaid fee stops the clock.
-    4. Count `working_days` working days from day 0, then apply any PIT extension (FOIA only).
+    4. Count `working_days` working days from day 0 (or as a statutory variation says, FOIA
+       only; 40 under an EIR reg 7 extension), then apply any PIT extension (FOIA only).
 
     Raises ValueError for an unknown regime or policy, inconsistent event dates, and a PIT
     extension under EIR or FOISA.
@@ -316,10 +355,20 @@ def compute_deadline(
             "20 working days."
         )
 
+    if variation is not None and regime != "FOIA":
+        raise ValueError(
+            "The time for compliance regulations vary FOIA only; "
+            f"{regime} has no statutory variation."
+        )
+    if eir_extensions and regime != "EIR":
+        raise ValueError("Regulation 7 (40 working days) extends EIR requests only.")
     received_on = receipt_date(received)
     explanation = _received_sentences(received, received_on)
     explanation.append(_CALENDAR_RULE[regime])
     warnings: list[str] = []
+    standard_days = working_days
+    if variation is not None:
+        working_days = _varied_working_days(variation)
     hold: list[str] = []
 
     # Clarifications (s1(3)): each one received restarts the count; the last one wins.
@@ -470,6 +519,12 @@ def compute_deadline(
     explanation.append(
         f"Day {working_days} is {_long(due)}: the response is due by the end of that day."
     )
+    if variation is not None:
+        due = _apply_variation(variation, effective, due, warnings, explanation)
+    if eir_extensions:
+        due = _eir_extension(
+            eir_extensions, effective, standard_days, due, calendar, excluded, warnings, explanation
+        )
 
     extended_due = _pit_extension(pit_extensions, due, calendar, excluded, warnings, explanation)
 
@@ -500,6 +555,90 @@ def compute_deadline(
         warnings=warnings,
         explanation=explanation,
     )
+
+
+def _varied_working_days(variation: Variation) -> int:
+    if variation.kind == SCHOOL:
+        return VARIATION_MAX_WORKING_DAYS
+    if variation.kind == ARCHIVES:
+        return ARCHIVES_WORKING_DAYS
+    if variation.kind in ICO_SPECIFIED:
+        days = variation.working_days
+        if days is None or not 20 < days <= VARIATION_MAX_WORKING_DAYS:
+            raise ValueError(
+                "Give the working day the ICO specified: after the 20th and no later than "
+                f"the {VARIATION_MAX_WORKING_DAYS}th."
+            )
+        return days
+    raise ValueError(f"Unknown variation {variation.kind!r}.")
+
+
+def _apply_variation(
+    variation: Variation,
+    effective: date,
+    due: date,
+    warnings: list[str],
+    explanation: list[str],
+) -> date:
+    """Say which variation set the day counted; for schools, take the earlier date."""
+    label = dict(VARIATION_CHOICES)[variation.kind]
+    explanation.append(f"Statutory variation: {label}.")
+    if variation.kind in ICO_SPECIFIED:
+        reference = variation.reference or "no reference recorded"
+        explanation.append(f"The ICO specified this day ({reference}).")
+        if not variation.reference:
+            warnings.append("This variation needs the ICO's agreement: record its reference.")
+    if variation.kind != SCHOOL:
+        return due
+    school_day = variation.twentieth_school_day
+    if school_day is None:
+        warnings.append(
+            "Record the date of the 20th school day: until then the due date is the 60th "
+            "working day, which is only the latest the school may take."
+        )
+        return due
+    if school_day <= effective:
+        raise ValueError(
+            f"The 20th school day ({_short(school_day)}) must be after the date of receipt "
+            f"({_short(effective)})."
+        )
+    if school_day < due:
+        explanation.append(
+            f"The 20th school day, {_long(school_day)}, comes first: the response is due by "
+            "the end of that day."
+        )
+        return school_day
+    explanation.append(
+        f"The 20th school day ({_long(school_day)}) falls later, so the 60th working day applies."
+    )
+    return due
+
+
+def _eir_extension(
+    notices: Sequence[date],
+    effective: date,
+    standard_days: int,
+    due: date,
+    calendar: WorkingCalendar,
+    excluded: Collection[date],
+    warnings: list[str],
+    explanation: list[str],
+) -> date:
+    """EIR reg 7: 40 working days, if the applicant was told within the first 20."""
+    notice = min(notices)
+    if notice > due:
+        warnings.append(
+            f"The regulation 7 notice of {_short(notice)} was sent after the 20 working days "
+            f"ended ({_short(due)}), so it does not extend the time (reg 7(3))."
+        )
+        return due
+    extended = calendar.add_working_days(effective, EIR_EXTENDED_WORKING_DAYS, excluded)
+    explanation.append(
+        f"Extended under regulation 7 for a complex and voluminous request (notice sent "
+        f"{_short(notice)}): day {EIR_EXTENDED_WORKING_DAYS} is {_long(extended)}, instead of "
+        f"day {standard_days}."
+    )
+    return extended
 
 
 def _pit_extension(

@@ -8,6 +8,8 @@ from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
 
+from foi_cases import deadlines
+
 
 class BankHoliday(models.Model):
     """A bank holiday an administrator adds, e.g. a proclamation the bundled feed lacks."""
@@ -251,6 +253,23 @@ class Case(models.Model):
         null=True, blank=True, help_text="Statutory due date; empty while the clock is stopped."
     )
     extended_due_on = models.DateField(null=True, blank=True)
+    # A statutory variation of the time for compliance (DOMAIN 1.7; set by
+    # workflow.set_variation, applied by deadlines.compute_deadline).
+    variation = models.CharField(
+        max_length=20, choices=deadlines.VARIATION_CHOICES, blank=True, default=""
+    )
+    variation_working_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The working day the ICO specified (at most the 60th)."
+    )
+    variation_reference = models.CharField(
+        max_length=100, blank=True, help_text="The ICO's agreement, where one is needed."
+    )
+    twentieth_school_day = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Maintained schools: the 20th school day after receipt, as the officer counts "
+        "it from the school's term dates.",
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     hours_determining = models.DecimalField(max_digits=6, decimal_places=2, default=0)
@@ -365,6 +384,8 @@ class Question(models.Model):
         WITHHELD_IN_FULL = "withheld_in_full", "Withheld in full"
         NOT_HELD = "not_held", "Not held"
         PROCEDURAL = "procedural", "Refused on a procedural ground"
+        # Its own outcome: an answer that neither confirms nor denies says nothing more.
+        NCND = "ncnd", "Neither confirmed nor denied"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questions")
     number = models.PositiveIntegerField()
@@ -398,6 +419,7 @@ class ClockEvent(models.Model):
         FEE_NOTICE_GIVEN = "fee_notice_given", "Fees notice given (s9)"
         FEE_RECEIVED = "fee_received", "Fee received"
         PIT_EXTENSION = "pit_extension", "Public interest extension (s10(3), s17(2))"
+        EIR_EXTENSION = "eir_extension", "Extension for complexity and volume (EIR reg 7)"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -432,6 +454,8 @@ class CaseEvent(models.Model):
         FEE_NOTICE_GIVEN = "fee_notice_given", "Fees notice given"
         FEE_RECEIVED = "fee_received", "Fee received"
         PIT_EXTENDED = "pit_extended", "Public interest extension"
+        VARIATION_SET = "variation_set", "Statutory variation of the time for compliance"
+        EIR_EXTENDED = "eir_extended", "Extension for complexity and volume (EIR reg 7)"
         DEADLINE_RECOMPUTED = "deadline_recomputed", "Deadline recomputed"
         HELD_STATUS_VIEWED = "held_status_viewed", "NCND held status viewed"
         DECISION_RECORDED = "decision_recorded", "Decision recorded"

@@ -146,7 +146,8 @@ def _qs(**lookups: Any) -> Q:
     return Q(**{f"questions__{name}": value for name, value in lookups.items()})
 
 
-_NCND = _qs(held_status=Held.NCND)
+# Neither confirmed nor denied is its own outcome, whatever else the question records.
+_NCND = _qs(held_status=Held.NCND) | _qs(outcome=QOutcome.NCND)
 _PROC = _qs(outcome=QOutcome.PROCEDURAL) & ~_NCND
 QUESTION_BUCKETS: dict[str, Q] = {
     "q_ncnd": _NCND,

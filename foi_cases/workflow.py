@@ -517,6 +517,104 @@ def extend_for_public_interest(
 
 
 @transaction.atomic
+def extend_for_complexity(case: Case, *, actor: User, notice_on: dt.date, reason: str) -> list[str]:
+    """EIR reg 7: 40 working days for a complex and voluminous request, with the notice."""
+    if case.regime != Case.Regime.EIR:
+        raise ValidationError("Only EIR requests can be extended under regulation 7.")
+    if not case.is_open:
+        raise InvalidTransition("This case has been responded to.")
+    if case.clock_events.filter(kind=ClockEvent.Kind.EIR_EXTENSION).exists():
+        raise ValidationError("This request has already been extended under regulation 7.")
+    _check_event_date(case, notice_on, field="notice_on")
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": "Say why the complexity and volume make 20 working days impracticable."}
+        )
+    if case.due_on is not None and notice_on > case.due_on:
+        raise ValidationError(
+            {
+                "notice_on": "The applicant must be told within 20 working days (reg 7(3)); "
+                f"that time ended on {case.due_on:%-d %B %Y}."
+            }
+        )
+    ClockEvent.objects.create(
+        case=case,
+        kind=ClockEvent.Kind.EIR_EXTENSION,
+        on=notice_on,
+        note=reason.strip(),
+        recorded_by=actor,
+    )
+    deadline, changes = _recompute_after_clock_event(case)
+    _record(
+        case,
+        Verb.EIR_EXTENDED,
+        actor=actor,
+        notice_on=notice_on.isoformat(),
+        reason=reason.strip(),
+        warnings=list(deadline.warnings),
+        **changes,
+    )
+    return list(deadline.warnings)
+
+
+@transaction.atomic
+def set_variation(
+    case: Case,
+    *,
+    actor: User,
+    kind: str,
+    working_days: int | None = None,
+    reference: str = "",
+    twentieth_school_day: dt.date | None = None,
+) -> list[str]:
+    """Record (or clear, with kind "") a statutory variation; the due date follows it."""
+    errors: dict[str, str] = {}
+    if kind and kind not in dict(deadlines.VARIATION_CHOICES):
+        errors["kind"] = "Choose a variation from the list."
+    elif kind and case.regime != Case.Regime.FOIA:
+        errors["kind"] = "The time for compliance regulations vary FOIA requests only."
+    if kind in deadlines.ICO_SPECIFIED:
+        if working_days is None or not 20 < working_days <= deadlines.VARIATION_MAX_WORKING_DAYS:
+            errors["working_days"] = (
+                "Give the working day the ICO specified: after the 20th and no later than the 60th."
+            )
+        if not reference.strip():
+            errors["reference"] = "This variation needs the ICO's agreement: give its reference."
+    if kind == deadlines.SCHOOL and twentieth_school_day is not None:
+        if twentieth_school_day <= timezone.localtime(case.received_at).date():
+            errors["twentieth_school_day"] = "The 20th school day must be after the request."
+    if errors:
+        raise ValidationError(errors)
+    if not case.is_open:
+        raise InvalidTransition("This case has been responded to.")
+    case.variation = kind
+    case.variation_working_days = working_days if kind in deadlines.ICO_SPECIFIED else None
+    case.variation_reference = reference.strip() if kind in deadlines.ICO_SPECIFIED else ""
+    case.twentieth_school_day = twentieth_school_day if kind == deadlines.SCHOOL else None
+    Case.objects.filter(pk=case.pk).update(
+        variation=case.variation,
+        variation_working_days=case.variation_working_days,
+        variation_reference=case.variation_reference,
+        twentieth_school_day=case.twentieth_school_day,
+    )
+    deadline, changes = _recompute_after_clock_event(case)
+    _record(
+        case,
+        Verb.VARIATION_SET,
+        actor=actor,
+        variation=kind,
+        working_days=case.variation_working_days,
+        reference=case.variation_reference,
+        twentieth_school_day=(
+            twentieth_school_day.isoformat() if case.twentieth_school_day else None
+        ),
+        warnings=list(deadline.warnings),
+        **changes,
+    )
+    return list(deadline.warnings)
+
+
+@transaction.atomic
 def recompute_deadline(case: Case, *, reason: str) -> bool:
     """Recompute after a calendar change; write an event only where the due date moved."""
     case = Case.objects.select_for_update().get(pk=case.pk)

@@ -178,7 +178,7 @@ def test_eir_exceptions_present_and_qualified() -> None:
     # reg 13 follows the s40 logic: first condition absolute, other conditions qualified.
     reg13 = eir["EIR-13"]
     assert [limb.absolute for limb in reg13.limbs] == [True, False]
-    assert reg13.ncnd_provisions == ("reg 13(5)",)
+    assert reg13.ncnd_provisions == ("reg 13(5A)",)
     assert eir["EIR-12(5)(a)"].ncnd_provisions == ("reg 12(6)",)
     assert all(
         not item.ncnd_provisions
