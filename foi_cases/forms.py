@@ -19,6 +19,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from foi_cases import deadlines
 from foi_cases.models import Case, Requester, Topic
 from foi_cases.permissions import OFFICER
 
@@ -445,6 +446,44 @@ class PublicInterestExtensionForm(GovukForm):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EirExtensionForm(GovukForm):
+    notice_on = date_field("Date the applicant was told")
+    reason = forms.CharField(
+        label="Why the complexity and volume make 20 working days impracticable",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why 20 working days are impracticable"},
+    )
+
+
+class VariationForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Which variation applies?",
+        choices=[("", "None: the standard 20 working days"), *deadlines.VARIATION_CHOICES],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    twentieth_school_day = date_field(
+        "Date of the 20th school day (schools only)",
+        help_text="Count only days the school holds a session. Leave blank until known: the "
+        "60th working day applies meanwhile.",
+        required=False,
+    )
+    working_days = forms.IntegerField(
+        label="Working day the ICO specified (armed forces, outside the UK)",
+        min_value=21,
+        max_value=deadlines.VARIATION_MAX_WORKING_DAYS,
+        required=False,
+        error_messages={
+            "min_value": "The ICO's day must be after the 20th working day",
+            "max_value": "The ICO's day can be no later than the 60th working day",
+        },
+    )
+    reference = forms.CharField(
+        label="ICO reference (armed forces, outside the UK)", max_length=100, required=False
     )
 
 

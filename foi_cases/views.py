@@ -389,6 +389,34 @@ CLOCK_ACTIONS: dict[str, ClockAction] = {
         "Send the s17(2) notice within the 20 working days; the ICO expects no more than 20 "
         "extra working days.",
     ),
+    "eir-extension": ClockAction(
+        title="Extension for a complex and voluminous request (EIR reg 7)",
+        button="Record the extension",
+        form_class=forms.EirExtensionForm,
+        run=lambda case, actor, d: workflow.extend_for_complexity(
+            case, actor=actor, notice_on=d["notice_on"], reason=d["reason"]
+        ),
+        available=lambda case: case.regime == Case.Regime.EIR and case.is_open,
+        help="Up to 40 working days where the complexity and volume of the information make "
+        "20 impracticable. Tell the applicant within the 20 working days.",
+    ),
+    "variation": ClockAction(
+        title="Statutory variation of the time for compliance",
+        button="Record the variation",
+        form_class=forms.VariationForm,
+        run=lambda case, actor, d: workflow.set_variation(
+            case,
+            actor=actor,
+            kind=d["kind"],
+            working_days=d["working_days"],
+            reference=d["reference"],
+            twentieth_school_day=d["twentieth_school_day"],
+        ),
+        available=lambda case: case.regime == Case.Regime.FOIA and case.is_open,
+        help="Maintained schools: the earlier of the 20th school day and the 60th working "
+        "day. Archives: 30 working days. Armed forces and information held outside the UK: "
+        "the day the ICO specifies, no later than the 60th working day.",
+    ),
     "close": ClockAction(
         title="Close the case early",
         button="Close the case",

@@ -675,3 +675,46 @@ def test_migration_gives_existing_rows_their_per_limb_status(db):
         {"code": "s31(3)", "label": "neither confirm nor deny", "absolute": None, "test_type": None}
     ]
     assert factories.catalogue_exemption("FOIA-s43").test_types(["s43(1)"]) == {"class"}
+
+
+# --- From the case page -----------------------------------------------------------------------
+
+
+def _date_fields(name, day):
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+@pytest.mark.django_db
+def test_school_variation_from_the_case_page_moves_the_due_date(officer_client, officer):
+    case = factories.case_in_progress(officer)
+    url = reverse("case_action", args=[case.reference, "variation"])
+    school_day = dt.date(2026, 4, 24)
+
+    response = officer_client.post(
+        url, {"kind": "school", **_date_fields("twentieth_school_day", school_day)}
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.variation == "school" and case.due_on == school_day
+    page = officer_client.get(case.get_absolute_url()).content.decode()
+    assert "Friday 24 April 2026" in page and "Statutory variation" in page
+    refused = officer_client.post(url, {"kind": "outside_uk", "working_days": "45"})
+    assert refused.status_code == 200
+    assert "give its reference" in refused.content.decode()
+    assert CaseEvent.objects.filter(case=case, verb="variation_set").count() == 1
+
+
+@pytest.mark.django_db
+def test_reg_7_extension_from_the_case_page(officer_client, officer):
+    case = factories.case_in_progress(officer, regime="EIR")
+    url = reverse("case_action", args=[case.reference, "eir-extension"])
+
+    response = officer_client.post(
+        url, {**_date_fields("notice_on", AS_AT), "reason": "Ten years of monitoring data."}
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.due_on == calendar_for("EIR").add_working_days(RECEIVED, 40)
+    assert case.clock_events.get().kind == "eir_extension"
