@@ -66,6 +66,7 @@ def test_assigned_officer_sees_the_steps_the_status_allows(client, officer, case
         "Ask for clarification (s1(3))",
         "Fees notice (s9)",
         "Public interest extension (s10(3))",
+        "Statutory variation of the time for compliance",
         "Close the case early",
     ]
 
@@ -74,7 +75,12 @@ def test_awaiting_clarification_offers_only_its_answer_and_closing(client, offic
     workflow.request_clarification(case, actor=officer, on=dt.date(2026, 3, 20))
     client.force_login(officer)
     labels = [label for label, _ in page(client, case).context["actions"]]
-    assert labels == ["Triage", "Clarification received", "Close the case early"]
+    assert labels == [
+        "Triage",
+        "Clarification received",
+        "Statutory variation of the time for compliance",
+        "Close the case early",
+    ]
 
 
 def test_foisa_case_offers_no_public_interest_extension(client, officer, case):
