@@ -415,6 +415,8 @@ def aggregate(request: HttpRequest, reference: str, number: int) -> HttpResponse
             _attach(form, error)
         else:
             messages.success(request, f"Question {number}: aggregate public interest test saved.")
+            if validation.is_pit_late(pit, case.current_due_on):
+                messages.warning(request, LATE_PIT_WARNING)
             return _back(case, question)
     return render(
         request,

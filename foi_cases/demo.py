@@ -167,9 +167,7 @@ def record_seed_000_decisions(case, *, officer, reviewer, held: str = "held") ->
     from exemptions.models import Exemption
 
     question = case.questions.get(number=1)
-    question = decisions.record_answer(
-        question, actor=officer, held_status="ncnd", outcome="withheld_in_full"
-    )
+    question = decisions.record_answer(question, actor=officer, held_status="ncnd", outcome="ncnd")
     decisions.record_internal_held_status(question, actor=officer, held=held)
     decisions.apply_exemption(
         question,

@@ -718,3 +718,27 @@ def test_reg_7_extension_from_the_case_page(officer_client, officer):
     case.refresh_from_db()
     assert case.due_on == calendar_for("EIR").add_working_days(RECEIVED, 40)
     assert case.clock_events.get().kind == "eir_extension"
+
+
+@pytest.mark.django_db
+def test_late_aggregate_public_interest_test_needs_a_reason_too(officer, case):
+    question = case.questions.get(number=1)
+    case.due_on = dt.date(2026, 3, 5)
+    case.save(update_fields=["due_on"])
+    late = pit(late_reason="The assessment arrived late.")
+    cited = [
+        workflow.apply_exemption(
+            question,
+            actor=officer,
+            exemption=factories.catalogue_exemption(code),
+            data=harm(limbs=(limb,)),
+            pit=late,
+        )
+        for code, limb in (("FOIA-s31", "s31(1)(a)"), ("FOIA-s38", "s38(1)(b)"))
+    ]
+    with pytest.raises(ValidationError, match="after the time for compliance"):
+        workflow.record_aggregate_pit(question, actor=officer, citations=cited, pit=pit())
+
+    test = workflow.record_aggregate_pit(question, actor=officer, citations=cited, pit=late)
+
+    assert test.late_reason == "The assessment arrived late."
