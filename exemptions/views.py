@@ -193,6 +193,13 @@ def _topic_slugs(case: Case) -> list[str]:
     return list(case.topics.values_list("slug", flat=True))
 
 
+def _chosen_limbs(form: forms.CitationForm, citation: ExemptionCitation | None) -> list[str]:
+    """The limbs chosen on the page, or saved: a public interest test is due per limb."""
+    if form.is_bound:
+        return list(form.data.getlist("limbs"))
+    return list(form.initial.get("limbs") or (citation.limbs if citation else []))
+
+
 def _citation_page(
     request: HttpRequest,
     case: Case,
@@ -212,7 +219,9 @@ def _citation_page(
             "question": question,
             "exemption": exemption,
             "absolute": validation.citation_is_absolute(
-                exemption, [], house_of_parliament=settings.FOI_AUTHORITY_IS_HOUSE_OF_PARLIAMENT
+                exemption,
+                _chosen_limbs(form, citation),
+                house_of_parliament=settings.FOI_AUTHORITY_IS_HOUSE_OF_PARLIAMENT,
             ),
             "form": form,
             "factors": factors,

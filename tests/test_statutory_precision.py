@@ -742,3 +742,26 @@ def test_late_aggregate_public_interest_test_needs_a_reason_too(officer, case):
     test = workflow.record_aggregate_pit(question, actor=officer, citations=cited, pit=late)
 
     assert test.late_reason == "The assessment arrived late."
+
+
+@pytest.mark.django_db
+def test_citation_page_asks_for_a_test_per_limb(officer_client, officer, case):
+    s40 = factories.catalogue_exemption("FOIA-s40")
+    first, second = (ncnd_question(q, officer) for q in case.questions.order_by("number"))
+    absolute = workflow.apply_exemption(
+        first, actor=officer, exemption=s40, data=ncnd("s40(5B)(a)(i)")
+    )
+    qualified = workflow.apply_exemption(
+        second, actor=officer, exemption=s40, data=ncnd("s40(5B)(b)"), pit=pit()
+    )
+
+    pages = {
+        citation.pk: officer_client.get(
+            reverse("exemption_citation_edit", args=[case.reference, citation.pk])
+        ).content.decode()
+        for citation in (absolute, qualified)
+    }
+
+    assert "absolute here: leave the public interest test empty" in pages[absolute.pk]
+    assert "absolute here" not in pages[qualified.pk]
+    assert "a tie means disclosure" in pages[qualified.pk]
