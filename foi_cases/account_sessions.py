@@ -52,6 +52,7 @@ def record_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
         },
     )
+    live_sessions(user, signing_in=session.session_key)
 
 
 @receiver(user_logged_out, dispatch_uid="foi_cases.account_sessions.forget")
@@ -74,9 +75,14 @@ def _alive(row: SignedInSession) -> bool:
     return str(data.get(AUTH_SESSION_KEY, "")) == str(row.user_id)
 
 
-def live_sessions(user: Any) -> list[SignedInSession]:
-    """The person's sessions still alive in the store, newest first; dead ones are forgotten."""
-    rows = list(SignedInSession.objects.filter(user=user))
+def live_sessions(user: Any, *, signing_in: str = "") -> list[SignedInSession]:
+    """The person's sessions still alive in the store, newest first; dead ones are forgotten.
+
+    Sessions that time out leave their rows behind; each sign-in and each look at the list
+    clears the person's, so the rows stay few. A session `signing_in` is not yet saved as
+    signed in, so it is left out.
+    """
+    rows = list(SignedInSession.objects.filter(user=user).exclude(session_key=signing_in))
     alive = [row for row in rows if _alive(row)]
     dead = [row.pk for row in rows if row not in alive]
     if dead:

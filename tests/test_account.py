@@ -296,3 +296,12 @@ def test_require_two_factor_setting_keeps_its_old_meaning_and_takes_all(value, r
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [required, for_all]
+
+
+def test_sessions_that_timed_out_are_forgotten_at_the_next_sign_in(client, officer):
+    for _ in range(3):
+        gone = Client()
+        gone.force_login(officer)
+        gone.session.delete()
+    client.force_login(officer)
+    assert SignedInSession.objects.filter(user=officer).count() == 1
