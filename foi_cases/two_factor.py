@@ -2,7 +2,9 @@
 
 Anyone may set up an authenticator app. After the password, a person with a confirmed device
 must enter a code before any other page works. With FOI_REQUIRE_TWO_FACTOR on, reviewers and
-managers without a device are sent to set one up first; FOI officers are not forced.
+managers without a device are sent to set one up first (everyone, with
+FOI_REQUIRE_TWO_FACTOR_FOR_ALL). Turning two-factor on ends the person's other sessions, which
+were signed in without a code. A manager can remove someone else's lost device (audited).
 Wrong codes are throttled by the device itself (1, 2, 4, 8 … seconds between tries).
 
 Confirming a device also makes 10 single-use recovery codes (django-otp's static plugin), shown
@@ -348,14 +350,14 @@ def remove_device(actor, person, *, reason: str) -> None:  # type: ignore[no-unt
         raise ValidationError(
             "You cannot remove your own two-factor device. Ask another manager to remove it"
         )
-    reason = reason.strip()
+    reason = " ".join(reason.split())  # one line in the audit log
     if not reason:
         raise ValidationError("Enter why you are removing the device")
+    if _confirmed_device(person) is None:
+        raise ValidationError(f"{person.get_username()} has no two-factor device to remove")
     with transaction.atomic():
-        removed, _ = TOTPDevice.objects.filter(user=person).delete()
+        TOTPDevice.objects.filter(user=person).delete()
         StaticDevice.objects.filter(user=person, name=RECOVERY_DEVICE_NAME).delete()
-        if not removed:
-            raise ValidationError(f"{person.get_username()} has no two-factor device to remove")
         audit_log.warning(
             "Two-factor device of %s removed by %s: %s",
             person.get_username(),
