@@ -285,7 +285,11 @@ def test_two_factor_can_be_required_of_every_role(client, officer, settings):
 )
 def test_require_two_factor_setting_keeps_its_old_meaning_and_takes_all(value, required, for_all):
     env = {k: v for k, v in os.environ.items() if k != "REQUIRE_TWO_FACTOR"}
-    env |= {"DJANGO_SETTINGS_MODULE": "config.settings", "REQUIRE_TWO_FACTOR": value}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "settings-test",
+        "REQUIRE_TWO_FACTOR": value,
+    }
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "
         "print(json.dumps([s.FOI_REQUIRE_TWO_FACTOR, s.FOI_REQUIRE_TWO_FACTOR_FOR_ALL]))"
