@@ -38,21 +38,32 @@ def _client_address(request: HttpRequest) -> str | None:
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
 
 
-@receiver(user_logged_in, dispatch_uid="foi_cases.account_sessions.record")
-def record_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """Connected by FoiCasesConfig.ready(). login() has just given the session a new key."""
-    session = getattr(request, "session", None)
-    if session is None or not session.session_key:
-        return
+def _record(request: HttpRequest, user: Any) -> None:
     SignedInSession.objects.update_or_create(
-        session_key=session.session_key,
+        session_key=request.session.session_key,
         defaults={
             "user": user,
             "ip_address": _client_address(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
         },
     )
+
+
+@receiver(user_logged_in, dispatch_uid="foi_cases.account_sessions.record")
+def record_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Connected by FoiCasesConfig.ready(). login() has just given the session a new key."""
+    session = getattr(request, "session", None)
+    if session is None or not session.session_key:
+        return
+    _record(request, user)
     live_sessions(user, signing_in=session.session_key)
+
+
+def record_current(request: HttpRequest) -> None:
+    """Index the current session if it is not (one signed in before the index existed)."""
+    key = request.session.session_key
+    if key and not SignedInSession.objects.filter(session_key=key).exists():
+        _record(request, request.user)
 
 
 @receiver(user_logged_out, dispatch_uid="foi_cases.account_sessions.forget")

@@ -23,6 +23,7 @@ audit_log = logging.getLogger("foi_cases.audit")
 @never_cache
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
+    account_sessions.record_current(request)
     sessions = account_sessions.live_sessions(request.user)
     context = {
         "sessions": sessions,

@@ -309,3 +309,9 @@ def test_sessions_that_timed_out_are_forgotten_at_the_next_sign_in(client, offic
         gone.session.delete()
     client.force_login(officer)
     assert SignedInSession.objects.filter(user=officer).count() == 1
+
+
+def test_a_session_from_before_the_index_is_listed_as_this_session(client, officer):
+    client.force_login(officer)
+    SignedInSession.objects.all().delete()  # as for a session signed in before the upgrade
+    assert sessions_table(client).count("This session") == 1
