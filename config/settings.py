@@ -163,16 +163,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock an account name, or an address, out after repeated failures; a manager can reset it.
+# Lock an account name at one address out after repeated failures, and an address for
+# everyone after many more (password spraying); managers see and clear both on the
+# Sign-in security page. Failures while locked do not restart the cool-off.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "foi_cases.sign_in_lockouts.PairAndAddressLockoutHandler"
+FOI_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "foi_cases.sign_in_lockouts.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 # TOTP two-factor sign-in (foi_cases.two_factor): optional for everyone; when this is on,
-# reviewers and managers must set up an authenticator app before using the service.
-FOI_REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
+# reviewers and managers must set up an authenticator app before using the service, and
+# with REQUIRE_TWO_FACTOR=all everyone must.
+FOI_REQUIRE_TWO_FACTOR_FOR_ALL = env("REQUIRE_TWO_FACTOR").strip().lower() == "all"
+FOI_REQUIRE_TWO_FACTOR = FOI_REQUIRE_TWO_FACTOR_FOR_ALL or env_bool("REQUIRE_TWO_FACTOR", False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from foi_cases import security_views, two_factor
+from foi_cases import account_views, security_views, two_factor
 from foi_cases.forms import SignInForm
 from foi_cases.views import healthz
 
@@ -23,6 +23,25 @@ urlpatterns = [
         "two-factor/recovery-codes/",
         two_factor.recovery_codes,
         name="two_factor_recovery_codes",
+    ),
+    path("account/", account_views.account, name="account"),
+    path("account/password/", account_views.password_change, name="account_password"),
+    path(
+        "account/sessions/<int:pk>/sign-out/",
+        account_views.session_end,
+        name="account_session_end",
+    ),
+    path(
+        "account/sessions/sign-out-others/",
+        account_views.sessions_end_others,
+        name="account_sessions_end_others",
+    ),
+    path("sign-in-security/", account_views.sign_in_security, name="sign_in_security"),
+    path("sign-in-security/unlock/", account_views.sign_in_unlock, name="sign_in_unlock"),
+    path(
+        "sign-in-security/two-factor/<int:pk>/remove/",
+        account_views.two_factor_remove,
+        name="two_factor_remove",
     ),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -707,6 +707,7 @@ class Notification(models.Model):
         REVIEW_WAITING = "review_waiting", "Case waiting for review"
         DUE_SOON = "due_soon", "Case due within 5 working days"
         OVERDUE = "overdue", "Case overdue"
+        ACCOUNT_SECURITY = "account_security", "Change to your sign-in"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -992,3 +993,25 @@ class Redaction(models.Model):
 
     def __str__(self) -> str:
         return f"Redaction {self.pk} ({self.grounds})"
+
+
+class SignedInSession(models.Model):
+    """One of a person's signed-in sessions, so they (and the service) can list and end them.
+
+    Written at sign-in and kept to the session's current key when the key changes; the
+    session store stays the authority on whether a session is alive.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Session of user {self.user_id} from {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -26,6 +26,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Review queue", "review_queue", frozenset({REVIEWER, MANAGER})),
     NavItem("Dashboard", "dashboard", frozenset({OFFICER, MANAGER})),
     NavItem("Disclosure log", "disclosure_entries", frozenset({MANAGER})),
+    NavItem("Sign-in security", "sign_in_security", frozenset({MANAGER})),
     NavItem("Administration", "admin:index", frozenset({MANAGER})),
 )
 

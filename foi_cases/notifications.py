@@ -152,6 +152,15 @@ def notify_review_waiting(case: Case, *, actor: Any) -> list[int]:
     return _record([Notice(pk, case.pk, Kind.REVIEW_WAITING, message, today) for pk in reviewers])
 
 
+def notify_account_security(user: Any, message: str) -> list[int]:
+    """Tell a person about a change to how they sign in that someone else made."""
+    row = Notification.objects.create(
+        user=user, kind=Kind.ACCOUNT_SECURITY, message=message, created_at=timezone.now()
+    )
+    _email_after_commit([row.pk])
+    return [row.pk]
+
+
 def _name(user: Any) -> str:
     if user is None:
         return "the system"
@@ -228,6 +237,7 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
 # --- E-mail ---------------------------------------------------------------------------------
 
 SUBJECTS = {
+    Kind.ACCOUNT_SECURITY: "A change to how you sign in",
     Kind.ASSIGNED: "A case was assigned to you",
     Kind.RETURNED: "A case was returned for revision",
     Kind.REVIEW_WAITING: "A case is waiting for review",
@@ -235,13 +245,21 @@ SUBJECTS = {
     Kind.OVERDUE: "Overdue cases",
 }
 SHORT = {
+    Kind.ACCOUNT_SECURITY: "sign-in changes",
     Kind.ASSIGNED: "assigned to you",
     Kind.RETURNED: "returned for revision",
     Kind.REVIEW_WAITING: "waiting for review",
     Kind.DUE_SOON: "due soon",
     Kind.OVERDUE: "overdue",
 }
-DIGEST_ORDER = (Kind.OVERDUE, Kind.DUE_SOON, Kind.REVIEW_WAITING, Kind.RETURNED, Kind.ASSIGNED)
+DIGEST_ORDER = (
+    Kind.ACCOUNT_SECURITY,
+    Kind.OVERDUE,
+    Kind.DUE_SOON,
+    Kind.REVIEW_WAITING,
+    Kind.RETURNED,
+    Kind.ASSIGNED,
+)
 
 
 def compose_email(notifications: Iterable[Notification]) -> tuple[str, str]:

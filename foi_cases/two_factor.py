@@ -2,7 +2,9 @@
 
 Anyone may set up an authenticator app. After the password, a person with a confirmed device
 must enter a code before any other page works. With FOI_REQUIRE_TWO_FACTOR on, reviewers and
-managers without a device are sent to set one up first; FOI officers are not forced.
+managers without a device are sent to set one up first (everyone, with
+FOI_REQUIRE_TWO_FACTOR_FOR_ALL). Turning two-factor on ends the person's other sessions, which
+were signed in without a code. A manager can remove someone else's lost device (audited).
 Wrong codes are throttled by the device itself (1, 2, 4, 8 … seconds between tries).
 
 Confirming a device also makes 10 single-use recovery codes (django-otp's static plugin), shown
@@ -24,6 +26,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -38,6 +41,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from foi_cases import account_sessions
+from foi_cases.notifications import notify_account_security
 from foi_cases.permissions import is_manager, is_reviewer
 from foi_cases.two_factor_forms import SecurityCodeForm, is_recovery_code
 
@@ -63,6 +68,7 @@ WRONG_RECOVERY_CODE = (
 )
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "Recovery codes"
+NOTIFICATION_LENGTH = 500  # Notification.message's max_length
 
 
 def _confirmed_device(user) -> TOTPDevice | None:  # type: ignore[no-untyped-def]
@@ -196,7 +202,9 @@ def _check_recovery_code(device: TOTPDevice, code: str) -> tuple[StaticDevice | 
 
 
 def _sign_in_with(request: HttpRequest, device: Device) -> None:
+    old_key = request.session.session_key
     request.session.cycle_key()  # a new session id for the more trusted session
+    account_sessions.session_key_changed(old_key, request)
     django_otp.login(request, device)
     _forget_device(request)
 
@@ -238,6 +246,10 @@ def setup(request: HttpRequest) -> HttpResponse:
             device.refresh_from_db()
             _sign_in_with(request, device)
             audit_log.info("Two-factor authentication set up by %s", user.get_username())
+            # Sessions signed in before this had no code asked of them: they end here.
+            account_sessions.end_other_sessions(
+                user, keep=request.session.session_key, why="two-factor turned on"
+            )
             codes = new_recovery_codes(user)
             audit_log.info("Recovery codes generated for %s", user.get_username())
             return _show_recovery_codes(request, codes, then=_next_url(request), first=True)
@@ -249,6 +261,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         "otpauth_uri": device.config_url,
         "qr_code": _qr_code(device.config_url),
         "required": _required_for(user),
+        "required_for_all": settings.FOI_REQUIRE_TWO_FACTOR_FOR_ALL,
         "next": request.POST.get("next") or request.GET.get("next", ""),
     }
     return render(request, "registration/two_factor_setup.html", context)
@@ -316,7 +329,48 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 def _required_for(user) -> bool:  # type: ignore[no-untyped-def]
-    return settings.FOI_REQUIRE_TWO_FACTOR and (is_reviewer(user) or is_manager(user))
+    if not settings.FOI_REQUIRE_TWO_FACTOR:
+        return False
+    return settings.FOI_REQUIRE_TWO_FACTOR_FOR_ALL or is_reviewer(user) or is_manager(user)
+
+
+def has_two_factor(user) -> bool:  # type: ignore[no-untyped-def]
+    return _confirmed_device(user) is not None
+
+
+def remove_device(actor, person, *, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """A manager removes someone else's lost authenticator app and recovery codes.
+
+    The person then signs in with their password alone (or is sent to set up a new app, where
+    two-factor is required); they are told, and the removal is audited with the reason.
+    """
+    if not is_manager(actor):
+        raise ValidationError("Only managers can remove someone's two-factor device.")
+    if person.pk == actor.pk:
+        raise ValidationError(
+            "You cannot remove your own two-factor device. Ask another manager to remove it"
+        )
+    reason = " ".join(reason.split())  # one line in the audit log
+    if not reason:
+        raise ValidationError("Enter why you are removing the device")
+    if _confirmed_device(person) is None:
+        raise ValidationError(f"{person.get_username()} has no two-factor device to remove")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=person).delete()
+        StaticDevice.objects.filter(user=person, name=RECOVERY_DEVICE_NAME).delete()
+        audit_log.warning(
+            "Two-factor device of %s removed by %s: %s",
+            person.get_username(),
+            actor.get_username(),
+            reason,
+        )
+        message = (
+            f"{actor.get_full_name() or actor.get_username()} removed your two-factor "
+            "authentication app and recovery codes. Set up a new authenticator app on the "
+            "Two-factor authentication page. If you did not ask for this, tell a manager now. "
+            f"Reason given: {reason}"
+        )
+        notify_account_security(person, message[:NOTIFICATION_LENGTH])
 
 
 class TwoFactorMiddleware:

@@ -77,6 +77,16 @@ RULES: dict[str, dict[str, str]] = {
     # New recovery codes: POST only; nobody here has a device, so it sends them to set-up.
     # With a device it is tested in tests/test_recovery_codes.py.
     "two_factor_recovery_codes": {"get": NOT_ALLOWED, "post": "L ok ok ok ok ok"},
+    # Your account: anyone signed in, for their own password and sessions only (a session
+    # that is not theirs is "already ended" to them: tests/test_account.py).
+    "account": {"get": "L ok ok ok ok ok"},
+    "account_password": {"get": "L ok ok ok ok ok", "post": "L ok ok ok ok ok"},
+    "account_session_end": {"get": NOT_ALLOWED, "post": "L ok ok ok ok ok"},
+    "account_sessions_end_others": {"get": NOT_ALLOWED, "post": "L ok ok ok ok ok"},
+    # Sign-in security: managers clear lockouts and remove others' lost two-factor devices.
+    "sign_in_security": {"get": MANAGERS},
+    "sign_in_unlock": {"get": NOT_ALLOWED, "post": MANAGERS},
+    "two_factor_remove": {"get": MANAGERS, "post": MANAGERS},
     # Public disclosure log: open to all, no case data beyond what is published.
     "disclosure_log": {"get": PUBLIC},
     "disclosure_log_csv": {"get": PUBLIC},
@@ -387,6 +397,10 @@ def url_for(name: str, pattern: URLPattern, world, *, restricted: bool) -> str:
         candidates["pk"] = case.ico_complaints.get().pk
     elif name == "appeal_decision":
         candidates["pk"] = TribunalAppeal.objects.get(complaint__case=case).pk
+    elif name == "two_factor_remove":
+        candidates["pk"] = world["people"]["officer_assigned"].pk
+    elif name == "account_session_end":
+        candidates["pk"] = 1
     if name == "statistics_table_csv":
         candidates["table"] = "table3"
     wanted = pattern.pattern.regex.groupindex.keys() - pattern.default_args.keys()

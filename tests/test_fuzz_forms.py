@@ -44,6 +44,9 @@ HOST_PAGES = {
     "disclosure_prepare": "case_after_response",
     "logout": "home",
     "two_factor_recovery_codes": "two_factor_setup",
+    "account_session_end": "account",
+    "account_sessions_end_others": "account",
+    "sign_in_unlock": "sign_in_security",
     **{
         f"disclosure_entry_{action}": "disclosure_entry"
         for action in ("edit", "redact", "submit", "publish", "withhold", "return")
