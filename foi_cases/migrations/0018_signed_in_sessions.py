@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('foi_cases', '0016_case_open_by_due_covering'),
+        ('foi_cases', '0017_variations_and_ncnd_outcome'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
