@@ -21,7 +21,14 @@ from config.celery import app as celery_app
 from exemptions import workflow as decisions
 from exemptions.models import Review
 from foi_cases import bank_holidays, tasks
-from foi_cases.models import Case, DisclosureLogEntry, Letter, Notification, OutboxMessage
+from foi_cases.models import (
+    Case,
+    CaseEvent,
+    DisclosureLogEntry,
+    Letter,
+    Notification,
+    OutboxMessage,
+)
 from tests import factories
 from tests.services import start_worker
 from tests.test_faults import acknowledgement, broker, closed_port, rendered_events, wait_for
@@ -106,6 +113,9 @@ def test_actions_without_redis_complete_and_their_work_is_sent_once_redis_is_bac
     colleague = factories.UserFactory(username="oscar", roles=["FOI officer"])
     reviewer = factories.UserFactory(username="ravi", roles=["Reviewer"])
     manager = factories.UserFactory(username="maya", roles=["Manager"])
+    administrator = factories.UserFactory(
+        username="root", is_staff=True, is_superuser=True, roles=["Manager"]
+    )
     submitted = ready_for_review(officer)
     reassigned = factories.case_in_progress(officer)
     letter = acknowledgement(officer)
@@ -120,6 +130,16 @@ def test_actions_without_redis_complete_and_their_work_is_sent_once_redis_is_bac
         response = client_for(reviewer).post(
             reverse("letter_approve", args=[letter.case.reference, letter.pk]),
             {"seen_hash": letter.content_hash},
+        )
+        assert response.status_code == 302
+        response = client_for(administrator).post(
+            reverse("admin:foi_cases_bankholiday_add"),
+            {
+                "date": "2026-03-25",
+                "division": "england-and-wales",
+                "title": "Test proclamation",
+                "source": "The Gazette",
+            },
         )
         assert response.status_code == 302
         # Still down: the sweep sends nothing and keeps everything.
@@ -142,20 +162,22 @@ def test_actions_without_redis_complete_and_their_work_is_sent_once_redis_is_bac
         "foi_cases.tasks.email_notifications",
         "foi_cases.tasks.email_notifications",
         "foi_cases.tasks.generate_letter_pdf",
+        "foi_cases.tasks.recompute_open_deadlines",
     ]
     assert all(message.last_error for message in unsent)
 
     worker = start_worker(extra_env={"MEDIA_ROOT": str(tmp_path)})
     try:
         with broker(queue=worker.queue):
-            assert tasks.publish_outbox() == 3
+            assert tasks.publish_outbox() == 4
             wait_for(
                 lambda: (
                     not Notification.objects.filter(emailed_at__isnull=True).exists()
                     and Letter.objects.filter(pk=letter.pk, status=Letter.Status.READY).exists()
+                    and finished(worker.log(), "recompute_open_deadlines") == 1
                 ),
                 60,
-                "the worker e-mailed the notifications and rendered the letter",
+                "the worker e-mailed, rendered the letter and recomputed the deadlines",
                 worker.log,
             )
             assert tasks.publish_outbox() == 0
@@ -167,6 +189,7 @@ def test_actions_without_redis_complete_and_their_work_is_sent_once_redis_is_bac
                 lambda: (
                     finished(worker.log(), "generate_letter_pdf") == 2
                     and finished(worker.log(), "email_notifications") == 4
+                    and finished(worker.log(), "recompute_open_deadlines") == 2
                 ),
                 30,
                 "the duplicates were run",
@@ -180,3 +203,5 @@ def test_actions_without_redis_complete_and_their_work_is_sent_once_redis_is_bac
     assert not mail.outbox  # nothing was sent from the web process
     letter.refresh_from_db()
     assert rendered_events(letter) == 1
+    [moved] = CaseEvent.objects.filter(case=reassigned, verb=CaseEvent.Verb.DEADLINE_RECOMPUTED)
+    assert "Test proclamation" in moved.data["reason"]
