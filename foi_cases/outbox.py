@@ -17,7 +17,9 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from celery.exceptions import NotRegistered
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
@@ -52,50 +54,55 @@ def store(task: str, *args: Any, dedupe_key: str, **kwargs: Any) -> str:
 
 def publish(dedupe_key: str) -> bool:
     """Send the unsent message with this key; False if the broker could not take it."""
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(dedupe_key=dedupe_key, sent_at__isnull=True)
-            .first()
-        )
-        return message is None or _send(message)
+    return _send(OutboxMessage.objects.filter(dedupe_key=dedupe_key)) is not False
 
 
 def publish_pending() -> int:
     """Send every unsent message, oldest first, until the broker refuses; return how many."""
     sent = 0
-    while True:
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True)
-                .order_by("created_at", "pk")
-                .first()
-            )
-            if message is None or not _send(message):
-                break
-        sent += 1
+    waiting = OutboxMessage.objects.filter(sent_at__isnull=True).order_by("created_at", "pk")
+    for pk in list(waiting.values_list("pk", flat=True)):
+        outcome = _send(OutboxMessage.objects.filter(pk=pk))
+        if outcome is False:
+            break  # the broker is still down; the next sweep tries again
+        if outcome:
+            sent += 1
     OutboxMessage.objects.filter(
         sent_at__lt=timezone.now() - timedelta(days=KEEP_SENT_DAYS)
     ).delete()
     return sent
 
 
-def _send(message: OutboxMessage) -> bool:
-    """Hand a locked message to the broker and mark it sent; on failure record why."""
+def _send(messages: QuerySet[OutboxMessage]) -> bool | None:
+    """Send the unsent message among `messages` under its row lock and mark it sent.
+
+    True if sent; False if the broker could not take it; None if there was nothing to send
+    (already sent, being sent by another process, or naming a task that no longer exists).
+    """
     from config.celery import app
     from foi_cases import tasks  # noqa: F401  (registers the tasks by name)
 
-    message.attempts += 1
-    try:
-        app.tasks[message.task].apply_async(args=message.args, kwargs=message.kwargs)
-    except BROKER_ERRORS as exc:
-        logger.warning(
-            "%s left in the outbox, the broker is unreachable: %s", message.dedupe_key, exc
-        )
-        message.last_error = f"{type(exc).__name__}: {exc}"
-        message.save(update_fields=["attempts", "last_error"])
-        return False
-    message.sent_at = timezone.now()
-    message.save(update_fields=["attempts", "sent_at"])
-    return True
+    with transaction.atomic():
+        message = messages.select_for_update(skip_locked=True).filter(sent_at__isnull=True).first()
+        if message is None:
+            return None
+        message.attempts += 1
+        try:
+            app.tasks[message.task].apply_async(args=message.args, kwargs=message.kwargs)
+        except NotRegistered as exc:
+            logger.error("Outbox message %s names no known task: %s", message.pk, exc)
+            return _keep(message, exc, outcome=None)
+        except BROKER_ERRORS as exc:
+            logger.warning(
+                "%s left in the outbox, the broker is unreachable: %s", message.dedupe_key, exc
+            )
+            return _keep(message, exc, outcome=False)
+        message.sent_at = timezone.now()
+        message.save(update_fields=["attempts", "sent_at"])
+        return True
+
+
+def _keep(message: OutboxMessage, exc: Exception, *, outcome: bool | None) -> bool | None:
+    message.last_error = f"{type(exc).__name__}: {exc}"
+    message.save(update_fields=["attempts", "last_error"])
+    return outcome
