@@ -74,6 +74,13 @@ def test_pages_answer_without_redis(settings, officer, manager):
         for page in pages:
             response = client.get(page)
             assert response.status_code == 200, page
+        # Sessions and sign-in lockouts live in PostgreSQL: signing in works too.
+        visitor = Client(raise_request_exception=False)
+        response = visitor.post(
+            reverse("login"), {"username": "olivia", "password": factories.DEFAULT_PASSWORD}
+        )
+        assert response.status_code == 302
+        assert visitor.get(reverse("case_list")).status_code == 200
 
 
 def ready_for_review(officer) -> Case:
