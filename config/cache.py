@@ -35,7 +35,7 @@ class _Unreachable(Exception):
     """Redis failed recently: do not wait on it again yet."""
 
 
-def _degrades_to(fallback: Callable[[], Any]) -> Callable[[Callable[..., Any]], Any]:
+def _degrades_to(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], Any]:
     def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)
         def wrapper(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> Any:
@@ -45,7 +45,9 @@ def _degrades_to(fallback: Callable[[], Any]) -> Callable[[Callable[..., Any]], 
             except (*UNREACHABLE, _Unreachable) as exc:
                 self._note_failure(exc)
                 return fallback(*args, **kwargs)
-            self._down_since = None
+            if self._down_since is not None:
+                self._down_since = None
+                logger.info("The cache is reachable again.")
             return result
 
         return wrapper

@@ -3,7 +3,7 @@
 * `enqueue` writes an `OutboxMessage` in the caller's transaction, so the action and the work
   it owes commit together, and tries to send it to the broker after the commit.
 * With the broker down the row stays unsent and the action still succeeds; `publish_pending`
-  (Celery beat, every OUTBOX_SWEEP_SECONDS) sends what is left once Redis is back.
+  (Celery beat's `publish-outbox`, every 30 seconds) sends what is left once Redis is back.
 
 A message is sent under its row's lock and marked sent in the same transaction, so the
 immediate attempt and a sweep never both send it. A crash between the broker taking a

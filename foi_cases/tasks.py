@@ -58,9 +58,10 @@ class LetterRenderTask(Task):
     autoretry_for=TRANSIENT_RENDER_ERRORS,
     max_retries=3,
     retry_backoff=True,
-    # The longest letter (200,000 characters, some 150 pages) renders in 5 to 25 s. These
-    # stay below the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT), or Redis would
-    # give a message still being worked on to a second worker.
+    # The longest letter (200,000 characters, some 150 pages) took 18 to 23 s to render on
+    # a busy two-core machine. These stay below the broker's visibility timeout
+    # (CELERY_VISIBILITY_TIMEOUT), or Redis would give a message still being worked on to
+    # a second worker.
     retry_backoff_max=60,
     retry_jitter=True,
     soft_time_limit=90,
