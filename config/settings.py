@@ -138,7 +138,8 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Degrades to no cache while Redis is unreachable, so pages still answer.
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "foi"),
         }
@@ -255,11 +256,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis gives an unacknowledged task (its worker died) back after the visibility timeout;
-# workers look for such tasks every interval × throttle seconds (kombu's 10 × 10 by default).
+# workers look for such tasks every interval × throttle seconds. A letter whose worker was
+# killed is so rendered again about two minutes later. The timeout must exceed the longest
+# a task may hold its message: generate_letter_pdf's time limit and its retry countdown.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
-    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 1),
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -313,10 +316,16 @@ CELERY_BEAT_SCHEDULE["anonymise-expired-cases"] = {
     "schedule": 24 * 60 * 60.0,
 }
 
-# Approved letters still waiting for their PDF after this long are queued again (the broker
-# may have been down when they were approved); the render task is idempotent.
-FOI_LETTER_REQUEUE_AFTER_MINUTES = env_int("FOI_LETTER_REQUEUE_AFTER_MINUTES", 5)
+# Approved letters still waiting for their PDF after this long are queued again (their
+# message was lost, say by a Redis restart); the render task is idempotent. Longer than the
+# visibility timeout, so a message Redis is about to give back is not sent twice.
+FOI_LETTER_REQUEUE_AFTER_MINUTES = env_int("FOI_LETTER_REQUEUE_AFTER_MINUTES", 3)
 CELERY_BEAT_SCHEDULE["requeue-pending-letters"] = {
     "task": "foi_cases.tasks.requeue_pending_letters",
-    "schedule": 5 * 60.0,
+    "schedule": 60.0,
+}
+# Tasks queued while the broker was down wait in the outbox (foi_cases.outbox) for this sweep.
+CELERY_BEAT_SCHEDULE["publish-outbox"] = {
+    "task": "foi_cases.tasks.publish_outbox",
+    "schedule": 30.0,
 }

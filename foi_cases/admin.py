@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from foi_cases import bank_holidays, tasks
+from foi_cases import bank_holidays, outbox
 from foi_cases.models import (
     BankHoliday,
     Case,
@@ -28,11 +28,15 @@ from foi_cases.models import (
 def calendar_changed(request: HttpRequest, reason: str) -> None:
     """Invalidate cached calendars and recompute open deadlines after the commit."""
     bank_holidays.bump_calendar_version()
+    # A change made while an earlier recomputation still waits for the broker joins it.
+    key = outbox.store(
+        "foi_cases.tasks.recompute_open_deadlines", reason=reason, dedupe_key="recompute-deadlines"
+    )
 
     def dispatch() -> None:
         # Bump again after the commit, so no process caches the calendar read before it.
         bank_holidays.bump_calendar_version()
-        tasks.recompute_open_deadlines.delay(reason=reason)
+        outbox.publish(key)
 
     transaction.on_commit(dispatch)
     messages.info(

@@ -1015,3 +1015,41 @@ class SignedInSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session of user {self.user_id} from {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task an action queued, kept in PostgreSQL until the broker has taken it.
+
+    Written in the action's own transaction, so a broker that is down loses nothing; sent
+    after the commit, or by the outbox sweep once Redis is back (foi_cases.outbox).
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    # At most one unsent message per key: queuing the same work twice sends it once.
+    dedupe_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_one_unsent_per_key",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)} ({'sent' if self.sent_at else 'unsent'})"

@@ -105,10 +105,13 @@ def _record(notices: list[Notice]) -> list[int]:
 
 
 def _email_after_commit(ids: list[int]) -> None:
-    from foi_cases.tasks import email_notifications
+    """Queue the e-mail in the outbox with the notifications; it is sent after the commit."""
+    from foi_cases import outbox
 
     if ids:
-        transaction.on_commit(lambda: email_notifications.delay(ids))
+        outbox.enqueue(
+            "foi_cases.tasks.email_notifications", ids, dedupe_key=f"email-notifications:{min(ids)}"
+        )
 
 
 # --- Event-driven notifications (called from workflow functions) ----------------------------

@@ -678,12 +678,16 @@ def _letter_data(letter: Letter, **extra: Any) -> dict[str, Any]:
 
 
 def _dispatch_render(letter_id: int) -> None:
-    """Queue the PDF after commit; with the broker down the letter stays PENDING.
+    """Queue the PDF in the outbox with the approval; it is sent after the commit.
 
-    The approval is already saved, so a lost broker must not turn it into an error page:
-    tasks.requeue_pending_letters sends the job again once the broker is back.
+    With the broker down the letter stays PENDING and the approval still succeeds: the
+    outbox sweep sends the job once the broker is back.
     """
-    transaction.on_commit(lambda: queue_letter_render(letter_id))
+    from foi_cases import outbox
+
+    outbox.enqueue(
+        "foi_cases.tasks.generate_letter_pdf", letter_id, dedupe_key=f"render-letter:{letter_id}"
+    )
 
 
 def queue_letter_render(letter_id: int) -> bool:

@@ -143,6 +143,57 @@ def test_worker_killed_mid_render_then_new_worker_renders_the_letter_once(
             second.stop()
 
 
+# The README's figure: a killed worker's letter is rendered again about two minutes later.
+RECOVERY_SECONDS = 150
+
+
+@pytest.mark.worker
+def test_a_killed_workers_letter_is_recovered_within_the_stated_time_at_default_settings(
+    roles, tmp_path, settings
+):
+    """As deployed (no transport options overridden), Redis gives the message back promptly."""
+    settings.MEDIA_ROOT = tmp_path
+    officer = factories.UserFactory(username="olivia", roles=["FOI officer"])
+    reviewer = factories.UserFactory(username="ravi", roles=["Reviewer"])
+    paragraph = "Constituency office security is reviewed every year."
+    letter = acknowledgement(officer, body="\n\n".join([paragraph] * 3500))
+    env = {"MEDIA_ROOT": str(tmp_path)}
+    first = start_worker(extra_env=env)
+    second = None
+    try:
+        with broker(queue=first.queue):
+            workflow.approve_letter(letter, actor=reviewer, seen_hash=letter.content_hash)
+            wait_for(
+                lambda: "generate_letter_pdf" in first.log() and " received" in first.log(),
+                30,
+                "the first worker received the render",
+                first.log,
+            )
+            time.sleep(0.3)  # into WeasyPrint's layout, seconds before it can finish
+            first.kill_group()
+            letter.refresh_from_db()
+            assert letter.status == Letter.Status.PENDING, "the render finished before the kill"
+
+            second = start_worker(queue=first.queue, extra_env=env)
+            wait_for(
+                lambda: "generate_letter_pdf" in second.log() and " received" in second.log(),
+                RECOVERY_SECONDS,
+                "Redis gave the killed worker's message back",
+                second.log,
+            )
+            wait_for(
+                lambda: Letter.objects.filter(pk=letter.pk, status=Letter.Status.READY).exists(),
+                120,
+                "the second worker rendered the redelivered letter",
+                second.log,
+            )
+        assert rendered_events(letter) == 1
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()
+
+
 # --- b. Redis down when a letter is approved -----------------------------------------------------
 
 
