@@ -170,6 +170,11 @@ class RegimeLaw:
     appeal: str  # the right to apply to the regulator
     ground: str  # what the regime calls a ground for withholding
 
+    @property
+    def cited(self) -> str:
+        """The short name as a citation uses it: "the FOIA", "the EIR", but "FOISA"."""
+        return self.short if self.short == "FOISA" else f"the {self.short}"
+
 
 REGIME_LAW = {
     Case.Regime.FOIA: RegimeLaw(
@@ -645,16 +650,16 @@ def rights_section(
             parts.append(f"You can write to us at {s.contact_email}.")
         stage = "reconsideration" if law.review else "internal review"
         parts.append(
-            f"If you remain dissatisfied after the {stage}, you have the right under "
-            f"{law.appeal} to apply to the Information Commissioner for a decision on whether "
-            f"your request has been dealt with in accordance with the {law.act}. The "
-            f"Commissioner will normally expect you to have asked for the {stage} first."
+            f"If you remain dissatisfied after the {stage}, you have the right to apply to the "
+            f"Information Commissioner under {law.appeal} for a decision on whether your "
+            f"request has been dealt with in accordance with the {law.act}. The Commissioner "
+            f"will normally expect you to have asked for the {stage} first."
         )
     else:
         parts.append("## Your right to complain to the Information Commissioner")
         parts.append(
-            f"If you remain dissatisfied, you have the right under {law.appeal} to apply to "
-            "the Information Commissioner for a decision on whether your request has been "
+            "If you remain dissatisfied, you have the right to apply to the Information "
+            f"Commissioner under {law.appeal} for a decision on whether your request has been "
             f"dealt with in accordance with the {law.act}."
         )
     parts.append("The Information Commissioner can be contacted at:")
@@ -903,7 +908,7 @@ def _cost_paragraphs(answer: Answer, s: LetterSettings, law: RegimeLaw) -> list[
     else:
         paragraphs = [
             f"{authority} estimates that the cost of complying with this part of your request "
-            f"would exceed {limit_words}. Section 12 of the {law.short} therefore means that "
+            f"would exceed {limit_words}. Section 12 of {law.cited} therefore means that "
             "we are not obliged to comply with it."
         ]
     explanations = [c.reasons.strip() for c in answer.citations if c.reasons.strip()]
@@ -913,26 +918,25 @@ def _cost_paragraphs(answer: Answer, s: LetterSettings, law: RegimeLaw) -> list[
 
 def _procedural_paragraphs(answer: Answer, s: LetterSettings, law: RegimeLaw) -> list[str]:
     authority = _capitalise(s.name_in_text)
-    short = law.short
     text = answer.answer_text.strip()
     if answer.position in COST_POSITIONS:
         return _cost_paragraphs(answer, s, law)
     if answer.position == Position.VEXATIOUS:
         first = (
-            f"{authority} considers this request to be vexatious. Section 14(1) of the {short} "
+            f"{authority} considers this request to be vexatious. Section 14(1) of {law.cited} "
             "provides that we are not obliged to comply with a vexatious request."
         )
     elif answer.position == Position.REPEATED:
         first = (
             "This request is identical or substantially similar to a previous request from you "
             "which we have answered, and a reasonable interval has not passed since then. "
-            f"Section 14(2) of the {short} provides that we are not obliged to comply with it."
+            f"Section 14(2) of {law.cited} provides that we are not obliged to comply with it."
         )
     else:
         cited = format_provisions(p for c in answer.citations for p in c.provisions)
         first = (
             f"{authority} is not obliged to comply with this part of your request under {cited} "
-            f"of the {short}."
+            f"of {law.cited}."
         )
     return [first, *([text] if text else [])]
 
@@ -965,7 +969,7 @@ def _answer_paragraphs(
             return [
                 f"For the reasons given in answer to question {same_as}, {authority} neither "
                 f"confirms nor denies whether it holds the information asked for in question "
-                f"{answer.number} ({cited} of the {short})."
+                f"{answer.number} ({cited} of {law.cited})."
             ]
         return [
             f"In accordance with {cited} of the {act} ({short}), {authority} neither confirms "
@@ -986,7 +990,7 @@ def _answer_paragraphs(
             held_paragraph,
             f"For the reasons given in answer to question {same_as}, {authority} is withholding "
             f"{rest}the information asked for in question {answer.number} in accordance with "
-            f"{cited} of the {short}.",
+            f"{cited} of {law.cited}.",
         ]
     therefore = (
         f"Therefore, {authority} is withholding {rest}this information in accordance with "
@@ -1012,7 +1016,9 @@ def _answer_paragraphs(
     return [held_paragraph, therefore]
 
 
-def _public_interest_paragraphs(pit: PublicInterest, *, ncnd: bool) -> list[str]:
+def _public_interest_paragraphs(
+    pit: PublicInterest, *, ncnd: bool, ground: str = "exemption"
+) -> list[str]:
     parts = []
     sides = (
         (
@@ -1024,7 +1030,7 @@ def _public_interest_paragraphs(pit: PublicInterest, *, ncnd: bool) -> list[str]
         (
             "In favour of neither confirming nor denying:"
             if ncnd
-            else "In favour of maintaining the exemption:",
+            else f"In favour of maintaining the {ground}:",
             pit.for_maintaining,
         ),
     )
@@ -1110,7 +1116,7 @@ def _citation_section(
     if citation.omit_reasons:
         because = f" (section 17(4) {short})" if law.short == "FOIA" else ""
         parts.append(
-            f"{_capitalise(s.name_in_text)} relies on {citation.cited_as} of the {short}. We "
+            f"{_capitalise(s.name_in_text)} relies on {citation.cited_as} of {law.cited}. We "
             f"cannot say more about why the {law.ground} applies"
             + (" or about the balance of the public interest" if citation.qualified else "")
             + ", because that explanation would itself disclose information which is exempt"
@@ -1137,7 +1143,7 @@ def _citation_section(
                 "In weighing the public interest we have applied the presumption in favour of "
                 "disclosure in regulation 12(2) of the EIR."
             )
-        parts += _public_interest_paragraphs(citation.pit, ncnd=ncnd)
+        parts += _public_interest_paragraphs(citation.pit, ncnd=ncnd, ground=law.ground)
     elif answer.covered_by_aggregate(citation):
         parts.append(
             f"The public interest in maintaining this {law.ground} is weighed together with the "
@@ -1151,7 +1157,9 @@ def _questions(numbers: Sequence[int]) -> str:
     return f"{word} {_join_and([str(n) for n in numbers])}"
 
 
-def _aggregate_section(answer: Answer, *, numbers: Sequence[int], numbered: bool) -> str:
+def _aggregate_section(
+    answer: Answer, law: RegimeLaw, *, numbers: Sequence[int], numbered: bool
+) -> str:
     if answer.aggregate_pit is None:
         return ""
     heading = f"## The public interest test for {format_provisions(answer.aggregate_of)} together"
@@ -1159,10 +1167,12 @@ def _aggregate_section(answer: Answer, *, numbers: Sequence[int], numbered: bool
         heading += f" ({_questions(numbers)})"
     return _paragraphs(
         heading,
-        "Where more than one qualified exemption applies to the same information, the public "
-        "interest in maintaining them can be weighed together against the public interest in "
-        "disclosure.",
-        _public_interest_paragraphs(answer.aggregate_pit, ncnd=answer.position == Position.NCND),
+        f"Where more than one qualified {law.ground} applies to the same information, the "
+        "public interest in maintaining them can be weighed together against the public "
+        "interest in disclosure.",
+        _public_interest_paragraphs(
+            answer.aggregate_pit, ncnd=answer.position == Position.NCND, ground=law.ground
+        ),
     )
 
 
@@ -1225,7 +1235,7 @@ def compose_final_response(case: Case, s: LetterSettings) -> Composition:
     if any(a.position in REFUSALS | PROCEDURAL_POSITIONS for a in answers):
         refusal = (
             f"Where we refuse a part of your request, this letter is our refusal notice under "
-            f"{law.refusal} of the {law.short}."
+            f"{law.refusal} of {law.cited}."
         )
     return Composition(
         _paragraphs(
@@ -1262,7 +1272,7 @@ def _exemption_sections(
     return [
         _citation_section(citation, answer, s, law, numbers=numbers, numbered=numbered)
         if citation is not None
-        else _aggregate_section(answer, numbers=numbers, numbered=numbered)
+        else _aggregate_section(answer, law, numbers=numbers, numbered=numbered)
         for citation, answer, numbers in entries.values()
     ]
 
@@ -1349,11 +1359,11 @@ def check_letter(letter: Letter) -> list[str]:
         answers = answers_for(letter.case)
         problems += decision_problems(answers, lowered, law=law)
         if any(a.position in REFUSALS | PROCEDURAL_POSITIONS for a in answers) and (
-            f"{law.refusal} of the {law.short}".lower() not in lowered
+            f"{law.refusal} of {law.cited}".lower() not in lowered
         ):
             problems.append(
-                f"The letter does not say it is a refusal notice under {law.refusal} of the "
-                f"{law.short}."
+                f"The letter does not say it is a refusal notice under {law.refusal} of "
+                f"{law.cited}."
             )
     if letter.kind == Kind.PIT_EXTENSION:
         problems += _extension_problems(letter.case)
@@ -1411,7 +1421,7 @@ def _rights_problems(letter: Letter, s: LetterSettings, law: RegimeLaw, lowered:
         if law.review not in lowered or "40 working days" not in lowered:
             problems.append(
                 f"The letter does not explain the right to ask for a review under {law.review} "
-                f"of the {law.short} within 40 working days."
+                f"of {law.cited} within 40 working days."
             )
     elif first_response:
         if not s.internal_review_text.strip():
