@@ -169,6 +169,7 @@ class RegimeLaw:
     review: str  # the statutory review ("": FOIA's internal review is the s45 Code's)
     appeal: str  # the right to apply to the regulator
     ground: str  # what the regime calls a ground for withholding
+    time_limit: str  # the 20 working days
 
     @property
     def cited(self) -> str:
@@ -185,6 +186,7 @@ REGIME_LAW = {
         review="",
         appeal="section 50 of the Freedom of Information Act 2000",
         ground="exemption",
+        time_limit="section 10(1)",
     ),
     Case.Regime.EIR: RegimeLaw(
         act="Environmental Information Regulations 2004",
@@ -195,6 +197,7 @@ REGIME_LAW = {
         appeal="section 50 of the Freedom of Information Act 2000, as applied by regulation 18 "
         "of the Environmental Information Regulations 2004",
         ground="exception",
+        time_limit="regulation 5(2)",
     ),
     Case.Regime.FOISA: RegimeLaw(
         act="Freedom of Information (Scotland) Act 2002",
@@ -204,6 +207,7 @@ REGIME_LAW = {
         review="section 20",
         appeal="section 47 of the Freedom of Information (Scotland) Act 2002",
         ground="exemption",
+        time_limit="section 10(1)",
     ),
 }
 
@@ -722,7 +726,7 @@ def _questions_quoted(case: Case) -> list[str]:
 
 
 def compose_acknowledgement(case: Case, s: LetterSettings) -> Composition:
-    _, short = act_name(case)
+    law = law_for(case)
     due = case.current_due_on
     return Composition(
         _paragraphs(
@@ -731,7 +735,8 @@ def compose_acknowledgement(case: Case, s: LetterSettings) -> Composition:
             "You asked for the following information:",
             _questions_quoted(case),
             f"We will respond promptly and in any event by {long_date(due)}, the twentieth "
-            f"working day following the date we received your request (section 10(1) {short}).",
+            f"working day following the date we received your request ({law.time_limit} "
+            f"{law.short}).",
             "If we need more information to identify what you are asking for, or if a fee is "
             "payable, we will write to you; the date by which we must respond may then change.",
             f"Please quote the reference {case.reference} in any correspondence about this "
@@ -1559,6 +1564,12 @@ def _names(provision: str, lowered: str) -> bool:
 
 
 def _extension_problems(case: Case) -> list[str]:
+    if case.regime != Case.Regime.FOIA:
+        # The EIR extend for complexity and volume (reg 7); FOISA has no extension at all.
+        return [
+            "A public interest extension (FOIA s10(3)) is not available under the "
+            f"{law_for(case).act}."
+        ]
     event = _latest_clock_event(case, ClockEvent.Kind.PIT_EXTENSION)
     if event is None:
         return ["No public interest extension is recorded on the case (s10(3))."]

@@ -314,6 +314,20 @@ def test_review_outcome_letters_use_each_regimes_law(officer, letterhead):
     assert "KY16 9DS" in foisa_text and "section 50" not in foisa_text
 
 
+def test_acknowledgement_and_extension_follow_the_regime(officer, letterhead):
+    case = log_case(officer, questions=["Q?"], assignee=officer, regime=Case.Regime.EIR)
+
+    acknowledgement = workflow.compose_letter(case, actor=officer, kind=Kind.ACKNOWLEDGEMENT)
+    extension = workflow.compose_letter(case, actor=officer, kind=Kind.PIT_EXTENSION)
+
+    assert "(regulation 5(2) EIR)" in acknowledgement.body
+    assert "section 10(1)" not in acknowledgement.body
+    assert (
+        "A public interest extension (FOIA s10(3)) is not available under the Environmental "
+        "Information Regulations 2004."
+    ) in letters.check_letter(extension)
+
+
 def test_check_wants_the_regimes_own_review_and_regulator(officer, reviewer, letterhead):
     case = log_case(officer, questions=["Q?"], assignee=officer, regime=Case.Regime.EIR)
     letter = final_response(decide(case, reviewer, _eir_decision))
