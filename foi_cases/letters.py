@@ -1131,6 +1131,8 @@ def _citation_section(
         return _paragraphs(parts)
     parts.append(citation.reasons)
     parts.append(harm_paragraph(citation, s, ncnd=ncnd))
+    if citation.test_type == "procedural":
+        return _paragraphs(parts)  # s12 and s14 are refusal grounds, not absolute exemptions
     if not citation.qualified:
         if law.short == "EIR":
             parts.append("This exception is not subject to the public interest test.")
