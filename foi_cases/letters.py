@@ -329,8 +329,16 @@ def _key_of(provision: Provision | None) -> str:
 @functools.cache
 def _catalogue_keys() -> tuple[frozenset[str], frozenset[str]]:
     """Every citable limb, and every provision excluding the duty to confirm or deny."""
-    limbs = frozenset(_key(limb.code) for entry in catalogue.CATALOGUE for limb in entry.limbs)
-    ncnd = frozenset(_key(code) for entry in catalogue.CATALOGUE for code in entry.ncnd_provisions)
+    entries = catalogue.CATALOGUE
+    limbs = frozenset(_key(limb.code) for entry in entries for limb in entry.limbs)
+    ncnd = frozenset(
+        _key(code)
+        for entry in entries
+        for code in (
+            *entry.ncnd_provisions,
+            *(limb.code for limb in getattr(entry, "ncnd_limbs", ())),
+        )
+    )
     return limbs, ncnd
 
 
@@ -354,7 +362,7 @@ def is_ncnd_provision(provision: str, catalogued: Iterable[str] = ()) -> bool:
     """Whether the catalogue (or the exemption's own list) makes this an NCND provision."""
     key = _key(provision)
     ncnd = _catalogue_keys()[1] | {_key(code) for code in catalogued}
-    return any(key == code or key.startswith(code + "(") for code in ncnd)
+    return any(key == code or key.startswith((code + "(", code + "/")) for code in ncnd)
 
 
 # --- What a final response is composed from ---------------------------------------------------
@@ -452,12 +460,17 @@ def _cites_s12_2(citations: Sequence[Any]) -> bool:
 def _position(question: Any, citations: Sequence[Any]) -> Position | None:
     held, outcome = question.held_status, question.outcome
     Outcome = type(question).Outcome
+    sections = {c.exemption.section for c in citations}
     if _cites_s12_2(citations):
         return Position.COST_NCND
-    if held == type(question).Held.NCND:
+    if held == type(question).Held.NCND or outcome == "ncnd":
+        # s14 lifts the duty to confirm or deny with the rest of s1(1): it is stated as such.
+        if "s14(1)" in sections:
+            return Position.VEXATIOUS
+        if "s14(2)" in sections:
+            return Position.REPEATED
         return Position.NCND
     if outcome == Outcome.PROCEDURAL:
-        sections = {c.exemption.section for c in citations}
         if "s12" in sections:
             return Position.COST_LIMIT
         if "s14(1)" in sections:
@@ -496,12 +509,25 @@ def _citation(citation: Any) -> Citation:
         reasons=citation.reasoning,
         omit_reasons=citation.omit_reasons,
         pit=_public_interest(getattr(citation, "pit", None)),
-        catalogued=(*exemption.limb_codes(), *exemption.ncnd_provisions),
-        test_type=exemption.test_type,
+        catalogued=(*exemption.limb_codes(), *_ncnd_codes(exemption)),
+        test_type=_test_type(exemption, provisions),
         likelihood=citation.likelihood,
         harm_interest=citation.harm_interest,
         harm_mechanism=citation.harm_mechanism,
     )
+
+
+def _ncnd_codes(exemption: Any) -> list[str]:
+    """The NCND provisions, whether stored as codes or as limbs with their own status."""
+    return [p if isinstance(p, str) else p["code"] for p in exemption.ncnd_provisions]
+
+
+def _test_type(exemption: Any, limbs: Sequence[str]) -> str:
+    """The test the cited limbs engage: a limb's own (s27(2) is class-based) or the section's."""
+    entries = [*exemption.limbs, *(p for p in exemption.ncnd_provisions if isinstance(p, dict))]
+    own = {entry.get("code"): entry.get("test_type") for entry in entries}
+    tests = {own.get(code) or exemption.test_type for code in limbs}
+    return tests.pop() if len(tests) == 1 else exemption.test_type
 
 
 def answers_for(case: Case) -> list[Answer]:

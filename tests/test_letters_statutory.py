@@ -196,6 +196,26 @@ def test_the_check_refuses_a_cost_letter_without_advice_or_calling_s12_absolute(
     assert "Question 1: section 12 is a limit on cost, not an absolute exemption." in problems
 
 
+def test_a_vexatious_request_is_refused_as_such_even_when_nothing_is_confirmed(
+    officer, reviewer, letterhead
+):
+    def record(question, officer):
+        decisions.record_answer(question, actor=officer, held_status="ncnd", outcome="procedural")
+        decisions.apply_exemption(
+            question,
+            actor=officer,
+            exemption=Exemption.objects.get(code="FOIA-s14(1)"),
+            data=CitationData(role="procedural", limbs=("s14(1)",), reasoning="The burden."),
+        )
+
+    case = log_case(officer, questions=["Everything about every MP?"], assignee=officer)
+    letter = final_response(decide(case, reviewer, record))
+
+    assert "considers this request to be vexatious. Section 14(1) of the FOIA" in letter.body
+    assert "neither confirms nor denies" not in letter.body
+    assert letters.check_letter(letter) == []
+
+
 # --- Each regime's own law, in the PDF --------------------------------------------------------
 
 
