@@ -450,6 +450,36 @@ def test_the_same_ncnd_reasoning_for_several_questions_is_written_once(
     assert letters.check_letter(letter) == []
 
 
+def test_the_same_exemption_reasoning_for_several_questions_is_written_once(
+    officer, reviewer, letterhead
+):
+    case = log_case(
+        officer, questions=["Where is Ms A's alarm?", "Where is Mr B's alarm?"], assignee=officer
+    )
+    record = withhold(
+        "FOIA-s38",
+        "Protecting Members' safety outweighs disclosure.",
+        limbs=("s38(1)(b)",),
+        likelihood="would",
+        reasoning="Knowing where an alarm is helps an attacker avoid it.",
+    )
+    for question in case.questions.all():
+        record(question, officer)
+    decisions.submit_for_review(case, actor=officer)
+    decisions.approve_decisions(case, actor=reviewer)
+    case.refresh_from_db()
+
+    letter = final_response(case)
+
+    assert letter.body.count("Knowing where an alarm is helps an attacker avoid it.") == 1
+    assert "## Section 38(1)(b) – Health and safety (questions 1 and 2)" in letter.body
+    assert (
+        "For the reasons given in answer to question 1, the House of Commons is withholding the "
+        "information asked for in question 2 in accordance with section 38(1)(b) of the FOIA."
+    ) in letter.body
+    assert letters.check_letter(letter) == []
+
+
 # --- No sentence twice ------------------------------------------------------------------------
 
 
