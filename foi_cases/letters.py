@@ -590,6 +590,7 @@ def frame_for(case: Case, letter_settings: LetterSettings) -> dict[str, Any]:
         "recipient_address_lines": _lines(requester.postal_address),
         "recipient_email": requester.email,
         "reference": case.reference,
+        "regime": case.regime,
         "received_on": received_on(case).isoformat(),
         "title": case.title,
         "signed_by": letter_settings.signed_by,

@@ -332,6 +332,8 @@ def test_review_outcome_letters_use_each_regimes_law(officer, letterhead):
         workflow.compose_letter(foisa, actor=officer, kind=Kind.INTERNAL_REVIEW).body
     )
 
+    eir_html = " ".join(letters.render_letter_html(eir.letters.get()).split())
+    assert "<h1> Reconsideration: Members security (2019) </h1>" in eir_html
     assert "representations under regulation 11" in eir_text
     assert "as applied by regulation 18" in eir_text
     assert "requirement for review under section 20" in foisa_text
