@@ -276,6 +276,13 @@ CELERY_BEAT_SCHEDULE = {
 
 SERVICE_NAME = env("SERVICE_NAME", "FOI case manager")
 AUTHORITY_NAME = env("AUTHORITY_NAME", "House of Commons")
+# First values of the letter settings (edited in the admin afterwards): the name as a sentence
+# uses it, with its article; the letterhead address (comma-separated lines) and e-mail; and
+# who signs, "approver" (the reviewer who approves the letter) or "role".
+AUTHORITY_NAME_IN_TEXT = env("AUTHORITY_NAME_IN_TEXT", f"the {AUTHORITY_NAME}")
+AUTHORITY_ADDRESS = env_list("AUTHORITY_ADDRESS")
+AUTHORITY_CONTACT_EMAIL = env("AUTHORITY_CONTACT_EMAIL")
+FOI_LETTER_SIGNED_BY = env("FOI_LETTER_SIGNED_BY", "approver")
 OTP_TOTP_ISSUER = SERVICE_NAME  # the name authenticator apps show beside the code
 # s12: £600 for Part I of Schedule 1 bodies (government departments, the Houses), £450 otherwise.
 FOI_COST_LIMIT_POUNDS = env_int("FOI_COST_LIMIT_POUNDS", 600)

@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.utils import formats, timezone
 
 from exemptions.reasoning_seed import PLACEHOLDERS as SEED_PLACEHOLDERS
-from foi_cases.models import Question
+from foi_cases.models import LetterSettings, Question
 
 PLACEHOLDERS: frozenset[str] = frozenset(SEED_PLACEHOLDERS)
 PLACEHOLDER = re.compile(r"\[\[\s*([a-z_]{1,40})\s*\]\]")
 ANY_BRACKETS = re.compile(r"\[\[(.{0,80}?)\]\]", re.DOTALL)
 MAX_VALUE_CHARACTERS = 2_000
+SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 
 
 def render(text: str, values: Mapping[str, str]) -> str:
@@ -30,7 +30,11 @@ def render(text: str, values: Mapping[str, str]) -> str:
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
         if name in PLACEHOLDERS and name in values:
-            return str(values[name])[:MAX_VALUE_CHARACTERS]
+            value = str(values[name])[:MAX_VALUE_CHARACTERS]
+            # "the House of Commons" opening a sentence reads "The House of Commons".
+            if SENTENCE_START.search(text[: match.start()]):
+                value = value[:1].upper() + value[1:]
+            return value
         return match.group(0)
 
     return PLACEHOLDER.sub(substitute, text)
@@ -54,7 +58,7 @@ def values_for(question: Question, *, provision: str = "") -> dict[str, str]:
     return {
         "reference": case.reference,
         "received_date": received,
-        "authority_name": settings.AUTHORITY_NAME,
+        "authority_name": LetterSettings.load().name_in_text,
         "question_text": question.text,
         "provision": provision,
         "topic": ", ".join(topics) if topics else "the information requested",

@@ -11,6 +11,7 @@ serves only the project's own static files.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import mimetypes
@@ -30,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from exemptions import catalogue
 from foi_cases.models import Case, ClockEvent, Letter, LetterSettings
 
 logger = logging.getLogger(__name__)
@@ -44,16 +46,15 @@ PDF_VARIANT = "pdf/ua-1"
 MAX_BODY_CHARACTERS = 200_000
 PLACEHOLDER = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 
-#: The subsections that exclude the duty to confirm or deny (FOIA Part II).
-NCND_PROVISIONS = frozenset(
-    {
-        "22(2)", "22A(2)", "23(5)", "24(2)", "26(3)", "27(4)", "28(3)", "29(2)", "30(3)",
-        "31(3)", "32(3)", "33(3)", "34(2)", "35(3)", "36(3)", "37(2)", "38(2)", "39(2)",
-        "40(5A)", "40(5B)", "41(2)", "42(2)", "43(3)", "44(2)",
-    }
-)  # fmt: skip
 #: "31(1)(a)": a section number and at least one subsection.
 PROVISION_WITH_SUBSECTION = re.compile(r"^(?P<section>\d+[A-Z]?)(?P<rest>(?:\(\w+\))+)$")
+#: "s40(2)/s40(3A)(a)", "reg 12(5)(a)", "s38(1)(b) (first condition)": how the catalogue writes
+#: a limb. The part after "/" is the provision the first one applies by virtue of.
+PROVISION = re.compile(
+    r"^(?P<word>regulations?\s+|regs?\s+|sections?\s+|s(?=\d))?"
+    r"(?P<number>\d+[A-Z]*)(?P<first>\(\w+\))?(?P<rest>(?:\(\w+\))*)(?P<note>\s+\(.*\))?$",
+    re.IGNORECASE,
+)
 
 
 # --- The line syntax of a letter's text ------------------------------------------------------
@@ -114,8 +115,18 @@ def parse_body(text: str) -> list[Block]:
 
 def render_body_html(text: str) -> SafeString:
     """The letter's text as HTML; every piece of text is escaped."""
+    return _blocks_html(parse_body(text))
+
+
+def render_body_parts(text: str) -> tuple[SafeString, SafeString]:
+    """The text as HTML, split before its last block: that block is kept with the signature."""
+    blocks = parse_body(text)
+    return _blocks_html(blocks[:-1]), _blocks_html(blocks[-1:])
+
+
+def _blocks_html(blocks: Sequence[Block]) -> SafeString:
     parts: list[str] = []
-    for block in parse_body(text):
+    for block in blocks:
         lines = [escape(line) for line in block.lines]
         if block.kind in ("h2", "h3"):
             parts.append(f"<{block.kind}>{lines[0]}</{block.kind}>")
@@ -147,40 +158,149 @@ def received_on(case: Case) -> dt.date:
     return timezone.localtime(case.received_at).date()
 
 
+@dataclass(frozen=True)
+class RegimeLaw:
+    """Where each duty a letter mentions sits in one regime's law (DOMAIN 1.9, 1.11, 2.3, 6)."""
+
+    act: str
+    short: str
+    refusal: str  # the refusal notice
+    advice: str  # the duty to give advice and assistance
+    review: str  # the statutory review ("": FOIA's internal review is the s45 Code's)
+    appeal: str  # the right to apply to the regulator
+    ground: str  # what the regime calls a ground for withholding
+    time_limit: str  # the 20 working days
+
+    @property
+    def cited(self) -> str:
+        """The short name as a citation uses it: "the FOIA", "the EIR", but "FOISA"."""
+        return self.short if self.short == "FOISA" else f"the {self.short}"
+
+
+REGIME_LAW = {
+    Case.Regime.FOIA: RegimeLaw(
+        act="Freedom of Information Act 2000",
+        short="FOIA",
+        refusal="section 17",
+        advice="section 16",
+        review="",
+        appeal="section 50 of the Freedom of Information Act 2000",
+        ground="exemption",
+        time_limit="section 10(1)",
+    ),
+    Case.Regime.EIR: RegimeLaw(
+        act="Environmental Information Regulations 2004",
+        short="EIR",
+        refusal="regulation 14",
+        advice="regulation 9",
+        review="regulation 11",
+        appeal="section 50 of the Freedom of Information Act 2000, as applied by regulation 18 "
+        "of the Environmental Information Regulations 2004",
+        ground="exception",
+        time_limit="regulation 5(2)",
+    ),
+    Case.Regime.FOISA: RegimeLaw(
+        act="Freedom of Information (Scotland) Act 2002",
+        short="FOISA",
+        refusal="section 16",
+        advice="section 15",
+        review="section 20",
+        appeal="section 47 of the Freedom of Information (Scotland) Act 2002",
+        ground="exemption",
+        time_limit="section 10(1)",
+    ),
+}
+
+
+def law_for(case: Case) -> RegimeLaw:
+    return REGIME_LAW.get(case.regime, REGIME_LAW[Case.Regime.FOIA])
+
+
 def act_name(case: Case) -> tuple[str, str]:
     """The Act's full name and its short form, for the case's regime."""
-    if case.regime == Case.Regime.EIR:
-        return "Environmental Information Regulations 2004", "EIR"
-    if case.regime == Case.Regime.FOISA:
-        return "Freedom of Information (Scotland) Act 2002", "FOISA"
-    return "Freedom of Information Act 2000", "FOIA"
+    law = law_for(case)
+    return law.act, law.short
 
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@dataclass(frozen=True)
+class Provision:
+    """One cited provision, parsed: "regulation" 12 "(5)" "(a)"."""
+
+    word: str  # "section" or "regulation"
+    number: str
+    first: str = ""  # the first bracket, e.g. "(1)"
+    rest: str = ""  # the further brackets, e.g. "(a)"
+    note: str = ""  # e.g. " (first condition)"
+    by_virtue_of: Provision | None = None
+
+    @property
+    def stem(self) -> str:
+        """What the letter text must mention: "31(1)", "12(5)", "26"."""
+        return f"{self.number}{self.first}"
+
+    @property
+    def words(self) -> str:
+        text = f"{self.word} {self.stem}{self.rest}{self.note}"
+        return f"{text} by virtue of {self.by_virtue_of.words}" if self.by_virtue_of else text
+
+
+def parse_provision(raw: str) -> Provision | None:
+    """ "s40(2)/s40(3A)(a)" -> section 40(2) by virtue of section 40(3A)(a); None if unreadable."""
+    main, _, virtue = " ".join(raw.split()).partition("/")
+    match = PROVISION.match(main.strip())
+    if not match:
+        return None
+    word = "regulation" if (match["word"] or "").lower().startswith("reg") else "section"
+    by_virtue_of = parse_provision(virtue) if virtue else None
+    if virtue and by_virtue_of is None:
+        return None
+    return Provision(
+        word,
+        match["number"],
+        match["first"] or "",
+        match["rest"],
+        match["note"] or "",
+        by_virtue_of,
+    )
+
+
 def format_provisions(provisions: Iterable[str]) -> str:
-    """["31(1)(a)", "31(1)(b)", "38(1)(a)"] -> "sections 31(1)(a) and (b) and 38(1)(a)"."""
-    grouped: dict[str, list[str]] = {}
+    """["31(1)(a)", "31(1)(b)", "38(1)(a)"] -> "sections 31(1)(a) and (b) and 38(1)(a)".
+
+    A provision applied by virtue of another is cited as the law is written, in full:
+    "section 40(2) by virtue of section 40(3A)(a)".
+    """
+    grouped: dict[tuple[str, str], list[str]] = {}
+    whole: list[str] = []
     for raw in provisions:
-        provision = raw.strip().removeprefix("s").removeprefix("section ").strip()
-        match = re.match(r"^(\d+[A-Z]?(?:\(\w+\))?)((?:\(\w+\))*)$", provision)
-        stem, tail = (match.group(1), match.group(2)) if match else (provision, "")
-        limbs = grouped.setdefault(stem, [])
-        if tail and tail not in limbs:
-            limbs.append(tail)
-        elif not tail and "" not in limbs:
-            limbs.append("")
-    phrases = []
-    for stem, limbs in grouped.items():
-        named = [limb for limb in limbs if limb]
-        if not named:
-            phrases.append(stem)
-        else:
-            phrases.append(stem + _join_and([named[0]] + named[1:]))
-    word = "section" if len(phrases) == 1 else "sections"
-    return f"{word} {_join_and(phrases)}"
+        provision = parse_provision(raw)
+        if provision is None:
+            whole.append(raw.strip().removeprefix("section ").removeprefix("s").strip())
+            continue
+        if provision.by_virtue_of or provision.note:
+            whole.append(provision.words)
+            continue
+        limbs = grouped.setdefault((provision.word, provision.stem), [])
+        if provision.rest not in limbs:
+            limbs.append(provision.rest)
+    phrases = [
+        (word, stem + _join_and([limb for limb in limbs if limb]))
+        for (word, stem), limbs in grouped.items()
+    ]
+    if not whole:
+        words = {word for word, _ in phrases}
+        word = words.pop() if len(words) == 1 else "section"
+        plural = "s" if len(phrases) > 1 else ""
+        return f"{word}{plural} {_join_and([phrase for _, phrase in phrases])}"
+    texts = [f"{word} {phrase}" for word, phrase in phrases]
+    texts += [
+        text if text.startswith(("section", "regulation")) else f"section {text}" for text in whole
+    ]
+    return _join_and(texts)
 
 
 def _join_and(items: Sequence[str]) -> str:
@@ -189,13 +309,60 @@ def _join_and(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _key(provision: str) -> str:
+    """One spelling for comparing provisions: "s38(2)" and "section 38(2)" -> "38(2)"."""
+    parsed = parse_provision(provision)
+    if parsed is None:
+        return " ".join(provision.lower().split())
+    prefix = "reg " if parsed.word == "regulation" else ""
+    text = f"{prefix}{parsed.stem}{parsed.rest}{parsed.note}".lower()
+    return f"{text}/{_key_of(parsed.by_virtue_of)}" if parsed.by_virtue_of else text
+
+
+def _key_of(provision: Provision | None) -> str:
+    if provision is None:
+        return ""
+    prefix = "reg " if provision.word == "regulation" else ""
+    return f"{prefix}{provision.stem}{provision.rest}".lower()
+
+
+@functools.cache
+def _catalogue_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """Every citable limb, and every provision excluding the duty to confirm or deny."""
+    entries = catalogue.CATALOGUE
+    limbs = frozenset(_key(limb.code) for entry in entries for limb in entry.limbs)
+    ncnd = frozenset(
+        _key(code)
+        for entry in entries
+        for code in (
+            *entry.ncnd_provisions,
+            *(limb.code for limb in getattr(entry, "ncnd_limbs", ())),
+        )
+    )
+    return limbs, ncnd
+
+
 def has_subsection(provision: str) -> bool:
     return bool(PROVISION_WITH_SUBSECTION.match(provision.strip().removeprefix("s")))
 
 
-def is_ncnd_provision(provision: str) -> bool:
-    provision = provision.strip().removeprefix("s")
-    return any(provision.startswith(ncnd) for ncnd in NCND_PROVISIONS)
+def is_precise(provision: str, catalogued: Iterable[str] = ()) -> bool:
+    """Whether a citation names the provision as precisely as s17(1)(b) needs.
+
+    The catalogue decides: a limb or NCND provision listed for the exemption cited (or, when
+    that is not known, anywhere in the catalogue), in its own spelling such as
+    "s40(2)/s40(3A)(a)" or "reg 12(5)(a)"; otherwise the provision needs a subsection.
+    """
+    key = _key(provision)
+    known = {_key(code) for code in catalogued} or set().union(*_catalogue_keys())
+    return key in known or has_subsection(provision)
+
+
+def is_ncnd_provision(provision: str, catalogued: Iterable[str] = ()) -> bool:
+    """Whether the catalogue (or the exemption's own list) makes this an NCND provision."""
+    key = _key(provision)
+    ncnd = _catalogue_keys()[1] | {_key(code) for code in catalogued}
+    return any(key == code or key.startswith((code + "(", code + "/")) for code in ncnd)
 
 
 # --- What a final response is composed from ---------------------------------------------------
@@ -209,15 +376,18 @@ class Position(StrEnum):
     WITHHELD = "withheld"
     NOT_HELD = "not_held"
     NCND = "ncnd"
-    COST_LIMIT = "cost_limit"  # s12
+    COST_LIMIT = "cost_limit"  # s12(1)
+    COST_NCND = "cost_ncnd"  # s12(2): establishing whether it is held would exceed the limit
     VEXATIOUS = "vexatious"  # s14(1)
     REPEATED = "repeated"  # s14(2)
     PROCEDURAL = "procedural"  # another Part I ground
 
 
 REFUSALS = {Position.PART_DISCLOSED, Position.WITHHELD, Position.NCND}
+COST_POSITIONS = {Position.COST_LIMIT, Position.COST_NCND}
 PROCEDURAL_POSITIONS = {
     Position.COST_LIMIT,
+    Position.COST_NCND,
     Position.VEXATIOUS,
     Position.REPEATED,
     Position.PROCEDURAL,
@@ -249,12 +419,16 @@ class Citation:
     reasons: str = ""  # why the exemption applies (s17(1)(c))
     omit_reasons: bool = False  # s17(4): the reasons would themselves disclose exempt information
     pit: PublicInterest | None = None
+    catalogued: tuple[str, ...] = ()  # the exemption's limbs and NCND provisions (catalogue)
+    test_type: str = ""  # the catalogue's test: prejudice, endanger, adverse_effect, ...
+    likelihood: str = ""  # as recorded: would, would_be_likely or required
+    harm_interest: str = ""  # what would be harmed
+    harm_mechanism: str = ""  # how disclosure would cause the harm
 
     @property
     def section(self) -> str:
-        first = self.provisions[0].strip().removeprefix("s") if self.provisions else ""
-        match = re.match(r"^\d+[A-Z]?", first)
-        return match.group(0) if match else ""
+        provision = parse_provision(self.provisions[0]) if self.provisions else None
+        return provision.number if provision else ""
 
     @property
     def cited_as(self) -> str:
@@ -276,13 +450,27 @@ class Answer:
         return bool(self.aggregate_pit and set(citation.provisions) & set(self.aggregate_of))
 
 
+def _cites_s12_2(citations: Sequence[Any]) -> bool:
+    return any(
+        c.exemption.section == "s12" and any(_key(limb) == "12(2)" for limb in c.limbs)
+        for c in citations
+    )
+
+
 def _position(question: Any, citations: Sequence[Any]) -> Position | None:
     held, outcome = question.held_status, question.outcome
     Outcome = type(question).Outcome
-    if held == type(question).Held.NCND:
+    sections = {c.exemption.section for c in citations}
+    if _cites_s12_2(citations):
+        return Position.COST_NCND
+    if held == type(question).Held.NCND or outcome == "ncnd":
+        # s14 lifts the duty to confirm or deny with the rest of s1(1): it is stated as such.
+        if "s14(1)" in sections:
+            return Position.VEXATIOUS
+        if "s14(2)" in sections:
+            return Position.REPEATED
         return Position.NCND
     if outcome == Outcome.PROCEDURAL:
-        sections = {c.exemption.section for c in citations}
         if "s12" in sections:
             return Position.COST_LIMIT
         if "s14(1)" in sections:
@@ -311,16 +499,35 @@ def _public_interest(test: Any) -> PublicInterest | None:
 
 
 def _citation(citation: Any) -> Citation:
-    provisions = tuple(citation.limbs) or (citation.provision or citation.exemption.section,)
+    exemption = citation.exemption
+    provisions = tuple(citation.limbs) or (citation.provision or exemption.section,)
     return Citation(
         provisions=provisions,
-        title=citation.exemption.short_name,
+        title=exemption.short_name,
         qualified=citation.needs_pit,
         ncnd=citation.role == "ncnd",
         reasons=citation.reasoning,
         omit_reasons=citation.omit_reasons,
         pit=_public_interest(getattr(citation, "pit", None)),
+        catalogued=(*exemption.limb_codes(), *_ncnd_codes(exemption)),
+        test_type=_test_type(exemption, provisions),
+        likelihood=citation.likelihood,
+        harm_interest=citation.harm_interest,
+        harm_mechanism=citation.harm_mechanism,
     )
+
+
+def _ncnd_codes(exemption: Any) -> list[str]:
+    """The NCND provisions, whether stored as codes or as limbs with their own status."""
+    return [p if isinstance(p, str) else p["code"] for p in exemption.ncnd_provisions]
+
+
+def _test_type(exemption: Any, limbs: Sequence[str]) -> str:
+    """The test the cited limbs engage: a limb's own (s27(2) is class-based) or the section's."""
+    entries = [*exemption.limbs, *(p for p in exemption.ncnd_provisions if isinstance(p, dict))]
+    own = {entry.get("code"): entry.get("test_type") for entry in entries}
+    tests = {own.get(code) or exemption.test_type for code in limbs}
+    return tests.pop() if len(tests) == 1 else exemption.test_type
 
 
 def answers_for(case: Case) -> list[Answer]:
@@ -383,9 +590,15 @@ def frame_for(case: Case, letter_settings: LetterSettings) -> dict[str, Any]:
         "recipient_address_lines": _lines(requester.postal_address),
         "recipient_email": requester.email,
         "reference": case.reference,
+        "regime": case.regime,
         "received_on": received_on(case).isoformat(),
         "title": case.title,
-        "signatory_name": letter_settings.signatory_name,
+        "signed_by": letter_settings.signed_by,
+        "signatory_name": (
+            letter_settings.signatory_name
+            if letter_settings.signed_by == LetterSettings.SignedBy.ROLE
+            else ""
+        ),
         "signatory_title": letter_settings.signatory_title,
     }
 
@@ -426,38 +639,97 @@ def _salutation(case: Case) -> str:
     return f"Dear {name}," if name else "Dear Requester,"
 
 
-def rights_section(letter_settings: LetterSettings, *, act: str, internal_review: bool) -> str:
-    """The s17(7) paragraphs: the internal review procedure and the right to complain (s50)."""
+def _contact_lines(name: str, address: str, telephone: str, email: str, website: str) -> str:
+    lines = [name, *_lines(address)]
+    if telephone:
+        lines.append(f"Telephone: {telephone}")
+    if email:
+        lines.append(f"E-mail: {email}")
+    if website:
+        lines.append(f"Website: {website}")
+    return "\n".join(lines)
+
+
+def rights_section(
+    letter_settings: LetterSettings, *, law: RegimeLaw, internal_review: bool
+) -> str:
+    """How to ask for a review and apply to the regulator, in the regime's own law.
+
+    FOIA s17(7): the internal review procedure and the s50 complaint to the Information
+    Commissioner. EIR reg 14(5): representations under reg 11, then s50 as applied by reg 18.
+    FOISA s19: a requirement for review under s20, then an application under s47 to the
+    Scottish Information Commissioner.
+    """
     s = letter_settings
-    ico_lines = [s.ico_name, *_lines(s.ico_address)]
-    contact = []
-    if s.ico_telephone:
-        contact.append(f"Telephone: {s.ico_telephone}")
-    if s.ico_email:
-        contact.append(f"E-mail: {s.ico_email}")
-    if s.ico_website:
-        contact.append(f"Website: {s.ico_website}")
+    if law.short == "FOISA":
+        return _foisa_rights(s, law, internal_review=internal_review)
     parts = []
     if internal_review:
-        parts.append("## Internal review and your right to complain")
-        parts.append(s.internal_review_text)
+        if law.review:
+            parts += [
+                "## Reconsideration and your right to complain",
+                "If you are dissatisfied with the way we have dealt with your request, you can "
+                f"make representations to us under {law.review} of the {law.act}. Please write "
+                "to us no later than 40 working days after the date on which you believe we "
+                "failed to comply with the Regulations, quoting the reference above. We will "
+                "consider your representations and tell you our decision as soon as possible "
+                "and no later than 40 working days after we receive them.",
+            ]
+        else:
+            parts += ["## Internal review and your right to complain", s.internal_review_text]
         if s.contact_email:
             parts.append(f"You can write to us at {s.contact_email}.")
+        stage = "reconsideration" if law.review else "internal review"
         parts.append(
-            "If you remain dissatisfied after the internal review, you have the right under "
-            f"section 50 of the {act} to apply to the Information Commissioner for a decision "
-            "on whether your request has been dealt with in accordance with the Act. The "
-            "Commissioner will normally expect you to have asked for an internal review first."
+            f"If you remain dissatisfied after the {stage}, you have the right to apply to the "
+            f"Information Commissioner under {law.appeal} for a decision on whether your "
+            f"request has been dealt with in accordance with the {law.act}. The Commissioner "
+            f"will normally expect you to have asked for the {stage} first."
         )
     else:
         parts.append("## Your right to complain to the Information Commissioner")
         parts.append(
-            "If you remain dissatisfied, you have the right under section 50 of the "
-            f"{act} to apply to the Information Commissioner for a decision on whether your "
-            "request has been dealt with in accordance with the Act."
+            "If you remain dissatisfied, you have the right to apply to the Information "
+            f"Commissioner under {law.appeal} for a decision on whether your request has been "
+            f"dealt with in accordance with the {law.act}."
         )
     parts.append("The Information Commissioner can be contacted at:")
-    parts.append("\n".join([*ico_lines, *contact]))
+    parts.append(
+        _contact_lines(s.ico_name, s.ico_address, s.ico_telephone, s.ico_email, s.ico_website)
+    )
+    return _paragraphs(parts)
+
+
+def _foisa_rights(s: LetterSettings, law: RegimeLaw, *, internal_review: bool) -> str:
+    parts = []
+    if internal_review:
+        parts += [
+            "## Your right to a review and to apply to the Scottish Information Commissioner",
+            "If you are dissatisfied with the way we have dealt with your request, you can "
+            f"require us to review our actions and decisions under {law.review} of the "
+            f"{law.act}. Your requirement for review must be in writing, must describe your "
+            "request and why you are dissatisfied, and must reach us within 40 working days "
+            "of receiving this letter. We will respond within 20 working days of receiving it "
+            "(section 21).",
+        ]
+        if s.contact_email:
+            parts.append(f"You can write to us at {s.contact_email}.")
+        parts.append(
+            "If you remain dissatisfied after our review, you have the right to apply to the "
+            f"Scottish Information Commissioner for a decision under {law.appeal}. You must "
+            "apply within six months of receiving our review response."
+        )
+    else:
+        parts += [
+            "## Your right to apply to the Scottish Information Commissioner",
+            "If you remain dissatisfied, you have the right to apply to the Scottish "
+            f"Information Commissioner for a decision under {law.appeal}. You must apply "
+            "within six months of receiving this letter.",
+        ]
+    parts.append("The Scottish Information Commissioner can be contacted at:")
+    parts.append(
+        _contact_lines(s.sic_name, s.sic_address, s.sic_telephone, s.sic_email, s.sic_website)
+    )
     return _paragraphs(parts)
 
 
@@ -481,7 +753,7 @@ def _questions_quoted(case: Case) -> list[str]:
 
 
 def compose_acknowledgement(case: Case, s: LetterSettings) -> Composition:
-    _, short = act_name(case)
+    law = law_for(case)
     due = case.current_due_on
     return Composition(
         _paragraphs(
@@ -490,7 +762,8 @@ def compose_acknowledgement(case: Case, s: LetterSettings) -> Composition:
             "You asked for the following information:",
             _questions_quoted(case),
             f"We will respond promptly and in any event by {long_date(due)}, the twentieth "
-            f"working day following the date we received your request (section 10(1) {short}).",
+            f"working day following the date we received your request ({law.time_limit} "
+            f"{law.short}).",
             "If we need more information to identify what you are asking for, or if a fee is "
             "payable, we will write to you; the date by which we must respond may then change.",
             f"Please quote the reference {case.reference} in any correspondence about this "
@@ -573,25 +846,50 @@ def compose_pit_extension(case: Case, s: LetterSettings) -> Composition:
             f"10(3) of the {short} allows us such time as is reasonable in the circumstances to "
             f"do so. We estimate that we will reach a decision by {estimate} (section 17(2) "
             f"{short}), and we will write to you again by then.",
-            rights_section(s, act=act, internal_review=True),
+            rights_section(s, law=law_for(case), internal_review=True),
         )
     )
 
 
 def compose_internal_review(case: Case, s: LetterSettings) -> Composition:
-    act, _ = act_name(case)
+    law = law_for(case)
+    if law.short == "EIR":
+        opening = (
+            f"Thank you for your representations under {law.review} of the {law.act} about our "
+            f"response to your request {case.reference}. We have reconsidered our response; "
+            "the reconsideration was carried out by someone who was not involved in the "
+            "original decision."
+        )
+    elif law.short == "FOISA":
+        opening = (
+            f"Thank you for your requirement for review under {law.review} of the {law.act} of "
+            f"our response to your request {case.reference}. The review was carried out under "
+            "section 21 by someone who was not involved in the original decision."
+        )
+    else:
+        opening = (
+            f"Thank you for asking for an internal review of our response to your request "
+            f"{case.reference}. The review was carried out by someone who was not involved in "
+            "the original decision."
+        )
     return Composition(
         _paragraphs(
             _salutation(case),
-            f"Thank you for asking for an internal review of our response to your request "
-            f"{case.reference}. The review was carried out by someone who was not involved in "
-            "the original decision.",
+            opening,
             "## Outcome of the review",
             "[[State whether the original decision is upheld, upheld in part or overturned.]]",
             "[[Explain the reasons, addressing each point the requester raised.]]",
-            rights_section(s, act=act, internal_review=False),
+            rights_section(s, law=law, internal_review=False),
         )
     )
+
+
+#: An answer that already says whether the information is held ("is held", "we do not hold").
+SAYS_WHETHER_HELD = re.compile(
+    r"\b(?:is|are)\s+(?:not\s+)?held\b|\b(?:do|does)\s+not\s+hold\b"
+    r"|\bholds?\s+(?:this|the|that|some)\b",
+    re.IGNORECASE,
+)
 
 
 def _held_sentence(answer: Answer, s: LetterSettings) -> str:
@@ -600,46 +898,90 @@ def _held_sentence(answer: Answer, s: LetterSettings) -> str:
     return f"This information is held by {s.name_in_text}."
 
 
+def _says_whether_held(text: str) -> bool:
+    """Whether the officer's answer opens by saying whether the information is held."""
+    first = SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    return bool(SAYS_WHETHER_HELD.search(first))
+
+
 def _with_text(sentence: str, text: str) -> str:
+    """The stock sentence, unless the officer's answer already opens by saying it."""
+    if text and _says_whether_held(text):
+        return text
     return f"{sentence} {text}" if text else sentence
 
 
-def _procedural_paragraphs(answer: Answer, s: LetterSettings, short: str) -> list[str]:
+def _cost_paragraphs(answer: Answer, s: LetterSettings, law: RegimeLaw) -> list[str]:
+    """s12(1) or s12(2): the limit in pounds and hours, and why it would be exceeded."""
+    authority = _capitalise(s.name_in_text)
+    if law.short == "FOISA":
+        limit, rate = 600, 15
+        regulations = (
+            "Freedom of Information (Fees for Required Disclosure) (Scotland) Regulations 2004"
+        )
+    else:
+        limit, rate = settings.FOI_COST_LIMIT_POUNDS, settings.FOI_HOURLY_RATE_POUNDS
+        regulations = (
+            "Freedom of Information and Data Protection (Appropriate Limit and Fees) "
+            "Regulations 2004"
+        )
+    limit_words = (
+        f"the appropriate limit of £{limit}, which represents {limit // rate} hours of work at "
+        f"£{rate} an hour under the {regulations}"
+    )
+    if answer.position == Position.COST_NCND:
+        paragraphs = [
+            f"{authority} neither confirms nor denies whether it holds this information. "
+            f"Section 12(2) of the {law.act} ({law.short}) means that we do not have to confirm "
+            "or deny whether we hold information if the cost of establishing whether it is "
+            f"held would itself exceed {limit_words}. We estimate that establishing whether we "
+            "hold the information you have asked for would exceed that limit."
+        ]
+    else:
+        paragraphs = [
+            f"{authority} estimates that the cost of complying with this part of your request "
+            f"would exceed {limit_words}. Section 12 of {law.cited} therefore means that "
+            "we are not obliged to comply with it."
+        ]
+    explanations = [c.reasons.strip() for c in answer.citations if c.reasons.strip()]
+    explanations.append(answer.answer_text.strip())
+    return paragraphs + list(dict.fromkeys(text for text in explanations if text))
+
+
+def _procedural_paragraphs(answer: Answer, s: LetterSettings, law: RegimeLaw) -> list[str]:
     authority = _capitalise(s.name_in_text)
     text = answer.answer_text.strip()
-    if answer.position == Position.COST_LIMIT:
-        limit = settings.FOI_COST_LIMIT_POUNDS
-        rate = settings.FOI_HOURLY_RATE_POUNDS
+    if answer.position in COST_POSITIONS:
+        return _cost_paragraphs(answer, s, law)
+    if answer.position == Position.VEXATIOUS:
         first = (
-            f"{authority} estimates that the cost of complying with this part of your request "
-            f"would exceed the appropriate limit of £{limit}, which represents {limit // rate} "
-            f"hours of work at £{rate} an hour under the Freedom of Information and Data "
-            "Protection (Appropriate Limit and Fees) Regulations 2004. Section 12 of the "
-            f"{short} therefore means that we are not obliged to comply with it."
-        )
-    elif answer.position == Position.VEXATIOUS:
-        first = (
-            f"{authority} considers this request to be vexatious. Section 14(1) of the {short} "
+            f"{authority} considers this request to be vexatious. Section 14(1) of {law.cited} "
             "provides that we are not obliged to comply with a vexatious request."
         )
     elif answer.position == Position.REPEATED:
         first = (
             "This request is identical or substantially similar to a previous request from you "
             "which we have answered, and a reasonable interval has not passed since then. "
-            f"Section 14(2) of the {short} provides that we are not obliged to comply with it."
+            f"Section 14(2) of {law.cited} provides that we are not obliged to comply with it."
         )
     else:
         cited = format_provisions(p for c in answer.citations for p in c.provisions)
         first = (
             f"{authority} is not obliged to comply with this part of your request under {cited} "
-            f"of the {short}."
+            f"of {law.cited}."
         )
     return [first, *([text] if text else [])]
 
 
-def _answer_paragraphs(answer: Answer, s: LetterSettings, case: Case) -> list[str]:
-    """What the letter says under one restated question."""
-    act, short = act_name(case)
+def _answer_paragraphs(
+    answer: Answer, s: LetterSettings, law: RegimeLaw, *, same_as: int | None = None
+) -> list[str]:
+    """What the letter says under one restated question.
+
+    `same_as` is an earlier question refused on exactly the same grounds and reasoning: the
+    reasons are then referred to, not repeated.
+    """
+    act, short = law.act, law.short
     authority = s.name_in_text
     text = answer.answer_text.strip()
     position = answer.position
@@ -650,11 +992,17 @@ def _answer_paragraphs(answer: Answer, s: LetterSettings, case: Case) -> list[st
     if position == Position.NOT_HELD:
         return [_with_text(f"This information is not held by {authority}.", text)]
     if position in PROCEDURAL_POSITIONS:
-        return _procedural_paragraphs(answer, s, short)
+        return _procedural_paragraphs(answer, s, law)
     if position == Position.NCND:
         # Never the answer text or anything else that could differ between held and not held.
         ncnd = [p for c in answer.citations if c.ncnd for p in c.provisions]
         cited = format_provisions(ncnd or [p for c in answer.citations for p in c.provisions])
+        if same_as is not None:
+            return [
+                f"For the reasons given in answer to question {same_as}, {authority} neither "
+                f"confirms nor denies whether it holds the information asked for in question "
+                f"{answer.number} ({cited} of {law.cited})."
+            ]
         return [
             f"In accordance with {cited} of the {act} ({short}), {authority} neither confirms "
             "nor denies whether it holds the information you have requested. The reasons are "
@@ -664,20 +1012,32 @@ def _answer_paragraphs(answer: Answer, s: LetterSettings, case: Case) -> list[st
     opening = _held_sentence(answer, s)
     if position == Position.PART_DISCLOSED:
         opening = f"{opening} Part of it is provided here; the rest is withheld."
+    rest = "the rest of " if position == Position.PART_DISCLOSED else ""
+    if position == Position.PART_DISCLOSED and text and _says_whether_held(text):
+        held_paragraph = f"{text} Part of it is provided here; the rest is withheld."
+    else:
+        held_paragraph = _with_text(opening, text)
+    if same_as is not None:
+        return [
+            held_paragraph,
+            f"For the reasons given in answer to question {same_as}, {authority} is withholding "
+            f"{rest}the information asked for in question {answer.number} in accordance with "
+            f"{cited} of {law.cited}.",
+        ]
     therefore = (
-        f"Therefore, {authority} is withholding "
-        f"{'the rest of ' if position == Position.PART_DISCLOSED else ''}this information in "
-        f"accordance with {cited} of the {act} ({short})."
+        f"Therefore, {authority} is withholding {rest}this information in accordance with "
+        f"{cited} of the {act} ({short})."
     )
+    ground = law.ground
     qualified = [c for c in answer.citations if c.qualified]
     if qualified and len(qualified) == len(answer.citations) > 1:
         therefore += (
-            " These are qualified exemptions and require public interest tests, which are set "
+            f" These are qualified {ground}s and require public interest tests, which are set "
             "out below."
         )
     elif qualified and len(answer.citations) == 1:
         therefore += (
-            " This is a qualified exemption and requires a public interest test, which is set "
+            f" This is a qualified {ground} and requires a public interest test, which is set "
             "out below."
         )
     elif qualified:
@@ -685,10 +1045,12 @@ def _answer_paragraphs(answer: Answer, s: LetterSettings, case: Case) -> list[st
             f" The public interest test for {_join_and([c.cited_as for c in qualified])} is set "
             "out below."
         )
-    return [_with_text(opening, text), therefore]
+    return [held_paragraph, therefore]
 
 
-def _public_interest_paragraphs(pit: PublicInterest, *, ncnd: bool) -> list[str]:
+def _public_interest_paragraphs(
+    pit: PublicInterest, *, ncnd: bool, ground: str = "exemption"
+) -> list[str]:
     parts = []
     sides = (
         (
@@ -700,7 +1062,7 @@ def _public_interest_paragraphs(pit: PublicInterest, *, ncnd: bool) -> list[str]
         (
             "In favour of neither confirming nor denying:"
             if ncnd
-            else "In favour of maintaining the exemption:",
+            else f"In favour of maintaining the {ground}:",
             pit.for_maintaining,
         ),
     )
@@ -711,96 +1073,242 @@ def _public_interest_paragraphs(pit: PublicInterest, *, ncnd: bool) -> list[str]
     return parts
 
 
+HARM_VERBS = {
+    "prejudice": ("prejudice", "the prejudice"),
+    "endanger": ("endanger", "the danger"),
+    "adverse_effect": ("adversely affect", "the adverse effect"),
+    "prejudice_substantially": ("prejudice substantially", "the substantial prejudice"),
+}
+
+
+def _lower_first(text: str) -> str:
+    """ "The safety of Members." -> "the safety of Members" (an acronym keeps its capitals)."""
+    text = text.strip().rstrip(".")
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def harm_paragraph(citation: Citation, s: LetterSettings, *, ncnd: bool) -> str:
+    """The harm test as it was applied: the recorded likelihood, the interest and the mechanism."""
+    if not citation.likelihood:
+        return ""
+    authority = _capitalise(s.name_in_text)
+    interest = _lower_first(citation.harm_interest) or f"the interests {citation.cited_as} protects"
+    if citation.likelihood == "required" or citation.test_type == "required":
+        duty = "the duty to confirm or deny" if ncnd else "disclosure"
+        sentence = (
+            f"{authority} considers that exemption from {duty} is required for the purpose of "
+            f"safeguarding {interest}."
+        )
+    else:
+        verb, noun = HARM_VERBS.get(citation.test_type, HARM_VERBS["prejudice"])
+        subject = (
+            "confirming or denying whether the information is held"
+            if ncnd
+            else "disclosure of this information"
+        )
+        if citation.likelihood == "would_be_likely":
+            likely = "would be likely to"
+            meaning = (
+                f"there is a real and significant risk of {noun}, even if it is not more "
+                "probable than not"
+            )
+        else:
+            likely, meaning = "would", f"{noun} is more probable than not"
+        sentence = (
+            f"{authority} considers that {subject} {likely} {verb} {interest} (that is, {meaning})."
+        )
+    return _with_mechanism(sentence, citation.harm_mechanism)
+
+
+def _with_mechanism(sentence: str, mechanism: str) -> str:
+    mechanism = " ".join(mechanism.split())
+    if mechanism and not mechanism.endswith((".", "!", "?")):
+        mechanism += "."
+    return f"{sentence} {mechanism}".strip()
+
+
 def _citation_section(
-    citation: Citation, answer: Answer, s: LetterSettings, short: str, *, numbered: bool
+    citation: Citation,
+    answer: Answer,
+    s: LetterSettings,
+    law: RegimeLaw,
+    *,
+    numbers: Sequence[int],
+    numbered: bool,
 ) -> str:
     """One exemption's heading, why it applies (s17(1)(c)) and the public interest (s17(3))."""
+    short = law.short
     heading = f"## {_capitalise(citation.cited_as)} – {citation.title}"
     if numbered:
-        heading += f" (question {answer.number})"
+        heading += f" ({_questions(numbers)})"
     parts = [heading]
+    ncnd = answer.position == Position.NCND
     if citation.omit_reasons:
+        because = f" (section 17(4) {short})" if law.short == "FOIA" else ""
         parts.append(
-            f"{_capitalise(s.name_in_text)} relies on {citation.cited_as} of the {short}. We "
-            "cannot say more about why the exemption applies"
+            f"{_capitalise(s.name_in_text)} relies on {citation.cited_as} of {law.cited}. We "
+            f"cannot say more about why the {law.ground} applies"
             + (" or about the balance of the public interest" if citation.qualified else "")
-            + ", because that explanation would itself disclose information which is exempt "
-            f"(section 17(4) {short})."
+            + ", because that explanation would itself disclose information which is exempt"
+            + because
+            + "."
         )
         return _paragraphs(parts)
     parts.append(citation.reasons)
+    parts.append(harm_paragraph(citation, s, ncnd=ncnd))
+    if citation.test_type == "procedural":
+        return _paragraphs(parts)  # s12 and s14 are refusal grounds, not absolute exemptions
     if not citation.qualified:
-        parts.append("This is an absolute exemption, so no public interest test is required.")
+        if law.short == "EIR":
+            parts.append("This exception is not subject to the public interest test.")
+        else:
+            parts.append("This is an absolute exemption, so no public interest test is required.")
         return _paragraphs(parts)
-    ncnd = answer.position == Position.NCND
     if citation.pit is not None:
         parts.append(
             "### The public interest in confirming or denying"
             if ncnd
             else "### The public interest test"
         )
-        parts += _public_interest_paragraphs(citation.pit, ncnd=ncnd)
+        if law.short == "EIR":
+            parts.append(
+                "In weighing the public interest we have applied the presumption in favour of "
+                "disclosure in regulation 12(2) of the EIR."
+            )
+        parts += _public_interest_paragraphs(citation.pit, ncnd=ncnd, ground=law.ground)
     elif answer.covered_by_aggregate(citation):
         parts.append(
-            "The public interest in maintaining this exemption is weighed together with the "
-            "other exemptions below."
+            f"The public interest in maintaining this {law.ground} is weighed together with the "
+            f"other {law.ground}s below."
         )
     return _paragraphs(parts)
 
 
-def _aggregate_section(answer: Answer, *, numbered: bool) -> str:
+def _questions(numbers: Sequence[int]) -> str:
+    word = "question" if len(numbers) == 1 else "questions"
+    return f"{word} {_join_and([str(n) for n in numbers])}"
+
+
+def _aggregate_section(
+    answer: Answer, law: RegimeLaw, *, numbers: Sequence[int], numbered: bool
+) -> str:
     if answer.aggregate_pit is None:
         return ""
     heading = f"## The public interest test for {format_provisions(answer.aggregate_of)} together"
     if numbered:
-        heading += f" (question {answer.number})"
+        heading += f" ({_questions(numbers)})"
     return _paragraphs(
         heading,
-        "Where more than one qualified exemption applies to the same information, the public "
-        "interest in maintaining them can be weighed together against the public interest in "
-        "disclosure.",
-        _public_interest_paragraphs(answer.aggregate_pit, ncnd=answer.position == Position.NCND),
+        f"Where more than one qualified {law.ground} applies to the same information, the "
+        "public interest in maintaining them can be weighed together against the public "
+        "interest in disclosure.",
+        _public_interest_paragraphs(
+            answer.aggregate_pit, ncnd=answer.position == Position.NCND, ground=law.ground
+        ),
     )
 
 
+def _reasoning_key(answer: Answer) -> tuple[Any, ...]:
+    """Two refused questions with equal keys rest on the same grounds and the same reasoning."""
+    return (
+        answer.position == Position.NCND,
+        answer.citations,
+        answer.aggregate_pit,
+        answer.aggregate_of,
+    )
+
+
+def _advice_section(answers: Sequence[Answer], law: RegimeLaw) -> str:
+    """Advice and assistance on narrowing a request refused on cost (s16, reg 9, FOISA s15)."""
+    positions = {a.position for a in answers}
+    if not positions & COST_POSITIONS:
+        return ""
+    parts = [
+        "## Advice and assistance",
+        f"Under {law.advice} of the {law.act} we have a duty to provide advice and assistance. "
+        "You may be able to bring your request within the cost limit by narrowing it: for "
+        "example, by asking for a shorter period, for one category of information rather than "
+        "several, or for the records of one team or office. If you send us a narrower request, "
+        "we will consider it afresh, and some of the information may still be exempt.",
+    ]
+    if Position.COST_NCND in positions:
+        parts.append(
+            "Because we cannot establish within the limit whether we hold the information, it "
+            "would help if you could tell us where you think it may be held, or which records "
+            "or period it would appear in."
+        )
+    return _paragraphs(parts)
+
+
+def _reuse_section(answers: Sequence[Answer], s: LetterSettings) -> str:
+    disclosed = {Position.DISCLOSED, Position.PART_DISCLOSED}
+    if not s.reuse_text.strip() or not any(a.position in disclosed for a in answers):
+        return ""
+    return _paragraphs("## Re-use of the information", s.reuse_text)
+
+
 def compose_final_response(case: Case, s: LetterSettings) -> Composition:
-    act, short = act_name(case)
+    law = law_for(case)
     answers = answers_for(case)
+    refused = [a for a in answers if a.position in REFUSALS]
+    numbered = len(refused) > 1
+    first_with: dict[tuple[Any, ...], int] = {}
     sections = []
     for answer in answers:
+        same_as = None
+        if answer.position in REFUSALS and answer.citations:
+            key = _reasoning_key(answer)
+            same_as = first_with.setdefault(key, answer.number)
+            same_as = None if same_as == answer.number else same_as
         sections.append(_quoted(f"{answer.number}. {answer.question}"))
-        sections.extend(_answer_paragraphs(answer, s, case))
-    numbered = sum(1 for answer in answers if answer.position in REFUSALS) > 1
-    exemption_sections = []
-    for answer in answers:
-        if answer.position not in REFUSALS:
-            continue
-        exemption_sections += [
-            _citation_section(citation, answer, s, short, numbered=numbered)
-            for citation in answer.citations
-        ]
-        exemption_sections.append(_aggregate_section(answer, numbered=numbered))
-    if any(a.position == Position.COST_LIMIT for a in answers):
-        exemption_sections.append(
-            _paragraphs(
-                "## Advice and assistance",
-                "[[Under section 16, suggest how the request could be narrowed so that it can be "
-                "answered within the cost limit.]]",
-            )
+        sections.extend(_answer_paragraphs(answer, s, law, same_as=same_as))
+    exemption_sections = _exemption_sections(refused, s, law, numbered=numbered)
+    refusal = ""
+    if any(a.position in REFUSALS | PROCEDURAL_POSITIONS for a in answers):
+        refusal = (
+            f"Where we refuse a part of your request, this letter is our refusal notice under "
+            f"{law.refusal} of {law.cited}."
         )
     return Composition(
         _paragraphs(
             _salutation(case),
             f"Thank you for your request for information, which we received on "
-            f"{long_date(received_on(case))}. We have dealt with it under the {act} ({short}). "
-            "Our response to each part of your request is set out below.",
+            f"{long_date(received_on(case))}. We have dealt with it under the {law.act} "
+            f"({law.short}). Our response to each part of your request is set out below. "
+            f"{refusal}".strip(),
             "## Your request and our response",
             sections,
             exemption_sections,
-            rights_section(s, act=act, internal_review=True),
+            _advice_section(answers, law),
+            _reuse_section(answers, s),
+            rights_section(s, law=law, internal_review=True),
         ),
         decisions_hash=decisions_hash_for(case),
     )
+
+
+def _exemption_sections(
+    refused: Sequence[Answer], s: LetterSettings, law: RegimeLaw, *, numbered: bool
+) -> list[str]:
+    """Each exemption's reasons once, headed by the questions it applies to, in their order."""
+    entries: dict[tuple[Any, ...], tuple[Citation | None, Answer, list[int]]] = {}
+    for answer in refused:
+        ncnd = answer.position == Position.NCND
+        for citation in answer.citations:
+            pit = answer.aggregate_pit if answer.covered_by_aggregate(citation) else None
+            key = ("citation", citation, ncnd, pit)
+            entries.setdefault(key, (citation, answer, []))[2].append(answer.number)
+        if answer.aggregate_pit is not None:
+            key = ("aggregate", answer.aggregate_pit, answer.aggregate_of, ncnd)
+            entries.setdefault(key, (None, answer, []))[2].append(answer.number)
+    return [
+        _citation_section(citation, answer, s, law, numbers=numbers, numbered=numbered)
+        if citation is not None
+        else _aggregate_section(answer, law, numbers=numbers, numbered=numbered)
+        for citation, answer, numbers in entries.values()
+    ]
 
 
 COMPOSERS = {
@@ -860,31 +1368,96 @@ def check_letter(letter: Letter) -> list[str]:
     text = plain_text(letter.body)
     lowered = text.lower()
     s = LetterSettings.load()
+    law = law_for(letter.case)
     if not frame.get("authority_name") or not frame.get("address_lines"):
         problems.append("The letterhead has no authority name or address (Letter settings).")
-    if not frame.get("signatory_name") or not frame.get("signatory_title"):
+    if frame.get("signed_by") == LetterSettings.SignedBy.APPROVER:
+        if not frame.get("signatory_title"):
+            problems.append("The letter has no signatory title (Letter settings).")
+    elif not frame.get("signatory_name") or not frame.get("signatory_title"):
         problems.append("The letter has no signatory name or title (Letter settings).")
+    if examples := example_addresses(frame, letter.body):
+        problems.append(
+            f"The letter shows an example address ({', '.join(examples)}): put the authority's "
+            "real contact details in Letter settings."
+        )
     if PLACEHOLDER.search(letter.body):
         problems.append("The letter still has text in [[double brackets]] to replace.")
+    problems += [
+        f'The letter repeats a sentence: "{sentence}"'
+        for sentence in repeated_sentences(letter.body)
+    ]
     if letter.kind in RIGHTS_KINDS:
-        problems += _rights_problems(letter, s, lowered)
+        problems += _rights_problems(letter, s, law, lowered)
     if letter.kind == Kind.FINAL_RESPONSE:
-        problems += decision_problems(answers_for(letter.case), lowered)
+        answers = answers_for(letter.case)
+        problems += decision_problems(answers, lowered, law=law)
+        if any(a.position in REFUSALS | PROCEDURAL_POSITIONS for a in answers) and (
+            f"{law.refusal} of {law.cited}".lower() not in lowered
+        ):
+            problems.append(
+                f"The letter does not say it is a refusal notice under {law.refusal} of "
+                f"{law.cited}."
+            )
     if letter.kind == Kind.PIT_EXTENSION:
         problems += _extension_problems(letter.case)
     if letter.kind == Kind.ACKNOWLEDGEMENT and not letter.case.current_due_on:
         problems.append("The case has no due date to give in the acknowledgement.")
-    if letter.case.regime != Case.Regime.FOIA and letter.kind in RIGHTS_KINDS:
-        problems.append(
-            f"This wording follows FOIA s17; check it against the rules for "
-            f"{Case.Regime(letter.case.regime).label}."
-        )
     return problems
 
 
-def _rights_problems(letter: Letter, s: LetterSettings, lowered: str) -> list[str]:
+#: Domains reserved for examples (RFC 2606 and RFC 6761): never a real authority's address.
+EXAMPLE_DOMAIN = re.compile(
+    r"(?<![\w.-])(?:[\w.+-]+@)?(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|test|invalid))\b",
+    re.IGNORECASE,
+)
+
+
+def example_addresses(frame: dict[str, Any], body: str) -> list[str]:
+    """Example e-mail addresses or domains in the letterhead or the text (not the addressee's)."""
+    authority = [frame.get("contact_email", ""), *frame.get("address_lines", []), body]
+    found = [match.group(0) for text in authority for match in EXAMPLE_DOMAIN.finditer(text or "")]
+    return list(dict.fromkeys(found))
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“‘])")
+#: A sentence this long said twice anywhere is repeated reasoning; shorter stock sentences
+#: ("This information is held by the House of Commons.") may recur under different questions.
+REPEATED_SENTENCE_WORDS = 12
+
+
+def repeated_sentences(body: str) -> list[str]:
+    """Sentences said twice in one paragraph, or long sentences said twice anywhere."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for block in parse_body(body):
+        if block.kind not in ("p", "ul"):
+            continue
+        in_block: set[str] = set()
+        for line in block.lines:
+            for sentence in SENTENCE_END.split(line):
+                key = " ".join(sentence.lower().split())
+                if not key:
+                    continue
+                long = len(key.split()) >= REPEATED_SENTENCE_WORDS
+                if key in in_block or (long and key in seen):
+                    repeated.append(" ".join(sentence.split()))
+                in_block.add(key)
+                if long:
+                    seen.add(key)
+    return list(dict.fromkeys(repeated))
+
+
+def _rights_problems(letter: Letter, s: LetterSettings, law: RegimeLaw, lowered: str) -> list[str]:
     problems = []
-    if letter.kind != Kind.INTERNAL_REVIEW:
+    first_response = letter.kind != Kind.INTERNAL_REVIEW
+    if first_response and law.review:
+        if law.review not in lowered or "40 working days" not in lowered:
+            problems.append(
+                f"The letter does not explain the right to ask for a review under {law.review} "
+                f"of {law.cited} within 40 working days."
+            )
+    elif first_response:
         if not s.internal_review_text.strip():
             problems.append("There is no internal review procedure in Letter settings (s17(7)(a)).")
         procedure = _squash(s.internal_review_text)
@@ -893,18 +1466,26 @@ def _rights_problems(letter: Letter, s: LetterSettings, lowered: str) -> list[st
                 "The letter does not give the internal review procedure from Letter settings "
                 "(s17(7)(a))."
             )
-    if "information commissioner" not in lowered or "section 50" not in lowered:
+    if law.short == "FOISA":
+        regulator = "Scottish Information Commissioner"
+        details = [s.sic_email, s.sic_telephone, *(_lines(s.sic_address)[-1:])]
+    else:
+        regulator = "Information Commissioner"
+        details = [s.ico_email, s.ico_telephone, *(_lines(s.ico_address)[-1:])]
+    if regulator.lower() not in lowered or _squash(law.appeal) not in _squash(lowered):
         problems.append(
             "The letter does not explain the right to complain to the Information Commissioner "
             "under section 50 (s17(7)(b))."
+            if law.short == "FOIA"
+            else f"The letter does not explain the right to apply to the {regulator} under "
+            f"{law.appeal}."
         )
-    details = [s.ico_email, s.ico_telephone, *(_lines(s.ico_address)[-1:])]
     if not any(details):
-        problems.append("There are no Information Commissioner contact details in Letter settings.")
+        problems.append(f"There are no {regulator} contact details in Letter settings.")
     elif not all(detail.lower() in lowered for detail in details if detail):
         problems.append(
-            "The letter lacks some of the Information Commissioner's contact details (address, "
-            "e-mail, telephone)."
+            f"The letter lacks some of the {regulator}'s contact details (address, e-mail, "
+            "telephone)."
         )
     return problems
 
@@ -913,7 +1494,10 @@ def _squash(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def decision_problems(answers: Sequence[Answer], lowered: str) -> list[str]:
+def decision_problems(
+    answers: Sequence[Answer], lowered: str, *, law: RegimeLaw | None = None
+) -> list[str]:
+    law = law or REGIME_LAW[Case.Regime.FOIA]
     problems = []
     if not answers:
         problems.append("The case has no questions to answer.")
@@ -925,17 +1509,19 @@ def decision_problems(answers: Sequence[Answer], lowered: str) -> list[str]:
         if answer.position in REFUSALS and not answer.citations:
             problems.append(f"{q} is refused but names no exemption (s17(1)(b)).")
         if answer.position == Position.NCND and not any(
-            is_ncnd_provision(p) for c in answer.citations for p in c.provisions
+            is_ncnd_provision(p, c.catalogued) for c in answer.citations for p in c.provisions
         ):
             problems.append(
                 f"{q} neither confirms nor denies but cites no NCND provision (e.g. s38(2), "
                 "s24(2), s31(3), s40(5B))."
             )
+        if answer.position in COST_POSITIONS:
+            problems += _cost_problems(answer, lowered, law)
         if answer.position in PROCEDURAL_POSITIONS:
             continue  # s17(5): stating the ground is enough
         for citation in answer.citations:
             name = citation.cited_as
-            missing = [p for p in citation.provisions if not has_subsection(p)]
+            missing = [p for p in citation.provisions if not is_precise(p, citation.catalogued)]
             if missing or not citation.provisions:
                 problems.append(
                     f"{q}: section {citation.section or '?'} is named without its subsection "
@@ -960,17 +1546,59 @@ def decision_problems(answers: Sequence[Answer], lowered: str) -> list[str]:
                     + ("confirming or denying" if citation.ncnd else "disclosure")
                     + ", so the exemption cannot be relied on."
                 )
-            if citation.provisions and not missing and _stem(citation.provisions[0]) not in lowered:
+            if (
+                citation.provisions
+                and not missing
+                and not all(_names(p, lowered) for p in citation.provisions)
+            ):
                 problems.append(f"{q}: the letter text no longer names {name} (s17(1)(b)).")
     return problems
 
 
-def _stem(provision: str) -> str:
-    """ "31(1)(a)" -> "31(1)": what the letter text must mention for the citation."""
-    return provision.strip().removeprefix("s").split(")")[0].lower() + ")"
+def _cost_problems(answer: Answer, lowered: str, law: RegimeLaw) -> list[str]:
+    """s12: the limit stated, s16 advice given, and never called an absolute exemption."""
+    q = f"Question {answer.number}"
+    problems = []
+    if f"£{settings.FOI_COST_LIMIT_POUNDS}" not in lowered and law.short != "FOISA":
+        problems.append(f"{q}: the letter does not give the cost limit (section 12).")
+    if answer.position == Position.COST_NCND and not _names("s12(2)", lowered):
+        problems.append(
+            f"{q}: the letter does not cite section 12(2) for not confirming or denying."
+        )
+    if answer.position == Position.COST_NCND and not (
+        answer.answer_text.strip() or any(c.reasons.strip() for c in answer.citations)
+    ):
+        problems.append(
+            f"{q}: explain why establishing whether the information is held would exceed the "
+            "cost limit."
+        )
+    if f"{law.advice} of the {law.act}".lower() not in lowered:
+        problems.append(
+            f"{q}: the letter gives no advice and assistance under {law.advice} on narrowing "
+            "the request."
+        )
+    if any(
+        "absolute exemption" in sentence and re.search(r"\b(?:section|s)\s?12\b", sentence)
+        for sentence in SENTENCE_END.split(lowered)
+    ):
+        problems.append(f"{q}: section 12 is a limit on cost, not an absolute exemption.")
+    return problems
+
+
+def _names(provision: str, lowered: str) -> bool:
+    """Whether the letter text mentions the provision's section and subsection ("31(1)")."""
+    parsed = parse_provision(provision)
+    stem = parsed.stem if parsed else provision.strip().removeprefix("s")
+    return bool(re.search(rf"(?<![\w(]){re.escape(stem.lower())}(?!\w)", lowered))
 
 
 def _extension_problems(case: Case) -> list[str]:
+    if case.regime != Case.Regime.FOIA:
+        # The EIR extend for complexity and volume (reg 7); FOISA has no extension at all.
+        return [
+            "A public interest extension (FOIA s10(3)) is not available under the "
+            f"{law_for(case).act}."
+        ]
     event = _latest_clock_event(case, ClockEvent.Kind.PIT_EXTENSION)
     if event is None:
         return ["No public interest extension is recorded on the case (s10(3))."]
@@ -986,8 +1614,20 @@ def _extension_problems(case: Case) -> list[str]:
 # --- Rendering --------------------------------------------------------------------------------
 
 
+def signatory_name(letter: Letter) -> str:
+    """Who signs: the reviewer who approved the letter, or the configured role's holder."""
+    frame = letter.frame
+    if frame.get("signed_by") != LetterSettings.SignedBy.APPROVER:
+        return frame.get("signatory_name", "")
+    approver = letter.approved_by if letter.approved_hash else None
+    if approver is None:
+        return "[The reviewer who approves this letter]"
+    return approver.get_full_name().strip() or approver.get_username()
+
+
 def letter_context(letter: Letter) -> dict[str, Any]:
     frame = letter.frame
+    body_html, closing_html = render_body_parts(letter.body)
     return {
         "letter": letter,
         "frame": frame,
@@ -995,7 +1635,9 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "received_on": dt.date.fromisoformat(frame["received_on"])
         if frame.get("received_on")
         else None,
-        "body_html": render_body_html(letter.body),
+        "body_html": body_html,
+        "closing_html": closing_html,
+        "signatory_name": signatory_name(letter),
         "stylesheet": settings.STATIC_URL + LETTER_STYLESHEET,
         "document_title": f"{letter.get_kind_display()} – {frame.get('reference', '')}",
     }

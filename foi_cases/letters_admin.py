@@ -19,11 +19,16 @@ from foi_cases.models import CaseAccessLog, Letter, LetterSettings
 class LetterSettingsAdmin(admin.ModelAdmin):
     fieldsets = (
         ("Letterhead", {"fields": ("authority_name", "name_in_text", "address", "contact_email")}),
-        ("Signatory", {"fields": ("signatory_name", "signatory_title")}),
+        ("Signatory", {"fields": ("signed_by", "signatory_name", "signatory_title")}),
         ("Internal review procedure (s17(7)(a))", {"fields": ("internal_review_text",)}),
+        ("Re-use of information", {"fields": ("reuse_text",)}),
         (
             "Information Commissioner (s17(7)(b))",
             {"fields": ("ico_name", "ico_address", "ico_email", "ico_telephone", "ico_website")},
+        ),
+        (
+            "Scottish Information Commissioner (FOISA s47)",
+            {"fields": ("sic_name", "sic_address", "sic_email", "sic_telephone", "sic_website")},
         ),
     )
 

@@ -536,12 +536,25 @@ DEFAULT_INTERNAL_REVIEW_TEXT = (
 )
 
 
+DEFAULT_REUSE_TEXT = (
+    "The information we supply in response to requests is normally protected by copyright. "
+    "You are free to use it for your own purposes, including private study and non-commercial "
+    "research, and for any other purpose allowed by an exception in copyright law, such as news "
+    "reporting. Any other re-use, for example commercial publication, needs the permission of "
+    "the copyright holder."
+)
+
+
 def default_authority_name() -> str:
     return settings.AUTHORITY_NAME
 
 
 class LetterSettings(models.Model):
     """Letterhead, signatory and the s17(7) text every letter uses: one row, edited in the admin."""
+
+    class SignedBy(models.TextChoices):
+        APPROVER = "approver", "The reviewer who approves the letter"
+        ROLE = "role", "The role below (and its holder's name, if given)"
 
     authority_name = models.CharField(max_length=200, default=default_authority_name)
     name_in_text = models.CharField(
@@ -565,10 +578,37 @@ class LetterSettings(models.Model):
         max_length=200, blank=True, default="ico.org.uk/make-a-complaint"
     )
     ico_telephone = models.CharField(max_length=40, blank=True, default="0303 123 1113")
-    signatory_name = models.CharField(max_length=200, blank=True)
+    signed_by = models.CharField(
+        max_length=20,
+        choices=SignedBy.choices,
+        default=SignedBy.APPROVER,
+        help_text="Who signs: the person responsible for the response.",
+    )
+    signatory_name = models.CharField(
+        max_length=200, blank=True, help_text="The role holder's name, when the role signs."
+    )
     signatory_title = models.CharField(
         max_length=200, blank=True, default="Freedom of Information Officer"
     )
+    reuse_text = models.TextField(
+        "re-use (copyright) paragraph",
+        blank=True,
+        default=DEFAULT_REUSE_TEXT,
+        help_text="Printed in responses that disclose information.",
+    )
+    sic_name = models.CharField(
+        "Scottish Information Commissioner",
+        max_length=200,
+        default="Scottish Information Commissioner",
+    )
+    sic_address = models.TextField(
+        default="Kinburn Castle\nDoubledykes Road\nSt Andrews\nFife\nKY16 9DS"
+    )
+    sic_email = models.EmailField(blank=True, default="enquiries@itspublicknowledge.info")
+    sic_website = models.CharField(
+        max_length=200, blank=True, default="www.itspublicknowledge.info/appeal"
+    )
+    sic_telephone = models.CharField(max_length=40, blank=True, default="01334 464610")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -584,7 +624,17 @@ class LetterSettings(models.Model):
 
     @classmethod
     def load(cls) -> LetterSettings:
-        row, _ = cls.objects.get_or_create(pk=1)
+        """The row, first made from the deployment's settings (AUTHORITY_* environment)."""
+        row, _ = cls.objects.get_or_create(
+            pk=1,
+            defaults={
+                "authority_name": settings.AUTHORITY_NAME,
+                "name_in_text": settings.AUTHORITY_NAME_IN_TEXT,
+                "address": "\n".join(settings.AUTHORITY_ADDRESS),
+                "contact_email": settings.AUTHORITY_CONTACT_EMAIL,
+                "signed_by": settings.FOI_LETTER_SIGNED_BY,
+            },
+        )
         return row
 
 

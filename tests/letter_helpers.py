@@ -32,7 +32,8 @@ def complete_letter_settings() -> LetterSettings:
     row.authority_name = "House of Commons"
     row.name_in_text = "the House of Commons"
     row.address = "Freedom of Information Team\nHouse of Commons\nLondon\nSW1A 0AA"
-    row.contact_email = "foi@example.org"
+    row.contact_email = "foicommons@parliament.uk"
+    row.signed_by = LetterSettings.SignedBy.ROLE
     row.signatory_name = "Alex Example"
     row.signatory_title = "Freedom of Information Officer"
     row.save()
@@ -47,6 +48,7 @@ def log_case(
     requester: str = "Sam Requester",
     received_at: dt.datetime | None = None,
     assignee=None,
+    regime: str = Case.Regime.FOIA,
 ) -> Case:
     case = workflow.log_request(
         actor=actor,
@@ -57,7 +59,7 @@ def log_case(
         ),
         channel=Case.Channel.EMAIL,
         received_at=received_at or dt.datetime(2019, 10, 1, 10, 0, tzinfo=LONDON),
-        regime=Case.Regime.FOIA,
+        regime=regime,
         title=title,
         request_text="\n".join(questions),
         questions=questions,

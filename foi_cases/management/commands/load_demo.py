@@ -68,13 +68,15 @@ class Command(BaseCommand):
 
     def _letter_settings(self) -> None:
         row = LetterSettings.load()
-        if not row.signatory_name:
-            row.authority_name = settings.AUTHORITY_NAME
-            row.name_in_text = f"the {settings.AUTHORITY_NAME}"
-            row.address = "Freedom of Information Team\nLondon\nSW1A 0AA"
-            row.contact_email = "foi@example.org"
-            row.signatory_name = "Maya Manager"
-            row.signatory_title = "Head of Information Rights"
+        if not row.address:
+            # The House of Commons' published FOI contact details, unless the deployment's own
+            # are set (AUTHORITY_ADDRESS, AUTHORITY_CONTACT_EMAIL).
+            row.address = "\n".join(
+                settings.AUTHORITY_ADDRESS
+                or ["Freedom of Information Team", "House of Commons", "London", "SW1A 0AA"]
+            )
+            row.contact_email = settings.AUTHORITY_CONTACT_EMAIL or "foicommons@parliament.uk"
+            row.signed_by = LetterSettings.SignedBy.APPROVER
             row.save()
 
     def _cases(self) -> int:
