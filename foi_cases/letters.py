@@ -336,7 +336,7 @@ def _catalogue_keys() -> tuple[frozenset[str], frozenset[str]]:
         for entry in entries
         for code in (
             *entry.ncnd_provisions,
-            *(limb.code for limb in getattr(entry, "ncnd_limbs", ())),
+            *(limb.code for limb in entry.ncnd_limbs),
         )
     )
     return limbs, ncnd

@@ -11,7 +11,7 @@ REUSE_TEXT = (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("foi_cases", "0016_case_open_by_due_covering"),
+        ("foi_cases", "0019_outbox"),
     ]
 
     operations = [
