@@ -514,6 +514,7 @@ def _render_triage(request: HttpRequest, case: Case, **bound: Any) -> HttpRespon
         "topics_form": forms.TopicsForm(initial={"topics": list(case.topics.all())}),
         "restriction_form": forms.RestrictionForm(initial={"restricted": case.restricted}),
         "questions": forms.question_formset([q.text for q in case.questions.all()]),
+        "questions_seen_hash": workflow.questions_seen_hash(case),
         "cost_form": forms.CostEstimateForm(
             initial={
                 "determining": case.hours_determining,
@@ -586,23 +587,40 @@ def triage_restriction(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_triage(request, case, restriction_form=form)
 
 
+def _seen_questions(request: HttpRequest) -> dict[str, str]:
+    """Keep the questions' hash the form was first shown with across its re-displays."""
+    seen = request.POST.get("seen_hash")
+    return {"questions_seen_hash": seen} if seen is not None else {}
+
+
 @require_POST
 def triage_questions(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for_triage(request, reference)
     questions = forms.question_formset(data=request.POST)
     if not questions.is_valid():
-        return _render_triage(request, case, questions=questions)
+        return _render_triage(request, case, questions=questions, **_seen_questions(request))
     texts = forms.questions_from(questions)
     action = request.POST.get("action", "save")
     if action in ("add_question", "update_questions"):
         if action == "add_question":
             texts.append("")
-        return _render_triage(request, case, questions=forms.question_formset(texts))
+        return _render_triage(
+            request,
+            case,
+            questions=forms.question_formset(texts),
+            **_seen_questions(request),
+        )
     try:
-        workflow.replace_questions(case, actor=request.user, texts=texts)
+        workflow.replace_questions(
+            case, actor=request.user, texts=texts, seen_hash=request.POST.get("seen_hash")
+        )
     except ValidationError as error:
         return _render_triage(
-            request, case, questions=forms.question_formset(texts), questions_errors=error.messages
+            request,
+            case,
+            questions=forms.question_formset(texts),
+            questions_errors=error.messages,
+            **_seen_questions(request),
         )
     messages.success(request, f"Questions saved: {len(texts)}.")
     return redirect("case_triage", case.reference)

@@ -9,6 +9,8 @@ other is told to reload.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -267,9 +269,27 @@ def set_restricted(case: Case, *, actor: User, restricted: bool, reason: str = "
     return case
 
 
+def questions_seen_hash(case: Case) -> str:
+    """sha256 of the case's questions as they stand: what an edit form was opened on."""
+    texts = list(case.questions.order_by("number").values_list("text", flat=True))
+    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 @transaction.atomic
-def replace_questions(case: Case, *, actor: User, texts: list[str]) -> Case:
-    """Edit, merge or add questions before any decision is recorded on them."""
+def replace_questions(
+    case: Case, *, actor: User, texts: list[str], seen_hash: str | None = None
+) -> Case:
+    """Edit, merge or add questions before any decision is recorded on them.
+
+    The case row is locked, so two saves at once run one after the other; `seen_hash`
+    (from questions_seen_hash when the form was shown) makes the second one a refusal.
+    """
+    case.status = Case.objects.select_for_update().values_list("status", flat=True).get(pk=case.pk)
+    if seen_hash is not None and seen_hash != questions_seen_hash(case):
+        raise ConcurrentUpdate(
+            "Someone else changed these questions a moment ago. Reload the page to see the "
+            "change, then make yours again."
+        )
     if case.status not in (Status.RECEIVED, Status.IN_PROGRESS):
         raise InvalidTransition("Questions can only be changed before the case goes to review.")
     cleaned = [text.strip() for text in texts if text.strip()]
