@@ -97,6 +97,7 @@ def _render_detail(
     can_edit = can_edit_case(request.user, case) and letter.is_editable
     initial = {"dated": letter.dated, "body": letter.body, "seen_hash": letter.content_hash}
     draft = letter.status == Letter.Status.DRAFT
+    stale = "" if letter.is_sent else letters.stale_reason(letter)
     return render(
         request,
         "foi_cases/letters/letter_detail.html",
@@ -107,14 +108,15 @@ def _render_detail(
             "can_approve": _can_approve(request.user, letter),
             "can_send": can_edit_case(request.user, case)
             and letter.status == Letter.Status.READY
-            and not letter.is_sent,
+            and not letter.is_sent
+            and not stale,
             "can_retry": letter.status == Letter.Status.FAILED
             and (can_edit_case(request.user, case) or is_reviewer(request.user)),
             "edit_form": edit_form or (LetterEditForm(initial=initial) if can_edit else None),
             "approve_form": approve_form
             or LetterApproveForm(initial={"seen_hash": letter.content_hash}),
             "problems": letters.check_letter(letter) if draft else letter.overridden_problems,
-            "stale": letters.stale_reason(letter) if draft else "",
+            "stale": stale,
             "content_hash": letter.content_hash,
             "events": case.events.filter(data__letter=letter.pk).select_related("actor"),
         },
@@ -183,12 +185,20 @@ def letter_approve(request: HttpRequest, reference: str, pk: int) -> HttpRespons
 
 
 @require_GET
-def letter_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    """The approved PDF. get_case_for_user logs the download of a restricted case's letter."""
+def letter_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The approved PDF. get_case_for_user logs the download of a restricted case's letter.
+
+    A letter not yet sent is downloaded to be sent, so one that no longer matches the case
+    is refused; a sent letter stays downloadable as the record of what went out.
+    """
     case = get_case_for_user(request, reference)
     letter = _letter(case, pk)
     if letter.status != Letter.Status.READY or not letter.pdf:
         raise Http404("This letter has no PDF yet.")
+    stale = "" if letter.is_sent else letters.stale_reason(letter)
+    if stale:
+        messages.error(request, f"This PDF cannot be downloaded to send. {stale}")
+        return redirect(letter)
     try:
         handle = letter.pdf.open("rb")
     except FileNotFoundError as exc:

@@ -599,6 +599,11 @@ class Letter(models.Model):
     decisions_hash = models.CharField(
         max_length=64, blank=True, help_text="The approved decisions this letter was composed from."
     )
+    composed_from = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The case's facts the letter states, as composed: to say what changed since.",
+    )
     composed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -658,6 +658,7 @@ def compose_letter(case: Case, *, actor: User, kind: str) -> Letter:
                 frame=letters.frame_for(case, LetterSettings.load()),
                 body=composition.body,
                 decisions_hash=composition.decisions_hash,
+                composed_from=letters.composed_from(case, kind),
                 composed_by=actor,
             )
     except IntegrityError as exc:
@@ -853,6 +854,9 @@ def record_letter_sent(
         raise InvalidTransition(f"This letter was already recorded as sent on {sent_on:%d %B %Y}.")
     if letter.status != Letter.Status.READY or not letter.is_approved:
         raise InvalidTransition("Only an approved letter with its PDF ready can be sent.")
+    stale = letters.stale_reason(letter)
+    if stale:
+        raise InvalidTransition(stale)
     if via not in Letter.Via.values:
         raise ValidationError({"via": "Choose how the letter was sent."})
     if timezone.is_naive(sent_at):
