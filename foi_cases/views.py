@@ -212,6 +212,7 @@ def _render_intake(
     status: int = 200,
 ) -> HttpResponse:
     text = form["request_text"].value() or ""
+    email = str(form["requester_email"].value() or "")
     return render(
         request,
         "foi_cases/case_new.html",
@@ -219,6 +220,8 @@ def _render_intake(
             "form": form,
             "questions": questions,
             "notice": notice,
+            "requester_suggestions": workflow.requester_suggestions(email, user=request.user),
+            "chosen_requester": str(form["existing_requester"].value() or ""),
             "subject_access_reasons": intake.subject_access_reasons(text) if text else [],
             "max_request_characters": f"{forms.MAX_REQUEST_CHARACTERS:,}",
         },
@@ -274,6 +277,14 @@ def case_new(request: HttpRequest) -> HttpResponse:
         if action == "add_question":
             texts.append("")
         return _render_intake(request, _unbound_copy(form), forms.question_formset(texts))
+    if form.is_valid() and _unanswered_requester_match(request, form):
+        notice = (
+            "The e-mail address matches a requester on another case. Choose whether this "
+            "request is from them or from a new requester, then save."
+        )
+        return _render_intake(
+            request, _unbound_copy(form), forms.question_formset(texts), notice=notice
+        )
     if form.is_valid():
         try:
             case = _log(request, form.cleaned_data, texts)
@@ -283,6 +294,14 @@ def case_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Request logged as {case.reference}.")
             return redirect(case)
     return _render_intake(request, form, forms.question_formset(texts))
+
+
+def _unanswered_requester_match(request: HttpRequest, form: forms.IntakeForm) -> bool:
+    """The e-mail matches a requester the officer may see, and they have not yet chosen."""
+    email = form.cleaned_data["requester_email"]
+    return "existing_requester" not in request.POST and bool(
+        workflow.requester_suggestions(email, user=request.user)
+    )
 
 
 def _log(request: HttpRequest, data: dict[str, Any], questions: list[str]) -> Case:
@@ -302,6 +321,7 @@ def _log(request: HttpRequest, data: dict[str, Any], questions: list[str]) -> Ca
         questions=questions,
         is_subject_access=data["is_subject_access"],
         reference=data["reference"],
+        existing_requester_id=data["existing_requester"],
     )
 
 

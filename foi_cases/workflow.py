@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -33,7 +34,7 @@ from foi_cases.models import (
     Requester,
     Topic,
 )
-from foi_cases.permissions import is_manager, is_officer
+from foi_cases.permissions import cases_visible_to, is_manager, is_officer
 
 logger = logging.getLogger(__name__)
 
@@ -158,8 +159,13 @@ def log_request(
     questions: list[str],
     is_subject_access: bool = False,
     reference: str = "",
+    existing_requester_id: int | None = None,
 ) -> Case:
-    """Log a new request with its questions and compute its statutory due date."""
+    """Log a new request with its questions and compute its statutory due date.
+
+    The requester is a new one with the details typed, unless the officer chose one of
+    requester_suggestions (existing_requester_id): never merged by e-mail address alone.
+    """
     validate_received_at(received_at)
     texts = [text.strip() for text in questions if text.strip()]
     if not texts:
@@ -168,7 +174,7 @@ def log_request(
     reference = reference.strip()
     if reference and Case.objects.filter(reference=reference).exists():
         raise ValidationError({"reference": f"The reference {reference} is already in use."})
-    person = _find_or_create_requester(requester)
+    person = _requester_for(requester, actor=actor, existing_id=existing_requester_id)
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -203,15 +209,50 @@ def log_request(
     return case
 
 
-def _find_or_create_requester(details: RequesterDetails) -> Requester:
-    if details.email:
-        existing = (
-            Requester.objects.filter(email__iexact=details.email, anonymised_at__isnull=True)
-            .order_by("-created_at")
-            .first()
-        )
-        if existing:
-            return existing
+@dataclass(frozen=True)
+class RequesterSuggestion:
+    """An existing requester with this e-mail address, and a case of theirs the officer may open."""
+
+    pk: int
+    name: str
+    reference: str
+
+
+MAX_REQUESTER_SUGGESTIONS = 5
+
+
+def requester_suggestions(email: str, *, user: User) -> list[RequesterSuggestion]:
+    """Requesters with this e-mail address, each with the latest case of theirs `user` may open."""
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        return []
+    cases = (
+        cases_visible_to(user)
+        .filter(requester__email__iexact=email, requester__anonymised_at__isnull=True)
+        .order_by("-received_at", "-pk")
+        .values_list("requester_id", "requester__name", "reference")
+    )
+    latest_case: dict[int, RequesterSuggestion] = {}
+    for pk, name, reference in cases.iterator():
+        latest_case.setdefault(pk, RequesterSuggestion(pk, name, reference))
+        if len(latest_case) == MAX_REQUESTER_SUGGESTIONS:
+            break
+    return list(latest_case.values())
+
+
+def _requester_for(details: RequesterDetails, *, actor: User, existing_id: int | None) -> Requester:
+    if existing_id is not None:
+        offered = {s.pk for s in requester_suggestions(details.email, user=actor)}
+        if existing_id not in offered:
+            raise ValidationError(
+                {
+                    "existing_requester": "That requester cannot be used for this e-mail "
+                    "address. Choose one of the requesters offered, or a new requester."
+                }
+            )
+        return Requester.objects.get(pk=existing_id)
     return Requester.objects.create(
         name=details.name.strip(),
         email=details.email.strip(),

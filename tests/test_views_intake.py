@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from foi_cases.models import Case, CaseEvent, Requester
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, RequesterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -407,3 +407,58 @@ def test_no_odd_value_in_any_intake_field_gives_a_500(officer_client, value):
         data = intake_data(["Q"]) | {field: value}
         response = officer_client.post(URL, data)
         assert response.status_code < 500, field
+
+
+def test_an_email_known_only_from_a_restricted_case_is_neither_shown_nor_merged(
+    officer_client, other_officer
+):
+    hidden = CaseFactory(
+        restricted=True,
+        assigned_to=other_officer,
+        requester=RequesterFactory(name="Priya Hidden", email="priya@example.com"),
+    )
+
+    split = officer_client.post(
+        URL, intake_data(requester_email="PRIYA@example.com", action="split")
+    )
+    response = officer_client.post(URL, intake_data(["Q"], requester_email="PRIYA@example.com"))
+
+    for page in (split, response):
+        html = page.content.decode()
+        assert "Priya Hidden" not in html and hidden.reference not in html
+        assert "existing requester" not in html
+    case = Case.objects.exclude(pk=hidden.pk).get()
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    assert case.requester != hidden.requester and case.requester.name == "Alex Example"
+    assert officer_client.get(response["Location"]).content.decode().count("Priya Hidden") == 0
+
+
+def test_a_known_email_offers_the_existing_requester_and_the_officer_chooses(officer_client):
+    known = CaseFactory(requester=RequesterFactory(name="Sam Known", email="sam@example.com"))
+    typed = intake_data(["Q"], requester_name="S. Known", requester_email="SAM@example.com")
+
+    offered = officer_client.post(URL, typed)
+
+    assert offered.status_code == 200 and Case.objects.count() == 1
+    html = offered.content.decode()
+    assert f"Use the existing requester Sam Known from {known.reference}" in html
+    assert 'value="S. Known"' in html  # what was typed is kept
+    as_new = officer_client.post(URL, typed | {"existing_requester": ""})
+    as_known = officer_client.post(URL, typed | {"existing_requester": str(known.requester_id)})
+
+    assert as_new.status_code == 302 and as_known.status_code == 302
+    new_case, known_again = Case.objects.exclude(pk=known.pk).order_by("pk")
+    assert new_case.requester.name == "S. Known" and new_case.requester != known.requester
+    assert known_again.requester == known.requester
+
+
+def test_choosing_a_requester_who_was_not_offered_is_refused(officer_client, other_officer):
+    hidden = CaseFactory(restricted=True, assigned_to=other_officer)
+    data = intake_data(["Q"], requester_email=hidden.requester.email)
+
+    response = officer_client.post(URL, data | {"existing_requester": str(hidden.requester_id)})
+
+    assert response.status_code == 200 and Case.objects.count() == 1
+    html = response.content.decode()
+    assert "Choose one of the requesters offered" in error_summary(response)
+    assert hidden.requester.name not in html
