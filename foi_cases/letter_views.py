@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from foi_cases import letters, workflow
+from foi_cases import form_tokens, letters, workflow
 from foi_cases.letter_forms import LetterApproveForm, LetterEditForm, LetterSentForm
 from foi_cases.models import Case, Letter
 from foi_cases.permissions import can_edit_case, get_case_for_user, is_reviewer
@@ -63,6 +64,7 @@ def letter_list(request: HttpRequest, reference: str) -> HttpResponse:
                 "kind", "-version"
             ),
             "composable": composable_kinds(case) if can_edit else [],
+            "form_token": form_tokens.issue(),
         },
     )
 
@@ -73,7 +75,12 @@ def letter_compose(request: HttpRequest, reference: str, kind: str) -> HttpRespo
     if kind not in Letter.Kind.values:
         raise Http404("No such kind of letter.")
     try:
-        letter = workflow.compose_letter(case, actor=request.user, kind=kind)
+        with form_tokens.submit_once(request, form_tokens.posted(request)) as claim:
+            letter = workflow.compose_letter(case, actor=request.user, kind=kind)
+            claim.result_url = letter.get_absolute_url()
+    except form_tokens.AlreadySubmitted as done:
+        fallback = reverse("letter_list", args=[case.reference])
+        return form_tokens.show_earlier_result(request, done.result_url, fallback=fallback)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("letter_list", case.reference)

@@ -973,3 +973,25 @@ class Redaction(models.Model):
 
     def __str__(self) -> str:
         return f"Redaction {self.pk} ({self.grounds})"
+
+
+class FormSubmission(models.Model):
+    """A form that creates rows, claimed once per one-time token (see foi_cases.form_tokens)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300, help_text="The address the form was sent to.")
+    token = models.CharField(max_length=64)
+    result_url = models.CharField(
+        max_length=300, blank=True, help_text="Where the first submission led, for any repeat."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "path", "token"], name="unique_form_submission"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from foi_cases import forms, intake, search, workflow
+from foi_cases import form_tokens, forms, intake, search, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.clock import deadline_for
 from foi_cases.models import Case, WorkerHeartbeat
@@ -210,6 +210,7 @@ def _render_intake(
     *,
     notice: str = "",
     status: int = 200,
+    form_token: str = "",
 ) -> HttpResponse:
     text = form["request_text"].value() or ""
     email = str(form["requester_email"].value() or "")
@@ -222,6 +223,7 @@ def _render_intake(
             "notice": notice,
             "requester_suggestions": workflow.requester_suggestions(email, user=request.user),
             "chosen_requester": str(form["existing_requester"].value() or ""),
+            "form_token": form_token or form_tokens.for_page(request),
             "subject_access_reasons": intake.subject_access_reasons(text) if text else [],
             "max_request_characters": f"{forms.MAX_REQUEST_CHARACTERS:,}",
         },
@@ -237,7 +239,9 @@ def _too_big(request: HttpRequest) -> HttpResponse:
         f"{forms.MAX_REQUEST_CHARACTERS:,} characters or fewer: paste only the request, "
         "and attach longer material to the case once it is logged.",
     )
-    return _render_intake(request, form, forms.question_formset([]), status=413)
+    return _render_intake(
+        request, form, forms.question_formset([]), status=413, form_token=form_tokens.issue()
+    )
 
 
 def _split(form: forms.IntakeForm) -> tuple[forms.IntakeForm, django_forms.BaseFormSet]:
@@ -261,6 +265,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     form = forms.IntakeForm(data)
     questions = forms.question_formset(data=data)
     action = data.get("action", "save")
+    earlier = form_tokens.earlier_result(request) if action == "save" else None
+    if earlier is not None:
+        return form_tokens.show_earlier_result(request, earlier, fallback=reverse("case_list"))
     if action == "split" or (action == "save" and questions.total_form_count() == 0):
         form, questions = _split(form)
         notice = (
@@ -285,9 +292,20 @@ def case_new(request: HttpRequest) -> HttpResponse:
         return _render_intake(
             request, _unbound_copy(form), forms.question_formset(texts), notice=notice
         )
+    if form.is_valid() and not form_tokens.posted(request):
+        notice = "This form was opened before a change to the service. Check it, then save again."
+        return _render_intake(
+            request, _unbound_copy(form), forms.question_formset(texts), notice=notice
+        )
     if form.is_valid():
         try:
-            case = _log(request, form.cleaned_data, texts)
+            with form_tokens.submit_once(request, form_tokens.posted(request)) as claim:
+                case = _log(request, form.cleaned_data, texts)
+                claim.result_url = case.get_absolute_url()
+        except form_tokens.AlreadySubmitted as done:
+            return form_tokens.show_earlier_result(
+                request, done.result_url, fallback=reverse("case_list")
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from exemptions import workflow as decisions
 from exemptions.models import Review
 from foi_cases import workflow
-from foi_cases.models import CaseEvent, Letter
+from foi_cases.models import Case, CaseEvent, Letter
 from tests import factories
 from tests.letter_helpers import complete_letter_settings, log_case
 from tests.test_views_intake import with_questions
@@ -181,3 +181,18 @@ def test_two_people_saving_a_cases_questions_at_once_the_loser_is_told_not_a_500
     assert list(case.questions.order_by("number").values_list("text", flat=True)) == winner
     edited = CaseEvent.objects.filter(case=case, verb=CaseEvent.Verb.QUESTIONS_EDITED)
     assert edited.count() == 1
+
+
+def test_the_new_request_form_sent_twice_at_once_logs_one_case(people):
+    from tests.test_views_intake import intake_data
+
+    client = signed_in(people["officer"])
+    data = intake_data(["What is the budget?"])
+    url = reverse("case_new")
+
+    responses = at_once((client, url, data), (client, url, data))
+
+    case = Case.objects.get()
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r["Location"] for r in responses} == {case.get_absolute_url()}
+    assert CaseEvent.objects.filter(verb=CaseEvent.Verb.LOGGED).count() == 1

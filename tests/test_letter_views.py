@@ -359,3 +359,20 @@ def test_an_acknowledgement_quoting_questions_since_edited_cannot_be_sent(
     letter.refresh_from_db()
     assert letter.sent_at is None
     assert client.get(url("letter_download", letter)).status_code == 302
+
+
+def test_a_compose_button_pressed_twice_composes_one_letter(client, officer, case):
+    client.force_login(officer)
+    page = client.get(reverse("letter_list", args=[case.reference]))
+    token = page.context["form_token"]
+    assert f'name="form_token" value="{token}"' in page.content.decode()
+    compose_url = reverse("letter_compose", args=[case.reference, Kind.ACKNOWLEDGEMENT])
+
+    first = client.post(compose_url, {"form_token": token})
+    second = client.post(compose_url, {"form_token": token}, follow=True)
+
+    letter = case.letters.get()
+    assert first["Location"] == letter.get_absolute_url()
+    assert second.redirect_chain == [(letter.get_absolute_url(), 302)]
+    assert "already sent, so nothing was done twice" in second.content.decode()
+    assert case.events.filter(verb=Verb.LETTER_COMPOSED).count() == 1
