@@ -293,7 +293,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
             request, _unbound_copy(form), forms.question_formset(texts), notice=notice
         )
     if form.is_valid() and not form_tokens.posted(request):
-        notice = "This form was opened before a change to the service. Check it, then save again."
+        notice = (
+            "Check the details, then save again: the form came without the one-time token "
+            "that stops a request being logged twice."
+        )
         return _render_intake(
             request, _unbound_copy(form), forms.question_formset(texts), notice=notice
         )

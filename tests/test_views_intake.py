@@ -505,7 +505,7 @@ def test_a_save_without_the_forms_token_asks_to_save_again_and_keeps_what_was_ty
 
     assert response.status_code == 200 and not Case.objects.exists()
     html = response.content.decode()
-    assert "Check it, then save again" in html and 'value="Alex Example"' in html
+    assert "Check the details, then save again" in html and 'value="Alex Example"' in html
     token = response.context["form_token"]
     assert form_tokens.TOKEN_PATTERN.match(token) and f'value="{token}"' in html
     assert officer_client.post(URL, data | {"form_token": token}).status_code == 302
