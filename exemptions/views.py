@@ -20,6 +20,7 @@ from exemptions.permissions import (
     can_see_internal_held,
     review_queue_for,
 )
+from foi_cases import form_tokens
 from foi_cases.models import Case, Question
 from foi_cases.permissions import get_case_for_user, is_manager, is_reviewer
 
@@ -227,6 +228,7 @@ def _citation_page(
             "factors": factors,
             "citation": citation,
             "precedents": precedents.for_question(question, user=request.user, exemption=exemption),
+            "form_token": form_tokens.for_page(request),
         },
         status=status,
     )
@@ -282,17 +284,22 @@ def _handle_citation(
         if not form.errors:
             try:
                 if citation is None:
-                    citation = workflow.apply_exemption(
-                        question,
-                        actor=request.user,
-                        exemption=exemption,
-                        data=form.citation_data(),
-                        pit=pit,
-                    )
+                    with form_tokens.submit_once(request, form_tokens.posted(request)) as claim:
+                        citation = workflow.apply_exemption(
+                            question,
+                            actor=request.user,
+                            exemption=exemption,
+                            data=form.citation_data(),
+                            pit=pit,
+                        )
+                        claim.result_url = _back(case, question).url
                 else:
                     workflow.update_citation(
                         citation, actor=request.user, data=form.citation_data(), pit=pit
                     )
+            except form_tokens.AlreadySubmitted as done:
+                fallback = _back(case, question).url
+                return form_tokens.show_earlier_result(request, done.result_url, fallback=fallback)
             except ValidationError as error:
                 _attach(form, error)
             else:

@@ -110,6 +110,15 @@ class IntakeForm(GovukForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    existing_requester = forms.IntegerField(
+        label="Requester",
+        required=False,
+        min_value=1,
+        error_messages={
+            "invalid": "Choose one of the requesters offered, or a new requester",
+            "min_value": "Choose one of the requesters offered, or a new requester",
+        },
+    )
     requester_type = forms.ChoiceField(
         label="Type of requester",
         choices=Requester.Type.choices,

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from foi_cases import letters, workflow
+from foi_cases import form_tokens, letters, workflow
 from foi_cases.letter_forms import LetterApproveForm, LetterEditForm, LetterSentForm
 from foi_cases.models import Case, Letter
 from foi_cases.permissions import can_edit_case, get_case_for_user, is_reviewer
@@ -63,6 +64,7 @@ def letter_list(request: HttpRequest, reference: str) -> HttpResponse:
                 "kind", "-version"
             ),
             "composable": composable_kinds(case) if can_edit else [],
+            "form_token": form_tokens.issue(),
         },
     )
 
@@ -73,7 +75,12 @@ def letter_compose(request: HttpRequest, reference: str, kind: str) -> HttpRespo
     if kind not in Letter.Kind.values:
         raise Http404("No such kind of letter.")
     try:
-        letter = workflow.compose_letter(case, actor=request.user, kind=kind)
+        with form_tokens.submit_once(request, form_tokens.posted(request)) as claim:
+            letter = workflow.compose_letter(case, actor=request.user, kind=kind)
+            claim.result_url = letter.get_absolute_url()
+    except form_tokens.AlreadySubmitted as done:
+        fallback = reverse("letter_list", args=[case.reference])
+        return form_tokens.show_earlier_result(request, done.result_url, fallback=fallback)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("letter_list", case.reference)
@@ -97,6 +104,7 @@ def _render_detail(
     can_edit = can_edit_case(request.user, case) and letter.is_editable
     initial = {"dated": letter.dated, "body": letter.body, "seen_hash": letter.content_hash}
     draft = letter.status == Letter.Status.DRAFT
+    stale = "" if letter.is_sent else letters.stale_reason(letter)
     return render(
         request,
         "foi_cases/letters/letter_detail.html",
@@ -107,14 +115,15 @@ def _render_detail(
             "can_approve": _can_approve(request.user, letter),
             "can_send": can_edit_case(request.user, case)
             and letter.status == Letter.Status.READY
-            and not letter.is_sent,
+            and not letter.is_sent
+            and not stale,
             "can_retry": letter.status == Letter.Status.FAILED
             and (can_edit_case(request.user, case) or is_reviewer(request.user)),
             "edit_form": edit_form or (LetterEditForm(initial=initial) if can_edit else None),
             "approve_form": approve_form
             or LetterApproveForm(initial={"seen_hash": letter.content_hash}),
             "problems": letters.check_letter(letter) if draft else letter.overridden_problems,
-            "stale": letters.stale_reason(letter) if draft else "",
+            "stale": stale,
             "content_hash": letter.content_hash,
             "events": case.events.filter(data__letter=letter.pk).select_related("actor"),
         },
@@ -183,12 +192,20 @@ def letter_approve(request: HttpRequest, reference: str, pk: int) -> HttpRespons
 
 
 @require_GET
-def letter_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    """The approved PDF. get_case_for_user logs the download of a restricted case's letter."""
+def letter_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The approved PDF. get_case_for_user logs the download of a restricted case's letter.
+
+    A letter not yet sent is downloaded to be sent, so one that no longer matches the case
+    is refused; a sent letter stays downloadable as the record of what went out.
+    """
     case = get_case_for_user(request, reference)
     letter = _letter(case, pk)
     if letter.status != Letter.Status.READY or not letter.pdf:
         raise Http404("This letter has no PDF yet.")
+    stale = "" if letter.is_sent else letters.stale_reason(letter)
+    if stale:
+        messages.error(request, f"This PDF cannot be downloaded to send. {stale}")
+        return redirect(letter)
     try:
         handle = letter.pdf.open("rb")
     except FileNotFoundError as exc:

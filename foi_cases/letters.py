@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
 import mimetypes
 import re
@@ -25,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -1338,23 +1340,131 @@ def case_outcome(answers: Sequence[Answer]) -> str:
     return outcome.PARTIALLY_WITHHELD
 
 
-# --- The completeness check (s17) -------------------------------------------------------------
+# --- Staleness: has the case changed since the letter was composed? ---------------------------
 
-RIGHTS_KINDS = {Kind.FINAL_RESPONSE, Kind.PIT_EXTENSION, Kind.INTERNAL_REVIEW}
+#: The clock event each kind of letter states the details of, and what to call it.
+CLOCK_EVENT_FOR = {
+    Kind.CLARIFICATION: (ClockEvent.Kind.CLARIFICATION_REQUESTED, "clarification request"),
+    Kind.FEES_NOTICE: (ClockEvent.Kind.FEE_NOTICE_GIVEN, "fees notice"),
+    Kind.PIT_EXTENSION: (ClockEvent.Kind.PIT_EXTENSION, "public interest extension"),
+}
+#: The letter quotes the questions; a final response also states each one's decisions.
+QUOTES_QUESTIONS = {Kind.ACKNOWLEDGEMENT, Kind.CLARIFICATION}
+DECISION_LABELS = {
+    "text": "wording",
+    "regime": "regime",
+    "held_status": "held status",
+    "outcome": "outcome",
+    "answer_text": "answer",
+    "citations": "exemptions or their reasons",
+    "aggregate_pit": "combined public interest test",
+}
+
+
+def _as_json(value: Any) -> Any:
+    """The value as a JSONField returns it, so a fresh snapshot compares equal to a stored one."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def composed_from(case: Case, kind: str) -> dict[str, Any]:
+    """The facts of the case a letter of this kind states, frozen when it is composed.
+
+    An internal review outcome states none (the reviewer writes the outcome and reasons into
+    it), so it has nothing to go stale against and this is empty.
+    """
+    from exemptions import workflow as decisions
+
+    facts: dict[str, Any] = {}
+    if kind == Kind.FINAL_RESPONSE:
+        canonical = decisions.canonical_decisions(case)["questions"]
+        facts["questions"] = {str(q.pop("number")): q for q in canonical}
+    elif kind in QUOTES_QUESTIONS:
+        facts["questions"] = {
+            str(number): {"text": text}
+            for number, text in case.questions.order_by("number").values_list("number", "text")
+        }
+    if kind == Kind.ACKNOWLEDGEMENT:
+        facts["due_on"] = case.current_due_on
+    if kind in CLOCK_EVENT_FOR:
+        event = _latest_clock_event(case, CLOCK_EVENT_FOR[Kind(kind)][0])
+        facts["clock_event"] = (
+            {
+                "id": event.pk,
+                "on": event.on,
+                "estimated_decision_on": event.estimated_decision_on,
+                "exemptions_cited": event.exemptions_cited,
+                "note": event.note,
+            }
+            if event
+            else None
+        )
+    return _as_json(facts)
+
+
+def _question_changes(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    changes = []
+    for number in sorted(set(before) | set(now), key=int):
+        if number not in now:
+            changes.append(f"question {number} was removed")
+        elif number not in before:
+            changes.append(f"question {number} was added")
+        else:
+            fields = [
+                DECISION_LABELS.get(name, name.replace("_", " "))
+                for name in dict.fromkeys([*before[number], *now[number]])
+                if before[number].get(name) != now[number].get(name)
+            ]
+            if fields:
+                changes.append(f"question {number}: the {_join_and(fields)} changed")
+    return changes
+
+
+def changes_since_composed(letter: Letter) -> list[str]:
+    """What the case says now that differs from what the letter was composed from."""
+    before = letter.composed_from
+    if not before:  # composed before snapshots were kept, or a kind that states no facts
+        return []
+    now = composed_from(letter.case, letter.kind)
+    changes = _question_changes(before.get("questions", {}), now.get("questions", {}))
+    if before.get("due_on") != now.get("due_on"):
+        due = dt.date.fromisoformat(now["due_on"]) if now.get("due_on") else None
+        changes.append(f"the due date is now {long_date(due) if due else 'not set'}")
+    if before.get("clock_event") != now.get("clock_event"):
+        changes.append(f"the {CLOCK_EVENT_FOR[Kind(letter.kind)][1]} on the case changed")
+    return changes
 
 
 def stale_reason(letter: Letter) -> str:
-    """Why this letter can no longer be approved as composed, or "" (not overridable)."""
-    if letter.kind != Kind.FINAL_RESPONSE:
+    """Why this letter can no longer be approved or sent as composed, or "" (not overridable).
+
+    A final response must match the decisions' standing approval; every kind must still state
+    what the case says (see composed_from). The reason names what changed.
+    """
+    changes = changes_since_composed(letter)
+    detail = f" ({'; '.join(changes)})" if changes else ""
+    if letter.kind == Kind.FINAL_RESPONSE:
+        if not decisions_approved(letter.case):
+            return (
+                "The exemption decisions are not approved. A reviewer must approve them first."
+                + (f" Since this letter was composed: {'; '.join(changes)}." if changes else "")
+            )
+        if changes or letter.decisions_hash != decisions_hash_for(letter.case):
+            return (
+                f"The decisions changed after this letter was composed{detail}. Compose a new "
+                "version so the letter says what was approved."
+            )
         return ""
-    if not decisions_approved(letter.case):
-        return "The exemption decisions are not approved. A reviewer must approve them first."
-    if letter.decisions_hash != decisions_hash_for(letter.case):
+    if changes:
         return (
-            "The decisions changed after this letter was composed. Compose a new version so the "
-            "letter says what was approved."
+            f"The case changed after this letter was composed{detail}. Compose a new version so "
+            "the letter says what is now true."
         )
     return ""
+
+
+# --- The completeness check (s17) -------------------------------------------------------------
+
+RIGHTS_KINDS = {Kind.FINAL_RESPONSE, Kind.PIT_EXTENSION, Kind.INTERNAL_REVIEW}
 
 
 def check_letter(letter: Letter) -> list[str]:

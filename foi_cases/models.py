@@ -673,6 +673,11 @@ class Letter(models.Model):
     decisions_hash = models.CharField(
         max_length=64, blank=True, help_text="The approved decisions this letter was composed from."
     )
+    composed_from = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The case's facts the letter states, as composed: to say what changed since.",
+    )
     composed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -1103,3 +1108,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)} ({'sent' if self.sent_at else 'unsent'})"
+
+
+class FormSubmission(models.Model):
+    """A form that creates rows, claimed once per one-time token (see foi_cases.form_tokens)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300, help_text="The address the form was sent to.")
+    token = models.CharField(max_length=64)
+    result_url = models.CharField(
+        max_length=300, blank=True, help_text="Where the first submission led, for any repeat."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "path", "token"], name="unique_form_submission"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.created_at:%Y-%m-%d %H:%M})"

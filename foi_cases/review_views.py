@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from foi_cases import after_response, retention
+from foi_cases import after_response, form_tokens, retention
 from foi_cases import review_forms as f
 from foi_cases.models import (
     Case,
@@ -62,13 +62,18 @@ def _step(
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
-            act(form.cleaned_data)
+            with form_tokens.submit_once(request, form_tokens.posted(request)) as claim:
+                act(form.cleaned_data)
+                claim.result_url = back
+        except form_tokens.AlreadySubmitted as done:
+            return form_tokens.show_earlier_result(request, done.result_url, fallback=back)
         except ValidationError as error:
             _attach(form, error)
         else:
             messages.success(request, success)
             return redirect(back)
     context = {
+        "form_token": form_tokens.for_page(request),
         "form": form,
         "case": case,
         "title": title,

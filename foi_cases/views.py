@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from foi_cases import forms, intake, search, workflow
+from foi_cases import form_tokens, forms, intake, search, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.clock import deadline_for
 from foi_cases.models import Case, WorkerHeartbeat
@@ -210,8 +210,10 @@ def _render_intake(
     *,
     notice: str = "",
     status: int = 200,
+    form_token: str = "",
 ) -> HttpResponse:
     text = form["request_text"].value() or ""
+    email = str(form["requester_email"].value() or "")
     return render(
         request,
         "foi_cases/case_new.html",
@@ -219,6 +221,9 @@ def _render_intake(
             "form": form,
             "questions": questions,
             "notice": notice,
+            "requester_suggestions": workflow.requester_suggestions(email, user=request.user),
+            "chosen_requester": str(form["existing_requester"].value() or ""),
+            "form_token": form_token or form_tokens.for_page(request),
             "subject_access_reasons": intake.subject_access_reasons(text) if text else [],
             "max_request_characters": f"{forms.MAX_REQUEST_CHARACTERS:,}",
         },
@@ -234,7 +239,9 @@ def _too_big(request: HttpRequest) -> HttpResponse:
         f"{forms.MAX_REQUEST_CHARACTERS:,} characters or fewer: paste only the request, "
         "and attach longer material to the case once it is logged.",
     )
-    return _render_intake(request, form, forms.question_formset([]), status=413)
+    return _render_intake(
+        request, form, forms.question_formset([]), status=413, form_token=form_tokens.issue()
+    )
 
 
 def _split(form: forms.IntakeForm) -> tuple[forms.IntakeForm, django_forms.BaseFormSet]:
@@ -258,6 +265,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     form = forms.IntakeForm(data)
     questions = forms.question_formset(data=data)
     action = data.get("action", "save")
+    earlier = form_tokens.earlier_result(request) if action == "save" else None
+    if earlier is not None:
+        return form_tokens.show_earlier_result(request, earlier, fallback=reverse("case_list"))
     if action == "split" or (action == "save" and questions.total_form_count() == 0):
         form, questions = _split(form)
         notice = (
@@ -274,15 +284,45 @@ def case_new(request: HttpRequest) -> HttpResponse:
         if action == "add_question":
             texts.append("")
         return _render_intake(request, _unbound_copy(form), forms.question_formset(texts))
+    if form.is_valid() and _unanswered_requester_match(request, form):
+        notice = (
+            "The e-mail address matches a requester on another case. Choose whether this "
+            "request is from them or from a new requester, then save."
+        )
+        return _render_intake(
+            request, _unbound_copy(form), forms.question_formset(texts), notice=notice
+        )
+    if form.is_valid() and not form_tokens.posted(request):
+        notice = (
+            "Check the details, then save again: the form came without the one-time token "
+            "that stops a request being logged twice."
+        )
+        return _render_intake(
+            request, _unbound_copy(form), forms.question_formset(texts), notice=notice
+        )
     if form.is_valid():
         try:
-            case = _log(request, form.cleaned_data, texts)
+            with form_tokens.submit_once(request, form_tokens.posted(request)) as claim:
+                case = _log(request, form.cleaned_data, texts)
+                claim.result_url = case.get_absolute_url()
+        except form_tokens.AlreadySubmitted as done:
+            return form_tokens.show_earlier_result(
+                request, done.result_url, fallback=reverse("case_list")
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
             messages.success(request, f"Request logged as {case.reference}.")
             return redirect(case)
     return _render_intake(request, form, forms.question_formset(texts))
+
+
+def _unanswered_requester_match(request: HttpRequest, form: forms.IntakeForm) -> bool:
+    """The e-mail matches a requester the officer may see, and they have not yet chosen."""
+    email = form.cleaned_data["requester_email"]
+    return "existing_requester" not in request.POST and bool(
+        workflow.requester_suggestions(email, user=request.user)
+    )
 
 
 def _log(request: HttpRequest, data: dict[str, Any], questions: list[str]) -> Case:
@@ -302,6 +342,7 @@ def _log(request: HttpRequest, data: dict[str, Any], questions: list[str]) -> Ca
         questions=questions,
         is_subject_access=data["is_subject_access"],
         reference=data["reference"],
+        existing_requester_id=data["existing_requester"],
     )
 
 
@@ -542,6 +583,7 @@ def _render_triage(request: HttpRequest, case: Case, **bound: Any) -> HttpRespon
         "topics_form": forms.TopicsForm(initial={"topics": list(case.topics.all())}),
         "restriction_form": forms.RestrictionForm(initial={"restricted": case.restricted}),
         "questions": forms.question_formset([q.text for q in case.questions.all()]),
+        "questions_seen_hash": workflow.questions_seen_hash(case),
         "cost_form": forms.CostEstimateForm(
             initial={
                 "determining": case.hours_determining,
@@ -614,23 +656,40 @@ def triage_restriction(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_triage(request, case, restriction_form=form)
 
 
+def _seen_questions(request: HttpRequest) -> dict[str, str]:
+    """Keep the questions' hash the form was first shown with across its re-displays."""
+    seen = request.POST.get("seen_hash")
+    return {"questions_seen_hash": seen} if seen is not None else {}
+
+
 @require_POST
 def triage_questions(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for_triage(request, reference)
     questions = forms.question_formset(data=request.POST)
     if not questions.is_valid():
-        return _render_triage(request, case, questions=questions)
+        return _render_triage(request, case, questions=questions, **_seen_questions(request))
     texts = forms.questions_from(questions)
     action = request.POST.get("action", "save")
     if action in ("add_question", "update_questions"):
         if action == "add_question":
             texts.append("")
-        return _render_triage(request, case, questions=forms.question_formset(texts))
+        return _render_triage(
+            request,
+            case,
+            questions=forms.question_formset(texts),
+            **_seen_questions(request),
+        )
     try:
-        workflow.replace_questions(case, actor=request.user, texts=texts)
+        workflow.replace_questions(
+            case, actor=request.user, texts=texts, seen_hash=request.POST.get("seen_hash")
+        )
     except ValidationError as error:
         return _render_triage(
-            request, case, questions=forms.question_formset(texts), questions_errors=error.messages
+            request,
+            case,
+            questions=forms.question_formset(texts),
+            questions_errors=error.messages,
+            **_seen_questions(request),
         )
     messages.success(request, f"Questions saved: {len(texts)}.")
     return redirect("case_triage", case.reference)

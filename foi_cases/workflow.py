@@ -9,6 +9,8 @@ other is told to reload.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,7 +34,7 @@ from foi_cases.models import (
     Requester,
     Topic,
 )
-from foi_cases.permissions import is_manager, is_officer
+from foi_cases.permissions import cases_visible_to, is_manager, is_officer
 
 logger = logging.getLogger(__name__)
 
@@ -156,8 +159,13 @@ def log_request(
     questions: list[str],
     is_subject_access: bool = False,
     reference: str = "",
+    existing_requester_id: int | None = None,
 ) -> Case:
-    """Log a new request with its questions and compute its statutory due date."""
+    """Log a new request with its questions and compute its statutory due date.
+
+    The requester is a new one with the details typed, unless the officer chose one of
+    requester_suggestions (existing_requester_id): never merged by e-mail address alone.
+    """
     validate_received_at(received_at)
     texts = [text.strip() for text in questions if text.strip()]
     if not texts:
@@ -166,7 +174,7 @@ def log_request(
     reference = reference.strip()
     if reference and Case.objects.filter(reference=reference).exists():
         raise ValidationError({"reference": f"The reference {reference} is already in use."})
-    person = _find_or_create_requester(requester)
+    person = _requester_for(requester, actor=actor, existing_id=existing_requester_id)
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -201,15 +209,50 @@ def log_request(
     return case
 
 
-def _find_or_create_requester(details: RequesterDetails) -> Requester:
-    if details.email:
-        existing = (
-            Requester.objects.filter(email__iexact=details.email, anonymised_at__isnull=True)
-            .order_by("-created_at")
-            .first()
-        )
-        if existing:
-            return existing
+@dataclass(frozen=True)
+class RequesterSuggestion:
+    """An existing requester with this e-mail address, and a case of theirs the officer may open."""
+
+    pk: int
+    name: str
+    reference: str
+
+
+MAX_REQUESTER_SUGGESTIONS = 5
+
+
+def requester_suggestions(email: str, *, user: User) -> list[RequesterSuggestion]:
+    """Requesters with this e-mail address, each with the latest case of theirs `user` may open."""
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        return []
+    cases = (
+        cases_visible_to(user)
+        .filter(requester__email__iexact=email, requester__anonymised_at__isnull=True)
+        .order_by("-received_at", "-pk")
+        .values_list("requester_id", "requester__name", "reference")
+    )
+    latest_case: dict[int, RequesterSuggestion] = {}
+    for pk, name, reference in cases.iterator():
+        latest_case.setdefault(pk, RequesterSuggestion(pk, name, reference))
+        if len(latest_case) == MAX_REQUESTER_SUGGESTIONS:
+            break
+    return list(latest_case.values())
+
+
+def _requester_for(details: RequesterDetails, *, actor: User, existing_id: int | None) -> Requester:
+    if existing_id is not None:
+        offered = {s.pk for s in requester_suggestions(details.email, user=actor)}
+        if existing_id not in offered:
+            raise ValidationError(
+                {
+                    "existing_requester": "That requester cannot be used for this e-mail "
+                    "address. Choose one of the requesters offered, or a new requester."
+                }
+            )
+        return Requester.objects.get(pk=existing_id)
     return Requester.objects.create(
         name=details.name.strip(),
         email=details.email.strip(),
@@ -267,9 +310,27 @@ def set_restricted(case: Case, *, actor: User, restricted: bool, reason: str = "
     return case
 
 
+def questions_seen_hash(case: Case) -> str:
+    """sha256 of the case's questions as they stand: what an edit form was opened on."""
+    texts = list(case.questions.order_by("number").values_list("text", flat=True))
+    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 @transaction.atomic
-def replace_questions(case: Case, *, actor: User, texts: list[str]) -> Case:
-    """Edit, merge or add questions before any decision is recorded on them."""
+def replace_questions(
+    case: Case, *, actor: User, texts: list[str], seen_hash: str | None = None
+) -> Case:
+    """Edit, merge or add questions before any decision is recorded on them.
+
+    The case row is locked, so two saves at once run one after the other; `seen_hash`
+    (from questions_seen_hash when the form was shown) makes the second one a refusal.
+    """
+    case.status = Case.objects.select_for_update().values_list("status", flat=True).get(pk=case.pk)
+    if seen_hash is not None and seen_hash != questions_seen_hash(case):
+        raise ConcurrentUpdate(
+            "Someone else changed these questions a moment ago. Reload the page to see the "
+            "change, then make yours again."
+        )
     if case.status not in (Status.RECEIVED, Status.IN_PROGRESS):
         raise InvalidTransition("Questions can only be changed before the case goes to review.")
     cleaned = [text.strip() for text in texts if text.strip()]
@@ -740,6 +801,7 @@ def compose_letter(case: Case, *, actor: User, kind: str) -> Letter:
                 frame=letters.frame_for(case, LetterSettings.load()),
                 body=composition.body,
                 decisions_hash=composition.decisions_hash,
+                composed_from=letters.composed_from(case, kind),
                 composed_by=actor,
             )
     except IntegrityError as exc:
@@ -935,6 +997,9 @@ def record_letter_sent(
         raise InvalidTransition(f"This letter was already recorded as sent on {sent_on:%d %B %Y}.")
     if letter.status != Letter.Status.READY or not letter.is_approved:
         raise InvalidTransition("Only an approved letter with its PDF ready can be sent.")
+    stale = letters.stale_reason(letter)
+    if stale:
+        raise InvalidTransition(stale)
     if via not in Letter.Via.values:
         raise ValidationError({"via": "Choose how the letter was sent."})
     if timezone.is_naive(sent_at):

@@ -16,9 +16,10 @@ from django.urls import reverse
 from exemptions import workflow as decisions
 from exemptions.models import Review
 from foi_cases import workflow
-from foi_cases.models import CaseEvent, Letter
+from foi_cases.models import Case, CaseEvent, Letter
 from tests import factories
 from tests.letter_helpers import complete_letter_settings, log_case
+from tests.test_views_intake import with_questions
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -157,3 +158,41 @@ def test_database_refuses_a_second_open_review_and_a_duplicate_letter_version(pe
             composed_by=people["manager"],
         )
     assert connection.is_usable()
+
+
+def test_two_people_saving_a_cases_questions_at_once_the_loser_is_told_not_a_500(people):
+    case = log_case(people["officer"], questions=["How many?"], assignee=people["officer"])
+    url = reverse("triage_questions", args=[case.reference])
+    form = signed_in(people["manager"]).get(reverse("case_triage", args=[case.reference]))
+    seen = form.context["questions_seen_hash"]
+
+    edits = [["How many alarms?", "What did they cost?"], ["How many alarms were fitted?"]]
+    responses = at_once(
+        *(
+            (signed_in(user), url, with_questions(texts) | {"action": "save", "seen_hash": seen})
+            for user, texts in zip([people["officer"], people["manager"]], edits, strict=True)
+        )
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    loser = next(r for r in responses if r.status_code == 200)
+    assert "Someone else changed these questions a moment ago" in loser.content.decode()
+    winner = edits[[r.status_code for r in responses].index(302)]
+    assert list(case.questions.order_by("number").values_list("text", flat=True)) == winner
+    edited = CaseEvent.objects.filter(case=case, verb=CaseEvent.Verb.QUESTIONS_EDITED)
+    assert edited.count() == 1
+
+
+def test_the_new_request_form_sent_twice_at_once_logs_one_case(people):
+    from tests.test_views_intake import intake_data
+
+    client = signed_in(people["officer"])
+    data = intake_data(["What is the budget?"])
+    url = reverse("case_new")
+
+    responses = at_once((client, url, data), (client, url, data))
+
+    case = Case.objects.get()
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r["Location"] for r in responses} == {case.get_absolute_url()}
+    assert CaseEvent.objects.filter(verb=CaseEvent.Verb.LOGGED).count() == 1

@@ -443,3 +443,35 @@ def test_restricted_case_second_approval_by_a_manager_through_the_page(
     assert approve_as(client, manager, case).status_code == 302
     case.refresh_from_db()
     assert case.status == "approved" and workflow.is_approved(case)
+
+
+def test_a_citation_form_sent_twice_records_one_citation(officer_client, officer):
+    case = factories.case_in_progress(officer, questions=("Where are the alarms?",))
+    answer(officer_client, case, 1, "held", "withheld_in_full")
+    exemption = factories.catalogue_exemption("FOIA-s38")
+    url = reverse("exemption_citation_new", args=[case.reference, 1]) + f"?exemption={exemption.pk}"
+    page = officer_client.get(url)
+    token = page.context["form_token"]
+    assert f'name="form_token" value="{token}"' in page.content.decode()
+    data = {
+        "action": "save",
+        "form_token": token,
+        "limbs": ["s38(1)(a)"],
+        "reasoning": "Disclosure would endanger the safety of Members.",
+        **SECURITY_HARM,
+        **factor_rows(PIT_FACTORS),
+        **date_fields("pit_as_at", AS_AT),
+        "pit_conclusion": "maintain",
+        "pit_summary": "Safety outweighs transparency.",
+    }
+
+    first = officer_client.post(url, data)
+    second = officer_client.post(url, data, follow=True)
+
+    assert first.status_code == 302, first.content.decode()[:3000]
+    assert "already sent, so nothing was done twice" in second.content.decode()
+    assert ExemptionCitation.objects.filter(question__case=case).count() == 1
+    applied = CaseEvent.objects.filter(
+        case=case, verb=CaseEvent.Verb.DECISION_RECORDED, data__action="citation_added"
+    )
+    assert applied.count() == 1

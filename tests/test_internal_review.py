@@ -265,3 +265,27 @@ def test_legal_hold_is_set_through_the_page(decided, manager, officer, client):
     decided.refresh_from_db()
     assert response.status_code == 302 and decided.legal_hold
     assert decided.events.last().verb == CaseEvent.Verb.LEGAL_HOLD_CHANGED
+
+
+def test_a_review_request_page_sent_twice_logs_one_review_and_says_so(decided, officer, client):
+    client.force_login(officer)
+    url = f"/cases/{decided.reference}/internal-review/new/"
+    page = client.get(url)
+    token = page.context["form_token"]
+    assert f'name="form_token" value="{token}"' in page.text
+    data = {
+        "requested_on_0": "3",
+        "requested_on_1": "6",
+        "requested_on_2": "2026",
+        "grounds": "x",
+        "form_token": token,
+    }
+
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+
+    overview = f"/cases/{decided.reference}/after-response/"
+    assert first.status_code == 302 and second.redirect_chain == [(overview, 302)]
+    assert "already sent, so nothing was done twice" in second.text
+    assert InternalReview.objects.filter(case=decided).count() == 1
+    assert decided.events.filter(verb=CaseEvent.Verb.REVIEW_REQUESTED).count() == 1

@@ -297,3 +297,82 @@ def test_letter_settings_are_one_row_edited_in_the_admin(client, officer, case):
     page = client.get(listing["Location"]).content.decode()
     assert "Wycliffe House" in page and "Internal review procedure (s17(7)(a))" in page
     assert client.get(reverse("admin:foi_cases_letter_changelist")).status_code == 200
+
+
+def test_a_final_response_out_of_date_with_the_approved_decisions_cannot_be_sent(
+    client, officer, reviewer, second_reviewer, case, django_capture_on_commit_callbacks
+):
+    record_seed_001_decisions(case, officer=officer, reviewer=reviewer)
+    letter = workflow.compose_letter(case, actor=officer, kind=Kind.FINAL_RESPONSE)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve_letter(letter, actor=second_reviewer, seen_hash=letter.content_hash)
+    decisions.record_answer(
+        case.questions.get(number=2),
+        actor=officer,
+        held_status="held",
+        outcome="disclosed",
+        answer_text="Eleven people work in the unit.",
+    )
+    decisions.submit_for_review(case, actor=officer)
+    decisions.approve_decisions(case, actor=reviewer)
+    case.refresh_from_db()
+    letter.refresh_from_db()
+    assert case.status == Case.Status.APPROVED and letter.status == Letter.Status.READY
+    client.force_login(officer)
+
+    sent = client.post(
+        url("letter_sent", letter),
+        {**date_fields("sent_on", timezone.localdate()), "sent_time": "", "via": "email"},
+    )
+    download = client.get(url("letter_download", letter), follow=True)
+
+    assert sent.status_code == 400
+    assert "question 2: the answer changed" in sent.content.decode()
+    case.refresh_from_db()
+    letter.refresh_from_db()
+    assert case.status == Case.Status.APPROVED and case.responded_at is None
+    assert letter.sent_at is None and not case.events.filter(verb=Verb.RESPONSE_SENT).exists()
+    assert download.redirect_chain == [(letter.get_absolute_url(), 302)]
+    assert download["Content-Type"].startswith("text/html")
+    page = download.content.decode()
+    assert "cannot be downloaded to send" in page and "question 2: the answer changed" in page
+    assert "Record that it was sent" not in page
+
+
+def test_an_acknowledgement_quoting_questions_since_edited_cannot_be_sent(
+    client, officer, reviewer, case, django_capture_on_commit_callbacks
+):
+    letter = workflow.compose_letter(case, actor=officer, kind=Kind.ACKNOWLEDGEMENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve_letter(letter, actor=reviewer, seen_hash=letter.content_hash)
+    workflow.replace_questions(case, actor=officer, texts=["What is the budget?"])
+    client.force_login(officer)
+
+    sent = client.post(
+        url("letter_sent", letter),
+        {**date_fields("sent_on", timezone.localdate()), "sent_time": "", "via": "email"},
+    )
+
+    assert sent.status_code == 400
+    html = sent.content.decode()
+    assert "question 1: the wording changed" in html and "question 5 was removed" in html
+    letter.refresh_from_db()
+    assert letter.sent_at is None
+    assert client.get(url("letter_download", letter)).status_code == 302
+
+
+def test_a_compose_button_pressed_twice_composes_one_letter(client, officer, case):
+    client.force_login(officer)
+    page = client.get(reverse("letter_list", args=[case.reference]))
+    token = page.context["form_token"]
+    assert f'name="form_token" value="{token}"' in page.content.decode()
+    compose_url = reverse("letter_compose", args=[case.reference, Kind.ACKNOWLEDGEMENT])
+
+    first = client.post(compose_url, {"form_token": token})
+    second = client.post(compose_url, {"form_token": token}, follow=True)
+
+    letter = case.letters.get()
+    assert first["Location"] == letter.get_absolute_url()
+    assert second.redirect_chain == [(letter.get_absolute_url(), 302)]
+    assert "already sent, so nothing was done twice" in second.content.decode()
+    assert case.events.filter(verb=Verb.LETTER_COMPOSED).count() == 1

@@ -7,6 +7,7 @@ import socket
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from foi_cases import letters, workflow
 from foi_cases.letters import StaticFileFetcher
@@ -578,3 +579,36 @@ def test_letter_cannot_be_approved_once_its_decisions_change(seed_001, officer, 
         workflow.approve_letter(letter, actor=reviewer, seen_hash=letter.content_hash)
     letter.refresh_from_db()
     assert letter.status == Letter.Status.DRAFT
+
+
+def test_refused_approval_says_which_decisions_changed_since_composing(seed_001, officer, reviewer):
+    letter = compose(seed_001, officer, Kind.FINAL_RESPONSE)
+    question = seed_001.questions.get(number=4)
+    decisions.record_answer(
+        question, actor=officer, held_status="held", outcome="disclosed", answer_text="Found: 3."
+    )
+
+    reason = letters.stale_reason(letter)
+
+    assert "not approved" in reason
+    assert "question 4: the held status, outcome and answer changed" in reason
+    with pytest.raises(workflow.InvalidTransition, match="question 4"):
+        workflow.approve_letter(letter, actor=reviewer, seen_hash=letter.content_hash)
+
+
+def test_a_clarification_letter_goes_stale_when_a_new_clarification_is_asked(case, officer):
+    today = timezone.localdate()
+    workflow.request_clarification(case, actor=officer, on=today, note="Which year?")
+    letter = compose(case, officer, Kind.CLARIFICATION)
+    assert letters.stale_reason(letter) == ""
+    workflow.receive_clarification(case, actor=officer, on=today)
+    workflow.request_clarification(case, actor=officer, on=today, note="Which office?")
+
+    assert "the clarification request on the case changed" in letters.stale_reason(letter)
+
+
+def test_an_internal_review_letter_states_no_case_facts_so_never_goes_stale(case, officer):
+    letter = compose(case, officer, Kind.INTERNAL_REVIEW)
+    workflow.replace_questions(case, actor=officer, texts=["A different question?"])
+
+    assert letter.composed_from == {} and letters.stale_reason(letter) == ""

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from foi_cases import form_tokens
 from foi_cases.models import Case, CaseEvent, Requester
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, RequesterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,7 @@ def intake_data(questions: list[str] | None = None, **overrides: str) -> dict[st
         "request_text": "1. What is the budget?\n2. How many staff?",
         "reference": "",
         "action": "save",
+        "form_token": form_tokens.issue(),  # as the form page gives each time it is opened
     }
     data.update(with_questions(questions or []))
     data.update(overrides)
@@ -407,3 +409,103 @@ def test_no_odd_value_in_any_intake_field_gives_a_500(officer_client, value):
         data = intake_data(["Q"]) | {field: value}
         response = officer_client.post(URL, data)
         assert response.status_code < 500, field
+
+
+def test_an_email_known_only_from_a_restricted_case_is_neither_shown_nor_merged(
+    officer_client, other_officer
+):
+    hidden = CaseFactory(
+        restricted=True,
+        assigned_to=other_officer,
+        requester=RequesterFactory(name="Priya Hidden", email="priya@example.com"),
+    )
+
+    split = officer_client.post(
+        URL, intake_data(requester_email="PRIYA@example.com", action="split")
+    )
+    response = officer_client.post(URL, intake_data(["Q"], requester_email="PRIYA@example.com"))
+
+    for page in (split, response):
+        html = page.content.decode()
+        assert "Priya Hidden" not in html and hidden.reference not in html
+        assert "existing requester" not in html
+    case = Case.objects.exclude(pk=hidden.pk).get()
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    assert case.requester != hidden.requester and case.requester.name == "Alex Example"
+    assert officer_client.get(response["Location"]).content.decode().count("Priya Hidden") == 0
+
+
+def test_a_known_email_offers_the_existing_requester_and_the_officer_chooses(officer_client):
+    known = CaseFactory(requester=RequesterFactory(name="Sam Known", email="sam@example.com"))
+    typed = intake_data(["Q"], requester_name="S. Known", requester_email="SAM@example.com")
+
+    offered = officer_client.post(URL, typed)
+
+    assert offered.status_code == 200 and Case.objects.count() == 1
+    html = offered.content.decode()
+    assert f"Use the existing requester Sam Known from {known.reference}" in html
+    assert 'value="S. Known"' in html  # what was typed is kept
+    as_new = officer_client.post(URL, typed | {"existing_requester": ""})
+    chose_known = {
+        "existing_requester": str(known.requester_id),
+        "form_token": "another-form-1234567890",
+    }
+    as_known = officer_client.post(URL, typed | chose_known)
+
+    assert as_new.status_code == 302 and as_known.status_code == 302
+    new_case, known_again = Case.objects.exclude(pk=known.pk).order_by("pk")
+    assert new_case.requester.name == "S. Known" and new_case.requester != known.requester
+    assert known_again.requester == known.requester
+
+
+def test_choosing_a_requester_who_was_not_offered_is_refused(officer_client, other_officer):
+    hidden = CaseFactory(restricted=True, assigned_to=other_officer)
+    data = intake_data(["Q"], requester_email=hidden.requester.email)
+
+    response = officer_client.post(URL, data | {"existing_requester": str(hidden.requester_id)})
+
+    assert response.status_code == 200 and Case.objects.count() == 1
+    html = response.content.decode()
+    assert "Choose one of the requesters offered" in error_summary(response)
+    assert hidden.requester.name not in html
+
+
+def test_the_same_form_sent_twice_logs_one_case_and_shows_it_the_second_time(officer_client):
+    data = intake_data(["What is the budget?"])
+
+    first = officer_client.post(URL, data)
+    second = officer_client.post(URL, data, follow=True)
+
+    case = Case.objects.get()
+    assert first.status_code == 302 and first["Location"] == case.get_absolute_url()
+    assert second.redirect_chain == [(case.get_absolute_url(), 302)]
+    assert "already sent, so nothing was done twice" in second.content.decode()
+    assert CaseEvent.objects.filter(verb=CaseEvent.Verb.LOGGED).count() == 1
+
+
+def test_a_refused_save_frees_its_token_so_the_corrected_form_saves(officer_client):
+    data = intake_data(["Q"], reference="FOI-2026-00001")
+    CaseFactory(reference="FOI-2026-00001")
+
+    refused = officer_client.post(URL, data)
+    corrected = officer_client.post(URL, data | {"reference": ""})
+
+    assert refused.status_code == 200 and "already in use" in error_summary(refused)
+    assert f'value="{data["form_token"]}"' in refused.content.decode()
+    assert corrected.status_code == 302 and Case.objects.count() == 2
+
+
+def test_a_save_without_the_forms_token_asks_to_save_again_and_keeps_what_was_typed(
+    officer_client,
+):
+    data = intake_data(["What is the budget?"])
+    del data["form_token"]
+
+    response = officer_client.post(URL, data)
+
+    assert response.status_code == 200 and not Case.objects.exists()
+    html = response.content.decode()
+    assert "Check the details, then save again" in html and 'value="Alex Example"' in html
+    token = response.context["form_token"]
+    assert form_tokens.TOKEN_PATTERN.match(token) and f'value="{token}"' in html
+    assert officer_client.post(URL, data | {"form_token": token}).status_code == 302

@@ -167,6 +167,30 @@ def test_questions_are_edited_merged_and_added_at_triage(client, manager, case):
     assert event.data["questions"] == 2
 
 
+def test_saving_questions_someone_else_changed_since_the_page_opened_is_refused(
+    client, manager, case
+):
+    client.force_login(manager)
+    page = client.get(url("case_triage", case))
+    seen = page.context["questions_seen_hash"]
+    assert f'name="seen_hash" value="{seen}"' in page.content.decode()
+    case.questions.filter(number=1).update(text="How many panic alarms were fitted in 2025?")
+
+    response = client.post(
+        url("triage_questions", case),
+        with_questions(["How many alarms?"]) | {"action": "save", "seen_hash": seen},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else changed these questions a moment ago" in html
+    assert "How many alarms?" in html  # what was typed is kept
+    assert list(case.questions.values_list("text", flat=True)) == [
+        "How many panic alarms were fitted in 2025?"
+    ]
+    assert not events(case, CaseEvent.Verb.QUESTIONS_EDITED)
+
+
 def test_questions_cannot_all_be_deleted(client, manager, case):
     client.force_login(manager)
     response = client.post(

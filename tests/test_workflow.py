@@ -83,10 +83,34 @@ def test_hand_typed_reference_must_be_unique(officer):
     assert Case.objects.count() == 1
 
 
-def test_requester_is_reused_by_email(officer):
-    log(officer)
-    log(officer, requester=RequesterDetails(name="A. Example", email="ALEX@example.com"))
-    assert Requester.objects.count() == 1
+def test_a_matching_email_makes_a_new_requester_unless_the_existing_one_is_chosen(officer):
+    first = log(officer)
+    typed = RequesterDetails(name="A. Example", email="ALEX@example.com")
+    [suggestion] = workflow.requester_suggestions("ALEX@example.com", user=officer)
+
+    second = log(officer, requester=typed)
+    third = log(officer, requester=typed, existing_requester_id=suggestion.pk)
+
+    assert second.requester != first.requester and second.requester.name == "A. Example"
+    assert suggestion.name == "Alex Example" and third.requester == first.requester
+    assert Requester.objects.count() == 2
+
+
+def test_a_requester_known_only_from_a_restricted_case_is_never_offered_or_used(
+    officer, other_officer
+):
+    hidden = CaseFactory(restricted=True, assigned_to=other_officer)
+    email = hidden.requester.email.upper()
+
+    assert workflow.requester_suggestions(email, user=officer) == []
+    with pytest.raises(ValidationError, match="Choose one of the requesters offered"):
+        log(
+            officer,
+            requester=RequesterDetails(name="Someone Else", email=email),
+            existing_requester_id=hidden.requester_id,
+        )
+    case = log(officer, requester=RequesterDetails(name="Someone Else", email=email))
+    assert case.requester.name == "Someone Else" and case.requester != hidden.requester
 
 
 @pytest.mark.parametrize(
