@@ -265,14 +265,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 1),
 }
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "foi_cases.tasks.record_worker_heartbeat", "schedule": 60.0},
-    # Daily digest of cases due soon or overdue, at 07:00 London time (CELERY_TIMEZONE).
-    "deadline-reminders": {
-        "task": "foi_cases.tasks.send_deadline_reminders",
-        "schedule": crontab(hour=env_int("REMINDER_HOUR", 7), minute=0),
-    },
-}
+# The periodic tasks are in CELERY_BEAT_SCHEDULE, at the end of this module.
 
 SERVICE_NAME = env("SERVICE_NAME", "FOI case manager")
 AUTHORITY_NAME = env("AUTHORITY_NAME", "House of Commons")
@@ -313,26 +306,33 @@ LOGGING = {
 # this many weeks after the last ICO or tribunal outcome (covering the 28-day appeal window).
 FOI_RETENTION_YEARS = env_int("FOI_RETENTION_YEARS", 3)
 FOI_RETENTION_BUFFER_WEEKS_AFTER_ICO = env_int("FOI_RETENTION_BUFFER_WEEKS_AFTER_ICO", 6)
-# The statistics count each case's stored reporting outcome; this re-derives them all.
-CELERY_BEAT_SCHEDULE["reconcile-reporting-outcomes"] = {
-    "task": "foi_cases.tasks.reconcile_reporting_outcomes",
-    "schedule": crontab(hour=2, minute=30),
-}
-CELERY_BEAT_SCHEDULE["anonymise-expired-cases"] = {
-    "task": "foi_cases.tasks.anonymise_expired_cases",
-    "schedule": 24 * 60 * 60.0,
-}
 
 # Approved letters still waiting for their PDF after this long are queued again (their
 # message was lost, say by a Redis restart); the render task is idempotent. Longer than the
 # visibility timeout, so a message Redis is about to give back is not sent twice.
 FOI_LETTER_REQUEUE_AFTER_MINUTES = env_int("FOI_LETTER_REQUEUE_AFTER_MINUTES", 3)
-CELERY_BEAT_SCHEDULE["requeue-pending-letters"] = {
-    "task": "foi_cases.tasks.requeue_pending_letters",
-    "schedule": 60.0,
-}
-# Tasks queued while the broker was down wait in the outbox (foi_cases.outbox) for this sweep.
-CELERY_BEAT_SCHEDULE["publish-outbox"] = {
-    "task": "foi_cases.tasks.publish_outbox",
-    "schedule": 30.0,
+
+# Every periodic task, in one place: last, so that an entry may read any setting above.
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "foi_cases.tasks.record_worker_heartbeat", "schedule": 60.0},
+    # Daily digest of cases due soon or overdue, at 07:00 London time (CELERY_TIMEZONE).
+    "deadline-reminders": {
+        "task": "foi_cases.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=env_int("REMINDER_HOUR", 7), minute=0),
+    },
+    # The statistics count each case's stored reporting outcome; this re-derives them all.
+    "reconcile-reporting-outcomes": {
+        "task": "foi_cases.tasks.reconcile_reporting_outcomes",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "anonymise-expired-cases": {
+        "task": "foi_cases.tasks.anonymise_expired_cases",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "requeue-pending-letters": {
+        "task": "foi_cases.tasks.requeue_pending_letters",
+        "schedule": 60.0,
+    },
+    # Tasks queued while the broker was down wait in the outbox (foi_cases.outbox) for this sweep.
+    "publish-outbox": {"task": "foi_cases.tasks.publish_outbox", "schedule": 30.0},
 }
