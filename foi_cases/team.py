@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from foi_cases import notifications
 from foi_cases.models import Case, CaseEvent, Letter
@@ -119,9 +119,16 @@ def team_of(case: Case) -> list[User]:
 
 def team_history(case: Case) -> QuerySet[CaseEvent]:
     """Every change to the team: additions, removals, and reviewers added by allocation."""
+    allocations = (
+        Verb.REVIEWER_ALLOCATED,
+        Verb.SUBMITTED_FOR_REVIEW,
+        Verb.LETTER_SUBMITTED,
+        Verb.REVIEWER_ASSIGNED,
+    )
     return (
         case.events.filter(
-            verb__in=(Verb.TEAM_MEMBER_ADDED, Verb.TEAM_MEMBER_REMOVED, Verb.REVIEWER_ALLOCATED)
+            Q(verb__in=(Verb.TEAM_MEMBER_ADDED, Verb.TEAM_MEMBER_REMOVED))
+            | Q(verb__in=allocations, data__added_to_team=True)
         )
         .select_related("actor")
         .order_by("-created_at", "-pk")

@@ -772,6 +772,20 @@ def _refuse_letter_second_approver(letter: Letter, actor: User) -> None:
         )
 
 
+def may_act_on_letter(user: User, letter: Letter) -> bool:
+    """Whether `approve_letter` and `return_letter` would let this user act on the letter now."""
+    if letter.is_sent or letter.status not in (Letter.Status.DRAFT, Letter.Status.AWAITING_MANAGER):
+        return False
+    try:
+        if letter.status == Letter.Status.AWAITING_MANAGER:
+            _refuse_letter_second_approver(letter, user)
+        else:
+            _refuse_letter_reviewer(letter, user)
+    except (PermissionDenied, ValidationError):
+        return False
+    return letter.status == Letter.Status.AWAITING_MANAGER or letter.returned_at is None
+
+
 @transaction.atomic
 def approve_letter(
     letter: Letter, *, actor: User, seen_hash: str, override_reason: str = ""
