@@ -178,7 +178,7 @@ def letter_approve(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     form = LetterApproveForm(request.POST)
     if form.is_valid():
         try:
-            workflow.approve_letter(
+            approved = workflow.approve_letter(
                 letter,
                 actor=request.user,
                 seen_hash=form.cleaned_data["seen_hash"],
@@ -190,7 +190,7 @@ def letter_approve(request: HttpRequest, reference: str, pk: int) -> HttpRespons
             messages.success(
                 request,
                 "Letter approved. Its PDF is being made."
-                if letter.status == Letter.Status.PENDING
+                if approved.status == Letter.Status.PENDING
                 else "Letter approved: a manager's second approval is now needed.",
             )
             return redirect(letter)

@@ -859,7 +859,10 @@ def approve_letter(
             override_reason=letter.override_reason,
         ),
     )
-    notifications.notify_letter_approved(letter, actor=actor, final=final)
+    if letter.submitted_at is not None:
+        # Who sent it for approval hears back; a letter approved straight from its page
+        # (never sent to the queue) has no one waiting on it.
+        notifications.notify_letter_approved(letter, actor=actor, final=final)
     if final:
         _dispatch_render(letter.pk)
     return letter
