@@ -230,6 +230,7 @@ def _lock(case: Case) -> Case:
     case.status = locked.status
     case.restricted = locked.restricted
     case.assigned_to_id = locked.assigned_to_id
+    case.manager_clearance = locked.manager_clearance
     return case
 
 

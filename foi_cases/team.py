@@ -108,6 +108,31 @@ def remove_team_member(case: Case, *, actor: User, member: User, reason: str) ->
     return case
 
 
+@transaction.atomic
+def set_manager_clearance(case: Case, *, actor: User, required: bool | None, reason: str) -> Case:
+    """Whether a restricted case's reviewers are allocated by a manager and its decisions and
+    letters need a manager's second approval; None follows the service's default.
+
+    Work already sent for review keeps the clearance it was sent with.
+    """
+    if not is_manager(actor):
+        raise PermissionDenied("Only a manager can change a case's clearance.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the clearance changes."})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    Case.objects.filter(pk=case.pk).update(manager_clearance=required)
+    case.manager_clearance = required
+    _record(
+        case,
+        Verb.RESTRICTION_CHANGED,
+        actor=actor,
+        restricted=case.restricted,
+        manager_clearance=required,
+        reason=reason.strip(),
+    )
+    return case
+
+
 def team_of(case: Case) -> list[User]:
     """The officer first, then the other members by name."""
     members = list(case.team.order_by("first_name", "last_name", "username"))

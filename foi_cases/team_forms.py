@@ -78,3 +78,26 @@ class ReviewerForm(GovukForm):
         if required:
             field.empty_label = "Choose a reviewer"
             field.error_messages["required"] = "Choose a reviewer"
+
+
+class ClearanceForm(GovukForm):
+    CHOICES = (("default", "The service's default"), ("yes", "Required"), ("no", "Not required"))
+    VALUES = {"default": None, "yes": True, "no": False}
+
+    clearance = forms.ChoiceField(
+        label="Manager clearance while restricted",
+        choices=CHOICES,
+        widget=forms.RadioSelect,
+        help_text="Required: only a manager allocates reviewers, and decisions and letters "
+        "need a manager's second approval.",
+        error_messages={"required": "Choose whether manager clearance is required"},
+    )
+    reason = forms.CharField(
+        label="Why the clearance changes",
+        max_length=REASON_CHARACTERS,
+        error_messages={"required": "Say why the clearance changes"},
+    )
+
+    @classmethod
+    def initial_for(cls, value: bool | None) -> str:
+        return {None: "default", True: "yes", False: "no"}[value]

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from foi_cases import team
 from foi_cases.models import Case
-from foi_cases.permissions import REVIEWER, can_manage_team, get_case_for_user
-from foi_cases.team_forms import ReviewerForm, TeamMemberForm, TeamRemoveForm
+from foi_cases.permissions import REVIEWER, can_manage_team, get_case_for_user, is_manager
+from foi_cases.team_forms import ClearanceForm, ReviewerForm, TeamMemberForm, TeamRemoveForm
 from foi_cases.views import attach_errors
 
 
@@ -26,10 +26,12 @@ def _render_team(
     *,
     add_form: TeamMemberForm | None = None,
     remove_form: TeamRemoveForm | None = None,
+    clearance_form: ClearanceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     members = team.team_of(case)
     manage = can_manage_team(request.user, case)
+    initial = {"clearance": ClearanceForm.initial_for(case.manager_clearance)}
     return render(
         request,
         "foi_cases/case_team.html",
@@ -41,6 +43,8 @@ def _render_team(
             "add_form": add_form
             or (TeamMemberForm(exclude={m.pk for m in members}) if manage else None),
             "remove_form": remove_form or TeamRemoveForm(),
+            "clearance_form": clearance_form
+            or (ClearanceForm(initial=initial) if is_manager(request.user) else None),
         },
         status=status,
     )
@@ -68,6 +72,24 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, f"{name} was added to the team.")
             return redirect("case_team", case.reference)
     return _render_team(request, case, add_form=form, status=400)
+
+
+@require_POST
+def case_clearance(request: HttpRequest, reference: str) -> HttpResponse:
+    case = get_case_for_user(request, reference)
+    if not is_manager(request.user):
+        raise PermissionDenied("Only a manager can change a case's clearance.")
+    form = ClearanceForm(request.POST)
+    if form.is_valid():
+        team.set_manager_clearance(
+            case,
+            actor=request.user,
+            required=ClearanceForm.VALUES[form.cleaned_data["clearance"]],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "Manager clearance saved.")
+        return redirect("case_team", case.reference)
+    return _render_team(request, case, clearance_form=form, status=400)
 
 
 @require_POST

@@ -15,6 +15,11 @@ urlpatterns = [
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
     path("cases/<str:reference>/team/", team_views.case_team, name="case_team"),
     path(
+        "cases/<str:reference>/team/clearance/",
+        team_views.case_clearance,
+        name="case_clearance",
+    ),
+    path(
         "cases/<str:reference>/team/<int:pk>/remove/",
         team_views.case_team_remove,
         name="case_team_remove",

@@ -138,6 +138,11 @@ RULES: dict[str, dict[str, str]] = {
         "post": "L ok 403 403 ok 404",
         "post_restricted": "L 403 404 404 ok 404",
     },
+    "case_clearance": {
+        "get": NOT_ALLOWED,
+        "post": "L 403 403 403 ok 404",
+        "post_restricted": "L 403 404 404 ok 404",
+    },
     "case_team_remove": {
         "get": NOT_ALLOWED,
         "post": "L ok 403 403 ok 404",

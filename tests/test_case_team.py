@@ -263,3 +263,18 @@ def test_a_letters_first_approver_cannot_be_the_internal_reviewer(
     letter = _letter(restricted, officer, manager)
     workflow.approve_letter(letter, actor=reviewer, seen_hash=letter.content_hash)
     assert not may_review(reviewer, restricted, work=INTERNAL_REVIEW)
+
+
+def test_manager_waives_clearance_for_one_restricted_case(restricted, officer, reviewer, manager):
+    with pytest.raises(PermissionDenied):
+        team.set_manager_clearance(restricted, actor=officer, required=False, reason="Low risk")
+    team.set_manager_clearance(restricted, actor=manager, required=False, reason="Low risk")
+
+    review = decisions.submit_for_review(restricted, actor=officer)
+    team.allocate_reviewer(review, actor=reviewer, reviewer=reviewer)
+    decisions.approve_decisions(restricted, actor=reviewer)
+
+    restricted.refresh_from_db()
+    assert restricted.status == "approved" and restricted.team.filter(pk=reviewer.pk).exists()
+    event = restricted.events.filter(verb=Verb.RESTRICTION_CHANGED).last()
+    assert event.actor == manager and event.data["manager_clearance"] is False

@@ -200,7 +200,7 @@ def test_restricted_case_through_review_allocation_letter_return_and_second_appr
 
     # The team page shows who is on the case and why.
     maya.goto(reverse("case_team", args=[case.reference]))
-    expect(maya.get_by_role("cell", name="Rita Reviewer")).to_be_visible()
+    expect(maya.get_by_role("cell", name="Rita Reviewer", exact=True)).to_be_visible()
     axe_check(maya, "case-team")
 
     # Rob was never told about the case and gets 404 on every one of its pages.
