@@ -278,3 +278,30 @@ def test_manager_waives_clearance_for_one_restricted_case(restricted, officer, r
     assert restricted.status == "approved" and restricted.team.filter(pk=reviewer.pk).exists()
     event = restricted.events.filter(verb=Verb.RESTRICTION_CHANGED).last()
     assert event.actor == manager and event.data["manager_clearance"] is False
+
+
+def test_manager_reallocates_from_the_queue_and_unallocated_work_comes_first(
+    restricted, officer, reviewer, other_reviewer, manager, client
+):
+    decisions.submit_for_review(restricted, actor=officer, reviewer=reviewer)
+    # Due later than the allocated case, yet first: unallocated work leads the queue.
+    waiting = factories.case_in_progress(
+        officer, questions=("A?", "B?"), due_on=restricted.due_on.replace(month=5)
+    )
+    decide(waiting, officer)
+    decisions.submit_for_review(waiting, actor=officer)
+    client.force_login(manager)
+    page = client.get(reverse("review_queue")).content.decode()
+    assert page.index(waiting.reference) < page.index(restricted.reference)
+    assert "Allocate" in page
+
+    response = client.post(
+        reverse("review_allocate", args=[restricted.reference]),
+        {"reviewer": other_reviewer.pk, "next": reverse("review_queue")},
+    )
+
+    assert response.status_code == 302 and response["Location"] == reverse("review_queue")
+    assert Review.objects.get(case=restricted).reviewer == other_reviewer
+    assert restricted.team.filter(pk=other_reviewer.pk).exists()
+    event = restricted.events.get(verb=Verb.REVIEWER_ALLOCATED)
+    assert event.data["previous"] == "rita" and event.data["reviewer"] == "rob"
