@@ -19,11 +19,9 @@ from exemptions.permissions import review_queue_for
 from foi_cases import team
 from foi_cases.models import Case, Letter
 from foi_cases.permissions import (
-    DECISIONS,
     can_view_case,
     cases_visible_to,
     is_manager,
-    is_on_case_team,
     is_reviewer,
     may_review,
     may_second_approve,
@@ -47,10 +45,6 @@ class QueueItem:
 
 def _name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def _work_of(work: Any) -> Any:
-    return work if isinstance(work, Letter) else DECISIONS
 
 
 def _second_stage(work: Any) -> bool:
@@ -92,10 +86,8 @@ def allocation_choices(user: Any, case: Case, work: Any) -> dict[str, Any] | Non
         waiting = work.status == Review.Status.PENDING and case.status == Case.Status.IN_REVIEW
     if not waiting:
         return None
-    take = (
-        work.reviewer_id is None
-        and may_review(user, case, work=_work_of(work))
-        and (is_manager(user) or not case.needs_manager_clearance or is_on_case_team(user, case))
+    take = work.reviewer_id is None and team.may_allocate(
+        case, actor=user, reviewer=user, work=work
     )
     reviewers = team.eligible_reviewers(case, work=work) if is_manager(user) else []
     if not take and not reviewers:

@@ -163,7 +163,7 @@ def team_history(case: Case) -> QuerySet[CaseEvent]:
 # --- Reviewer allocation --------------------------------------------------------------------
 
 
-def _work_of(work: Any) -> Any:
+def work_of(work: Any) -> Any:
     """The work a reviewer is allocated to, as `may_review` takes it."""
     return work if isinstance(work, Letter) else DECISIONS
 
@@ -176,7 +176,7 @@ def eligible_reviewers(case: Case, *, work: Any) -> list[User]:
         .order_by("first_name", "last_name", "username")
         .distinct()
     )
-    return [r for r in reviewers if may_review(r, case, work=_work_of(work))]
+    return [r for r in reviewers if may_review(r, case, work=work_of(work))]
 
 
 def check_allocation(
@@ -189,7 +189,7 @@ def check_allocation(
        review; a reviewer may take unallocated work for themselves, except a restricted
        case they are not on whose settings leave allocation to a manager.
     """
-    if not reviewer.is_active or not may_review(reviewer, case, work=_work_of(work)):
+    if not reviewer.is_active or not may_review(reviewer, case, work=work_of(work)):
         raise ValidationError(
             {
                 "reviewer": f"{_name(reviewer)} cannot review this: only a reviewer who wrote "
@@ -206,6 +206,15 @@ def check_allocation(
         raise PermissionDenied(
             "A manager allocates the reviewers of this restricted case: ask a manager."
         )
+
+
+def may_allocate(case: Case, *, actor: User, reviewer: User, work: Any) -> bool:
+    """Whether `check_allocation` would let `actor` allocate `reviewer` to the work."""
+    try:
+        check_allocation(case, actor=actor, reviewer=reviewer, work=work)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
 
 
 def _describe(work: Any) -> dict[str, Any]:
