@@ -31,7 +31,13 @@ from django.utils import timezone
 
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.models import Case, Notification, ReminderSent
-from foi_cases.permissions import DECISIONS, MANAGER, REVIEWER, can_view_case, may_review
+from foi_cases.permissions import (
+    DECISIONS,
+    MANAGER,
+    REVIEWER,
+    can_view_case,
+    reviewer_conflicts,
+)
 
 Kind = Notification.Kind
 DUE_SOON_WORKING_DAYS = 5
@@ -157,8 +163,9 @@ def _reviewers_to_tell(case: Case, *, actor: Any, reviewer: Any, work: Any) -> l
     work; else (a restricted case nobody on its team can review) the managers, to allocate."""
     if reviewer is not None:
         return _who_can_open(case, [reviewer.pk])
+    conflicts = reviewer_conflicts(case, work=work)  # may_review, read once for everyone
     users = get_user_model().objects.filter(groups__name=REVIEWER, is_active=True)
-    wanted = [u.pk for u in users if may_review(u, case, work=work)]
+    wanted = [pk for pk in users.values_list("pk", flat=True) if pk not in conflicts]
     people = _who_can_open(case, wanted)
     if not people:
         managers = get_user_model().objects.filter(groups__name=MANAGER, is_active=True)

@@ -29,6 +29,7 @@ from foi_cases.permissions import (
     is_manager,
     is_on_case_team,
     may_review,
+    reviewer_conflicts,
 )
 from foi_cases.workflow import InvalidTransition, _record
 
@@ -176,7 +177,9 @@ def eligible_reviewers(case: Case, *, work: Any) -> list[User]:
         .order_by("first_name", "last_name", "username")
         .distinct()
     )
-    return [r for r in reviewers if may_review(r, case, work=work_of(work))]
+    # may_review for each of them, with the conflicts read once rather than per reviewer.
+    conflicts = reviewer_conflicts(case, work=work_of(work))
+    return [r for r in reviewers if r.pk not in conflicts]
 
 
 def check_allocation(
