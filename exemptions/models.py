@@ -440,6 +440,14 @@ class Review(models.Model):
     )
     submitted_at = models.DateTimeField(default=timezone.now)
     submitted_hash = models.CharField(max_length=64)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The reviewer allocated; empty: whoever takes it from the review queue.",
+    )
     needs_manager_approval = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

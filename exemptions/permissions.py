@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from foi_cases.models import Case, CaseEvent
 from foi_cases.permissions import (
+    DECISIONS,
     AnyUser,
     can_edit_case,
     can_view_case,
@@ -19,6 +20,8 @@ from foi_cases.permissions import (
     is_manager,
     is_on_case_team,
     is_reviewer,
+    may_review,
+    may_second_approve,
 )
 
 
@@ -59,12 +62,12 @@ def can_decide(user: AnyUser, case: Case) -> bool:
 
 def can_review(user: AnyUser, case: Case) -> bool:
     """Approve or return: a reviewer who may see the case and wrote none of its decisions."""
-    return is_reviewer(user) and can_view_case(user, case) and not wrote_decisions(user, case)
+    return can_view_case(user, case) and may_review(user, case, work=DECISIONS)
 
 
 def can_second_approve(user: AnyUser, case: Case, first_approver_id: int | None) -> bool:
     """A manager's second approval of a restricted case: not an author, not the first approver."""
-    return is_manager(user) and user.pk != first_approver_id and not wrote_decisions(user, case)
+    return may_second_approve(user, case, work=DECISIONS, first_approver_id=first_approver_id)
 
 
 def can_see_internal_held(user: AnyUser, case: Case) -> bool:
@@ -86,15 +89,24 @@ def can_see_internal_held(user: AnyUser, case: Case) -> bool:
 
 
 def review_queue_for(user: AnyUser) -> QuerySet[Case]:
-    """Cases waiting for this user's review or second approval, oldest deadline first."""
+    """Cases whose decisions wait for this user: unallocated ones first, then oldest deadline.
+
+    A reviewer sees the cases they can open whose decisions are allocated to them or to
+    nobody, unless they wrote them; a manager sees every case waiting (to allocate a
+    reviewer) and those waiting for a second approval they may give.
+    """
     from exemptions.models import Review
 
     wanted = Q(pk__in=[])
     if is_reviewer(user):
-        wanted |= Q(status=Review.Status.PENDING)
+        wanted |= Q(status=Review.Status.PENDING) & (Q(reviewer__isnull=True) | Q(reviewer=user.pk))
     if is_manager(user):
+        wanted |= Q(status=Review.Status.PENDING)
         wanted |= Q(status=Review.Status.AWAITING_MANAGER) & ~Q(reviewed_by=user.pk)
     waiting = Review.objects.filter(wanted, case=OuterRef("pk"))
+    allocated = Review.objects.filter(
+        case=OuterRef("pk"), status=Review.Status.PENDING, reviewer__isnull=False
+    )
     authored = CaseEvent.objects.filter(
         case=OuterRef("pk"),
         actor=user.pk,
@@ -105,6 +117,6 @@ def review_queue_for(user: AnyUser) -> QuerySet[Case]:
         .filter(Exists(waiting), status=Case.Status.IN_REVIEW)
         .exclude(Exists(authored))
         .exclude(assigned_to=user.pk)
-        .annotate(current_due=Coalesce("extended_due_on", "due_on"))
-        .order_by(F("current_due").asc(nulls_last=True), "received_at", "reference")
+        .annotate(current_due=Coalesce("extended_due_on", "due_on"), allocated=Exists(allocated))
+        .order_by("allocated", F("current_due").asc(nulls_last=True), "received_at", "reference")
     )

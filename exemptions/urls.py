@@ -37,6 +37,7 @@ urlpatterns = [
         name="exemption_citation_remove",
     ),
     path("cases/<str:reference>/review/", views.review, name="exemption_review"),
+    path("cases/<str:reference>/review/allocate/", views.review_allocate, name="review_allocate"),
     path("cases/<str:reference>/review/approve/", views.review_approve, name="exemption_approve"),
     path("cases/<str:reference>/review/return/", views.review_return, name="exemption_return"),
 ]

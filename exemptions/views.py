@@ -18,11 +18,12 @@ from exemptions.permissions import (
     can_review,
     can_second_approve,
     can_see_internal_held,
-    review_queue_for,
 )
 from foi_cases import form_tokens
+from foi_cases import queue, team, team_views
 from foi_cases.models import Case, Question
-from foi_cases.permissions import get_case_for_user, is_manager, is_reviewer
+from foi_cases.permissions import DECISIONS, get_case_for_user, is_manager, is_reviewer
+from foi_cases.team_forms import ReviewerForm
 
 LATE_PIT_WARNING = (
     "The public interest test is judged as at a date after the time for compliance; the "
@@ -111,6 +112,9 @@ def _render_decisions(
             else [],
             "approved": workflow.is_approved(case),
             "submit_errors": getattr(request, "_submit_errors", []),
+            "reviewer_form": _reviewer_form(case)
+            if case.status == Case.Status.IN_PROGRESS
+            else None,
         },
         status=status,
     )
@@ -137,11 +141,20 @@ def question_answer(request: HttpRequest, reference: str, number: int) -> HttpRe
     return _render_decisions(request, case, bound={question.pk: form}, status=400)
 
 
+def _reviewer_form(case: Case, data: Any = None) -> ReviewerForm:
+    """The officer's choice of reviewer when sending the decisions for review."""
+    return ReviewerForm(data, reviewers=team.eligible_reviewers(case, work=DECISIONS))
+
+
 @require_POST
 def submit(request: HttpRequest, reference: str) -> HttpResponse:
     case = _decider_case(request, reference)
+    form = _reviewer_form(case, request.POST)
+    if not form.is_valid():
+        request._submit_errors = [e for errors in form.errors.values() for e in errors]  # type: ignore[attr-defined]
+        return _render_decisions(request, case, status=400)
     try:
-        workflow.submit_for_review(case, actor=request.user)
+        workflow.submit_for_review(case, actor=request.user, reviewer=form.cleaned_data["reviewer"])
     except ValidationError as error:
         request._submit_errors = error.messages  # type: ignore[attr-defined]
         return _render_decisions(request, case, status=400)
@@ -459,8 +472,18 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exemptions/review_queue.html",
-        {"cases": review_queue_for(request.user).select_related("assigned_to")},
+        {"items": queue.items_for(request.user)},
     )
+
+
+@require_POST
+def review_allocate(request: HttpRequest, reference: str) -> HttpResponse:
+    """Allocate the decisions waiting to a reviewer ("assign to me", or a manager's choice)."""
+    case = get_case_for_user(request, reference)
+    review = workflow.current_review(case)
+    if review is None:
+        raise Http404("This case has not been submitted for review.")
+    return team_views.allocate(request, review)
 
 
 def _review_case(request: HttpRequest, reference: str) -> tuple[Case, Review]:
@@ -476,7 +499,11 @@ def _may_act(user: Any, case: Case, review: Review) -> bool:
         return False
     if review.status == Review.Status.AWAITING_MANAGER:
         return can_second_approve(user, case, review.reviewed_by_id)
-    return review.status == Review.Status.PENDING and can_review(user, case)
+    return (
+        review.status == Review.Status.PENDING
+        and can_review(user, case)
+        and review.reviewer_id in (None, user.pk)
+    )
 
 
 def _render_review(
@@ -499,6 +526,8 @@ def _render_review(
             "review": review,
             "rows": rows,
             "may_act": _may_act(request.user, case, review),
+            "next_to_act": queue.next_to_act(review),
+            "allocation": queue.allocation_choices(request.user, case, review),
             "approve_form": approve_form or forms.ApproveForm(),
             "return_form": return_form
             or forms.ReturnForm(citations=citations, questions=questions),

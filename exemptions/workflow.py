@@ -46,7 +46,7 @@ from exemptions.permissions import (
     can_see_internal_held,
 )
 from exemptions.validation import CitationData, CitedSummary, PitData
-from foi_cases import notifications, statistics
+from foi_cases import notifications, statistics, team
 from foi_cases.models import Case, CaseEvent, Question
 from foi_cases.permissions import is_manager, is_reviewer
 from foi_cases.workflow import InvalidTransition, _move, _record
@@ -237,6 +237,7 @@ def _lock(case: Case) -> Case:
     case.status = locked.status
     case.restricted = locked.restricted
     case.assigned_to_id = locked.assigned_to_id
+    case.manager_clearance = locked.manager_clearance
     return case
 
 
@@ -748,8 +749,12 @@ def remove_aggregate_pit(question: Question, *, actor: User) -> None:
 
 
 @transaction.atomic
-def submit_for_review(case: Case, *, actor: User) -> Review:
-    """Send the case's decisions to a reviewer (IN_PROGRESS → IN_REVIEW)."""
+def submit_for_review(case: Case, *, actor: User, reviewer: User | None = None) -> Review:
+    """Send the case's decisions for review (IN_PROGRESS → IN_REVIEW).
+
+    With a reviewer, the decisions are allocated to them (who joins a restricted case's team);
+    without, they wait in the review queue for a reviewer to take them.
+    """
     _lock(case)
     _require_decider(case, actor)
     if case.status != Status.IN_PROGRESS:
@@ -766,10 +771,13 @@ def submit_for_review(case: Case, *, actor: User) -> Review:
         round=round_number,
         submitted_by=actor,
         submitted_hash=content_hash,
-        needs_manager_approval=bool(
-            case.restricted and settings.FOI_RESTRICTED_NEEDS_MANAGER_APPROVAL
-        ),
+        needs_manager_approval=case.needs_manager_clearance,
     )
+    if reviewer is not None:
+        # After creating the review, so that the submitter counts as an author.
+        team.check_allocation(case, actor=actor, reviewer=reviewer, work=review, at_submission=True)
+        Review.objects.filter(pk=review.pk).update(reviewer=reviewer)
+        review.reviewer = reviewer
     _record(
         case,
         Verb.SUBMITTED_FOR_REVIEW,
@@ -777,8 +785,10 @@ def submit_for_review(case: Case, *, actor: User) -> Review:
         review=review.round,
         decisions_hash=content_hash,
         needs_manager_approval=review.needs_manager_approval,
+        reviewer=reviewer.get_username() if reviewer else None,
+        added_to_team=bool(reviewer and team.join_if_restricted(case, reviewer)),
     )
-    notifications.notify_review_waiting(case, actor=actor)
+    notifications.notify_review_waiting(case, actor=actor, reviewer=reviewer)
     return review
 
 
@@ -798,13 +808,17 @@ def _open_review(case: Case) -> Review:
     return review
 
 
-def _refuse_self_review(case: Case, actor: User) -> None:
+def _refuse_self_review(case: Case, actor: User, review: Review) -> None:
     if not can_review(actor, case):
         if not is_reviewer(actor):
             raise NotAllowed("Only a reviewer can approve or return decisions.")
         raise NotAllowed(
             "You wrote, changed or submitted decisions on this case, or it is assigned to you, "
             "so another reviewer must review them."
+        )
+    if review.reviewer_id not in (None, actor.pk):
+        raise NotAllowed(
+            "These decisions are allocated to another reviewer; a manager can reallocate them."
         )
 
 
@@ -824,7 +838,7 @@ def return_decisions(
         if not can_second_approve(actor, case, review.reviewed_by_id):
             raise NotAllowed("Only a manager who took no part in these decisions can return them.")
     else:
-        _refuse_self_review(case, actor)
+        _refuse_self_review(case, actor, review)
     citations = {
         c.pk: c for c in ExemptionCitation.objects.filter(question__case=case, pk__in=comments)
     }
@@ -878,8 +892,8 @@ def return_decisions(
 def approve_decisions(case: Case, *, actor: User, note: str = "") -> Review:
     """Approve the decisions as they stand, recording who, when and their hash.
 
-    1. A reviewer who wrote none of them approves; unless the case is restricted and
-       FOI_RESTRICTED_NEEDS_MANAGER_APPROVAL is set, the case becomes APPROVED.
+    1. A reviewer who wrote none of them (the allocated one, if any) approves; unless the
+       case is restricted and needs manager clearance, the case becomes APPROVED.
     2. Otherwise a manager, neither an author nor the first approver, approves it second.
     """
     _lock(case)
@@ -891,7 +905,7 @@ def approve_decisions(case: Case, *, actor: User, note: str = "") -> Review:
         )
     now = timezone.now()
     if review.status == Review.Status.PENDING:
-        _refuse_self_review(case, actor)
+        _refuse_self_review(case, actor, review)
         final = not review.needs_manager_approval
         update: dict[str, Any] = {
             "reviewed_by": actor,

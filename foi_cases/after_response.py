@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from foi_cases import redaction, retention
+from foi_cases import redaction, retention, team
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.deadlines import receipt_date, review_due_dates
 from foi_cases.models import (
@@ -39,10 +39,12 @@ from foi_cases.models import (
     TribunalAppeal,
 )
 from foi_cases.permissions import (
+    INTERNAL_REVIEW,
     can_manage_disclosure_log,
     can_record_after_response,
     is_manager,
     is_reviewer,
+    may_review,
 )
 from foi_cases.workflow import ConcurrentUpdate, InvalidTransition, _move, _record
 
@@ -114,7 +116,7 @@ def original_decision_makers(case: Case) -> set[int]:
     for row in (
         Letter.objects.filter(case=case)
         .exclude(kind=Letter.Kind.INTERNAL_REVIEW)
-        .values_list("composed_by_id", "edited_by_id", "approved_by_id")
+        .values_list("composed_by_id", "edited_by_id", "reviewed_by_id", "approved_by_id")
     ):
         people.update(row)
     people.discard(None)
@@ -124,7 +126,7 @@ def original_decision_makers(case: Case) -> set[int]:
 def check_reviewer_independent(case: Case, reviewer: User) -> None:
     if not (is_reviewer(reviewer) or is_manager(reviewer)):
         raise ValidationError({"reviewer": "The internal reviewer must be a reviewer or manager."})
-    if reviewer.pk in original_decision_makers(case):
+    if not may_review(reviewer, case, work=INTERNAL_REVIEW):
         raise ValidationError(
             {
                 "reviewer": f"{reviewer.get_username()} made or approved part of the original "
@@ -205,6 +207,7 @@ def assign_internal_reviewer(
         actor=actor,
         review=review.pk,
         reviewer=reviewer.get_username(),
+        added_to_team=team.join_if_restricted(review.case, reviewer),
     )
     return review
 

@@ -71,6 +71,16 @@ class LetterApproveForm(forms.Form):
     )
 
 
+class LetterReturnForm(forms.Form):
+    seen_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    comments = forms.CharField(
+        label="What needs redrafting",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what needs redrafting"},
+    )
+
+
 class LetterSentForm(forms.Form):
     sent_on = LetterDateField("Date sent", help_text="For example, 17 3 2026")
     sent_time = forms.CharField(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,10 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from foi_cases import form_tokens, letters, workflow
-from foi_cases.letter_forms import LetterApproveForm, LetterEditForm, LetterSentForm
+from foi_cases import form_tokens, letters, queue, team, team_views, workflow
+from foi_cases.letter_forms import (
+    LetterApproveForm,
+    LetterEditForm,
+    LetterReturnForm,
+    LetterSentForm,
+)
 from foi_cases.models import Case, Letter
 from foi_cases.permissions import can_edit_case, get_case_for_user, is_reviewer
+from foi_cases.team_forms import ReviewerForm
 
 
 def _letter(case: Case, pk: int) -> Letter:
@@ -28,14 +32,6 @@ def _attach(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def _can_approve(user: Any, letter: Letter) -> bool:
-    return (
-        is_reviewer(user)
-        and letter.status == Letter.Status.DRAFT
-        and user.pk not in (letter.composed_by_id, letter.edited_by_id)
-    )
 
 
 def composable_kinds(case: Case) -> list[tuple[str, str]]:
@@ -99,12 +95,15 @@ def _render_detail(
     *,
     edit_form: LetterEditForm | None = None,
     approve_form: LetterApproveForm | None = None,
+    submit_form: ReviewerForm | None = None,
+    return_form: LetterReturnForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     can_edit = can_edit_case(request.user, case) and letter.is_editable
     initial = {"dated": letter.dated, "body": letter.body, "seen_hash": letter.content_hash}
     draft = letter.status == Letter.Status.DRAFT
     stale = "" if letter.is_sent else letters.stale_reason(letter)
+    can_submit = can_edit and draft and not letter.waits_for_review
     return render(
         request,
         "foi_cases/letters/letter_detail.html",
@@ -112,7 +111,19 @@ def _render_detail(
             "case": case,
             "letter": letter,
             "can_edit": can_edit,
-            "can_approve": _can_approve(request.user, letter),
+            "can_approve": workflow.may_act_on_letter(request.user, letter),
+            "second_approval": letter.status == Letter.Status.AWAITING_MANAGER,
+            "can_submit": can_submit,
+            "submit_form": submit_form
+            or (
+                ReviewerForm(reviewers=team.eligible_reviewers(case, work=letter))
+                if can_submit
+                else None
+            ),
+            "return_form": return_form
+            or LetterReturnForm(initial={"seen_hash": letter.content_hash}),
+            "next_to_act": queue.next_to_act(letter),
+            "allocation": queue.allocation_choices(request.user, case, letter),
             "can_send": can_edit_case(request.user, case)
             and letter.status == Letter.Status.READY
             and not letter.is_sent
@@ -176,7 +187,7 @@ def letter_approve(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     form = LetterApproveForm(request.POST)
     if form.is_valid():
         try:
-            workflow.approve_letter(
+            approved = workflow.approve_letter(
                 letter,
                 actor=request.user,
                 seen_hash=form.cleaned_data["seen_hash"],
@@ -185,10 +196,64 @@ def letter_approve(request: HttpRequest, reference: str, pk: int) -> HttpRespons
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, "Letter approved. Its PDF is being made.")
+            messages.success(
+                request,
+                "Letter approved. Its PDF is being made."
+                if approved.status == Letter.Status.PENDING
+                else "Letter approved: a manager's second approval is now needed.",
+            )
             return redirect(letter)
     letter.refresh_from_db()
     return _render_detail(request, case, letter, approve_form=form, status=400)
+
+
+@require_POST
+def letter_submit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Send a draft for approval, to a chosen reviewer or to the review queue."""
+    case = get_case_for_user(request, reference, write=True)
+    letter = _letter(case, pk)
+    form = ReviewerForm(request.POST, reviewers=team.eligible_reviewers(case, work=letter))
+    if form.is_valid():
+        try:
+            workflow.submit_letter_for_review(
+                letter, actor=request.user, reviewer=form.cleaned_data["reviewer"]
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The letter was sent for approval.")
+            return redirect(letter)
+    letter.refresh_from_db()
+    return _render_detail(request, case, letter, submit_form=form, status=400)
+
+
+@require_POST
+def letter_return(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Return a letter to the officer for redraft, with comments."""
+    case = get_case_for_user(request, reference)
+    letter = _letter(case, pk)
+    form = LetterReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.return_letter(
+                letter,
+                actor=request.user,
+                comments=form.cleaned_data["comments"],
+                seen_hash=form.cleaned_data["seen_hash"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The letter was returned to the officer for redraft.")
+            return redirect(letter)
+    letter.refresh_from_db()
+    return _render_detail(request, case, letter, return_form=form, status=400)
+
+
+@require_POST
+def letter_allocate(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, reference)
+    return team_views.allocate(request, _letter(case, pk))
 
 
 @require_GET

@@ -245,6 +245,13 @@ class Case(models.Model):
         related_name="team_cases",
         help_text="People with need-to-know access to a restricted case besides its officer.",
     )
+    manager_clearance = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="While restricted: only a manager allocates reviewers, and a manager gives a "
+        "second approval of decisions and letters. Empty: the service's default "
+        "(FOI_RESTRICTED_NEEDS_MANAGER_APPROVAL).",
+    )
     legal_hold = models.BooleanField(default=False)
     anonymised_at = models.DateTimeField(
         null=True, blank=True, help_text="When personal data was removed (retention policy)."
@@ -360,6 +367,16 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         due = self.current_due_on
         return bool(self.is_open and not self.clock_stopped and due and due < timezone.localdate())
+
+    @property
+    def needs_manager_clearance(self) -> bool:
+        """A restricted case whose reviewers a manager allocates and whose approvals a manager
+        seconds."""
+        if not self.restricted:
+            return False
+        if self.manager_clearance is None:
+            return settings.FOI_RESTRICTED_NEEDS_MANAGER_APPROVAL
+        return self.manager_clearance
 
     @property
     def cost_hours(self):
@@ -487,6 +504,11 @@ class CaseEvent(models.Model):
         DISCLOSURE_WITHHELD = "disclosure_withheld", "Disclosure log entry withheld"
         LEGAL_HOLD_CHANGED = "legal_hold_changed", "Legal hold changed"
         ANONYMISED = "anonymised", "Personal data removed (retention)"
+        TEAM_MEMBER_ADDED = "team_member_added", "Added to the case team"
+        TEAM_MEMBER_REMOVED = "team_member_removed", "Removed from the case team"
+        REVIEWER_ALLOCATED = "reviewer_allocated", "Reviewer allocated"
+        LETTER_SUBMITTED = "letter_submitted", "Letter sent for approval"
+        LETTER_RETURNED = "letter_returned", "Letter returned for redraft"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -651,6 +673,7 @@ class Letter(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        AWAITING_MANAGER = "awaiting_manager", "Waiting for a manager's second approval"
         PENDING = "pending", "Approved: PDF being made"
         READY = "ready", "Ready to send"
         FAILED = "failed", "PDF failed"
@@ -686,6 +709,35 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     edited_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The reviewer allocated to approve it; empty: whoever takes it from the queue.",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last sent for approval (the review queue)."
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_comments = models.TextField(blank=True, help_text="What the reviewer asked to redraft.")
+    needs_manager_approval = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The reviewer's first approval, where a manager's second approval follows.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -749,6 +801,15 @@ class Letter(models.Model):
     def is_editable(self) -> bool:
         return not self.is_sent
 
+    @property
+    def waits_for_review(self) -> bool:
+        """Sent for approval and neither approved nor returned since."""
+        return (
+            self.status in (self.Status.DRAFT, self.Status.AWAITING_MANAGER)
+            and self.submitted_at is not None
+            and self.returned_at is None
+        )
+
 
 # --- Notifications and reminders --------------------------------------------------------------
 
@@ -760,6 +821,9 @@ class Notification(models.Model):
         ASSIGNED = "assigned", "Case assigned to you"
         RETURNED = "returned", "Case returned for revision"
         REVIEW_WAITING = "review_waiting", "Case waiting for review"
+        LETTER_WAITING = "letter_waiting", "Letter waiting for approval"
+        LETTER_RETURNED = "letter_returned", "Letter returned for redraft"
+        LETTER_APPROVED = "letter_approved", "Letter approved"
         DUE_SOON = "due_soon", "Case due within 5 working days"
         OVERDUE = "overdue", "Case overdue"
         ACCOUNT_SECURITY = "account_security", "Change to your sign-in"

@@ -1,7 +1,8 @@
 """Telling people what needs them: an in-app list, and e-mail through Django's backend.
 
-* Workflow functions call `notify_assigned`, `notify_returned` and `notify_review_waiting`
-  inside their transaction; the e-mail goes after the commit.
+* Workflow functions call `notify_assigned`, `notify_returned`, `notify_review_waiting` and
+  the `notify_letter_*` functions inside their transaction; the e-mail goes after the commit.
+  Only people who can open the case are told about it (`_who_can_open`).
 * `send_deadline_reminders` runs daily from Celery beat: one digest per person listing the
   cases due within 5 working days and the cases that became overdue.
 
@@ -30,7 +31,13 @@ from django.utils import timezone
 
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.models import Case, Notification, ReminderSent
-from foi_cases.permissions import MANAGER, REVIEWER
+from foi_cases.permissions import (
+    DECISIONS,
+    MANAGER,
+    REVIEWER,
+    can_view_case,
+    reviewer_conflicts,
+)
 
 Kind = Notification.Kind
 DUE_SOON_WORKING_DAYS = 5
@@ -134,25 +141,97 @@ def notify_assigned(case: Case, *, assignee: Any, actor: Any) -> list[int]:
     )
 
 
+def _who_can_open(case: Case, user_ids: Iterable[int]) -> list[int]:
+    """Only people who can open the case hear about it: no one gets a link they cannot use."""
+    users = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True).order_by("pk")
+    return [user.pk for user in users if can_view_case(user, case)]
+
+
 def notify_returned(case: Case, *, officer: Any, actor: Any, note: str = "") -> list[int]:
     """Tell the officer a reviewer returned the case's decisions for revision."""
     if officer is None:
         return []
     message = f"{_case_words(case)} was returned for revision by {_name(actor)}."
-    return _record([Notice(officer.pk, case.pk, Kind.RETURNED, message, timezone.localdate())])
-
-
-def notify_review_waiting(case: Case, *, actor: Any) -> list[int]:
-    """Tell every reviewer (except the submitter) that a case waits for review."""
-    reviewers = (
-        get_user_model()
-        .objects.filter(groups__name=REVIEWER, is_active=True)
-        .exclude(pk=getattr(actor, "pk", None))
-        .values_list("pk", flat=True)
+    today = timezone.localdate()
+    return _record(
+        [
+            Notice(pk, case.pk, Kind.RETURNED, message, today)
+            for pk in _who_can_open(case, [officer.pk])
+        ]
     )
+
+
+def _reviewers_to_tell(case: Case, *, actor: Any, reviewer: Any, work: Any) -> list[int]:
+    """The allocated reviewer; else every reviewer who can open the case and may review the
+    work; else (a restricted case nobody on its team can review) the managers, to allocate."""
+    if reviewer is not None:
+        return _who_can_open(case, [reviewer.pk])
+    conflicts = reviewer_conflicts(case, work=work)  # may_review, read once for everyone
+    users = get_user_model().objects.filter(groups__name=REVIEWER, is_active=True)
+    wanted = [pk for pk in users.values_list("pk", flat=True) if pk not in conflicts]
+    people = _who_can_open(case, wanted)
+    if not people:
+        managers = get_user_model().objects.filter(groups__name=MANAGER, is_active=True)
+        people = _who_can_open(case, managers.values_list("pk", flat=True))
+    return [pk for pk in people if pk != getattr(actor, "pk", None)]
+
+
+def notify_review_waiting(case: Case, *, actor: Any, reviewer: Any = None) -> list[int]:
+    """Tell the allocated reviewer, or the reviewers who could take it, that decisions wait."""
     message = f"{_case_words(case)} is waiting for review (submitted by {_name(actor)})."
     today = timezone.localdate()
-    return _record([Notice(pk, case.pk, Kind.REVIEW_WAITING, message, today) for pk in reviewers])
+    people = _reviewers_to_tell(case, actor=actor, reviewer=reviewer, work=DECISIONS)
+    return _record([Notice(pk, case.pk, Kind.REVIEW_WAITING, message, today) for pk in people])
+
+
+def _letter_words(letter: Any) -> str:
+    return f"The {letter.get_kind_display().lower()} (version {letter.version}) of"
+
+
+def notify_letter_waiting(letter: Any, *, actor: Any) -> list[int]:
+    """Tell the allocated reviewer, or the reviewers who could take it, that a letter waits."""
+    case = letter.case
+    message = (
+        f"{_letter_words(letter)} {_case_words(case)} is waiting for approval "
+        f"(sent by {_name(actor)})."
+    )
+    people = _reviewers_to_tell(case, actor=actor, reviewer=letter.reviewer, work=letter)
+    today = timezone.localdate()
+    return _record([Notice(pk, case.pk, Kind.LETTER_WAITING, message, today) for pk in people])
+
+
+def _letter_officer(letter: Any) -> list[int]:
+    officer_id = letter.case.assigned_to_id or letter.submitted_by_id or letter.composed_by_id
+    return _who_can_open(letter.case, [officer_id])
+
+
+def notify_letter_returned(letter: Any, *, actor: Any) -> list[int]:
+    """Tell the officer a reviewer returned a letter for redraft."""
+    case = letter.case
+    message = (
+        f"{_letter_words(letter)} {_case_words(case)} was returned for redraft by {_name(actor)}."
+    )
+    today = timezone.localdate()
+    return _record(
+        [
+            Notice(pk, case.pk, Kind.LETTER_RETURNED, message, today)
+            for pk in _letter_officer(letter)
+        ]
+    )
+
+
+def notify_letter_approved(letter: Any, *, actor: Any, final: bool) -> list[int]:
+    """Tell the officer a letter was approved, or that a manager's second approval is next."""
+    case = letter.case
+    what = "approved" if final else "approved; a manager's second approval is next"
+    message = f"{_letter_words(letter)} {_case_words(case)} was {what} by {_name(actor)}."
+    today = timezone.localdate()
+    return _record(
+        [
+            Notice(pk, case.pk, Kind.LETTER_APPROVED, message, today)
+            for pk in _letter_officer(letter)
+        ]
+    )
 
 
 def notify_account_security(user: Any, message: str) -> list[int]:
@@ -244,6 +323,9 @@ SUBJECTS = {
     Kind.ASSIGNED: "A case was assigned to you",
     Kind.RETURNED: "A case was returned for revision",
     Kind.REVIEW_WAITING: "A case is waiting for review",
+    Kind.LETTER_WAITING: "A letter is waiting for approval",
+    Kind.LETTER_RETURNED: "A letter was returned for redraft",
+    Kind.LETTER_APPROVED: "A letter was approved",
     Kind.DUE_SOON: "Cases due soon",
     Kind.OVERDUE: "Overdue cases",
 }
@@ -252,6 +334,9 @@ SHORT = {
     Kind.ASSIGNED: "assigned to you",
     Kind.RETURNED: "returned for revision",
     Kind.REVIEW_WAITING: "waiting for review",
+    Kind.LETTER_WAITING: "letters waiting for approval",
+    Kind.LETTER_RETURNED: "letters returned",
+    Kind.LETTER_APPROVED: "letters approved",
     Kind.DUE_SOON: "due soon",
     Kind.OVERDUE: "overdue",
 }
@@ -260,7 +345,10 @@ DIGEST_ORDER = (
     Kind.OVERDUE,
     Kind.DUE_SOON,
     Kind.REVIEW_WAITING,
+    Kind.LETTER_WAITING,
     Kind.RETURNED,
+    Kind.LETTER_RETURNED,
+    Kind.LETTER_APPROVED,
     Kind.ASSIGNED,
 )
 

@@ -96,6 +96,62 @@ def can_log_requests(user: AnyUser) -> bool:
     return is_officer(user) or is_manager(user)
 
 
+# --- The case team and separation of duties ----------------------------------------------------
+
+DECISIONS = "decisions"
+INTERNAL_REVIEW = "internal_review"
+
+
+def can_manage_team(user: AnyUser, case) -> bool:
+    """Add and remove team members: managers, and the officer of an unrestricted case."""
+    if is_manager(user):
+        return True
+    return not case.restricted and is_officer(user) and case.assigned_to_id == user.pk
+
+
+def reviewer_conflicts(case, *, work) -> set[int]:
+    """Everyone who may not review `work` (DECISIONS, INTERNAL_REVIEW or a Letter).
+
+    Always the case's officer and everyone who wrote, changed or submitted its decisions;
+    for a letter also who composed, edited or sent it for approval; for an internal review
+    also everyone who approved any part of the original response.
+    """
+    from exemptions.permissions import decision_authors
+    from foi_cases.models import Letter
+
+    people = decision_authors(case)
+    if isinstance(work, Letter):
+        people |= {work.composed_by_id, work.edited_by_id, work.submitted_by_id}
+    elif work == INTERNAL_REVIEW:
+        from foi_cases.after_response import original_decision_makers
+
+        people |= original_decision_makers(case)
+    people.discard(None)
+    return people
+
+
+def may_review(user: AnyUser, case, *, work) -> bool:
+    """Separation of duties, for decisions, letters and internal reviews alike.
+
+    A reviewer (for an internal review, also a manager) who made none of the work under
+    review and is not the case's officer. Whether they may open the case is separate: a
+    reviewer allocated to a restricted case joins its team.
+    """
+    if not user.is_authenticated:
+        return False
+    role = is_reviewer(user) or (work == INTERNAL_REVIEW and is_manager(user))
+    return role and user.pk not in reviewer_conflicts(case, work=work)
+
+
+def may_second_approve(user: AnyUser, case, *, work, first_approver_id: int | None) -> bool:
+    """A manager's second approval on a restricted case: independent, not the first approver."""
+    return (
+        is_manager(user)
+        and user.pk != first_approver_id
+        and user.pk not in reviewer_conflicts(case, work=work)
+    )
+
+
 def get_case_for_user(request: HttpRequest, reference: str, *, write: bool = False):
     """Fetch a case the user may see, else 404; with write, 403 unless they may edit it.
 

@@ -28,11 +28,13 @@ from foi_cases.models import (
     TribunalAppeal,
 )
 from foi_cases.permissions import (
+    INTERNAL_REVIEW,
     MANAGER,
     REVIEWER,
     can_manage_disclosure_log,
     disclosure_entries_visible_to,
     get_case_for_user,
+    reviewer_conflicts,
 )
 from foi_cases.public_views import response_html
 
@@ -136,7 +138,7 @@ def review_assign(request: HttpRequest, reference: str, pk: int) -> HttpResponse
     eligible = (
         get_user_model()
         .objects.filter(is_active=True, groups__name__in=[REVIEWER, MANAGER])
-        .exclude(pk__in=after_response.original_decision_makers(case))
+        .exclude(pk__in=reviewer_conflicts(case, work=INTERNAL_REVIEW))
         .distinct()
         .order_by("username")
     )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from foi_cases import views
+from foi_cases import team_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,17 @@ urlpatterns = [
     path("cases/all/", views.case_list, {"tab": "all"}, name="case_list_all"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("cases/<str:reference>/team/", team_views.case_team, name="case_team"),
+    path(
+        "cases/<str:reference>/team/clearance/",
+        team_views.case_clearance,
+        name="case_clearance",
+    ),
+    path(
+        "cases/<str:reference>/team/<int:pk>/remove/",
+        team_views.case_team_remove,
+        name="case_team_remove",
+    ),
     path("cases/<str:reference>/triage/", views.case_triage, name="case_triage"),
     path("cases/<str:reference>/triage/assign/", views.triage_assign, name="triage_assign"),
     path("cases/<str:reference>/triage/topics/", views.triage_topics, name="triage_topics"),

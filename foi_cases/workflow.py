@@ -843,6 +843,7 @@ def edit_letter(
     letter.body, letter.dated = body, dated
     letter.edited_by, letter.edited_at = actor, timezone.now()
     letter.status = Letter.Status.DRAFT
+    letter.reviewed_by, letter.reviewed_at = None, None
     letter.approved_by, letter.approved_at, letter.approved_hash = None, None, ""
     letter.override_reason, letter.overridden_problems, letter.failure_reason = "", [], ""
     letter.pdf, letter.pdf_sha256, letter.pdf_pages, letter.pdf_size = "", "", None, None
@@ -859,28 +860,124 @@ def edit_letter(
 
 
 @transaction.atomic
+def submit_letter_for_review(
+    letter: Letter, *, actor: User, reviewer: User | None = None
+) -> Letter:
+    """Send a draft letter for approval: to a chosen reviewer, or to the review queue.
+
+    A chosen reviewer must be independent of the letter and the decisions behind it, and
+    joins a restricted case's team.
+    """
+    from foi_cases import team
+    from foi_cases.permissions import can_edit_case
+
+    letter = _locked_letter(letter)
+    case = letter.case
+    if not can_edit_case(actor, case):
+        raise PermissionDenied(
+            "Only the case's officer or a manager can send a letter for approval."
+        )
+    if letter.status != Letter.Status.DRAFT or letter.is_sent:
+        raise InvalidTransition("Only a draft letter can be sent for approval.")
+    if letter.waits_for_review:
+        raise InvalidTransition("This letter is already waiting for approval.")
+    letter.submitted_by, letter.submitted_at = actor, timezone.now()
+    letter.returned_by, letter.returned_at, letter.return_comments = None, None, ""
+    letter.needs_manager_approval = case.needs_manager_clearance
+    letter.reviewer = None
+    if reviewer is not None:
+        team.check_allocation(case, actor=actor, reviewer=reviewer, work=letter, at_submission=True)
+        letter.reviewer = reviewer
+    letter.save()
+    _record(
+        case,
+        Verb.LETTER_SUBMITTED,
+        actor=actor,
+        **_letter_data(
+            letter,
+            hash=letter.content_hash,
+            reviewer=reviewer.get_username() if reviewer else None,
+            added_to_team=bool(reviewer and team.join_if_restricted(case, reviewer)),
+            needs_manager_approval=letter.needs_manager_approval,
+        ),
+    )
+    notifications.notify_letter_waiting(letter, actor=actor)
+    return letter
+
+
+def _refuse_letter_reviewer(letter: Letter, actor: User) -> None:
+    """At the reviewer's stage: an independent reviewer, the allocated one if any."""
+    from foi_cases.permissions import is_reviewer, may_review
+
+    if not is_reviewer(actor):
+        raise PermissionDenied("Only a reviewer can approve or return a letter.")
+    if not may_review(actor, letter.case, work=letter):
+        raise ValidationError(
+            "You composed or edited this letter, wrote the decisions behind it or are the "
+            "case's officer, so another reviewer must approve it."
+        )
+    if letter.reviewer_id not in (None, actor.pk):
+        raise ValidationError(
+            "This letter is allocated to another reviewer; a manager can reallocate it."
+        )
+
+
+def _refuse_letter_second_approver(letter: Letter, actor: User) -> None:
+    from foi_cases.permissions import may_second_approve
+
+    if not is_manager(actor):
+        raise PermissionDenied("This restricted case's letter needs a manager's second approval.")
+    if not may_second_approve(
+        actor, letter.case, work=letter, first_approver_id=letter.reviewed_by_id
+    ):
+        raise ValidationError(
+            "You took part in this letter, its decisions or its first approval, so another "
+            "manager must give the second approval."
+        )
+
+
+def may_act_on_letter(user: User, letter: Letter) -> bool:
+    """Whether `approve_letter` and `return_letter` would let this user act on the letter now."""
+    if letter.is_sent or letter.status not in (Letter.Status.DRAFT, Letter.Status.AWAITING_MANAGER):
+        return False
+    try:
+        if letter.status == Letter.Status.AWAITING_MANAGER:
+            _refuse_letter_second_approver(letter, user)
+        else:
+            _refuse_letter_reviewer(letter, user)
+    except (PermissionDenied, ValidationError):
+        return False
+    return letter.status == Letter.Status.AWAITING_MANAGER or letter.returned_at is None
+
+
+@transaction.atomic
 def approve_letter(
     letter: Letter, *, actor: User, seen_hash: str, override_reason: str = ""
 ) -> Letter:
     """Approve the exact text the reviewer read, then render its PDF after the commit.
 
-    1. Only a reviewer who neither composed nor edited the letter may approve it.
+    1. Only an independent reviewer (`permissions.may_review`; the allocated one, if any)
+       may approve a draft. A letter returned for redraft must be sent again first.
     2. The text must be the one the reviewer saw (its sha256), and a final response must
        still match the approved decisions.
     3. The s17 completeness check must pass, or the reviewer records why it is overridden.
+    4. On a restricted case needing manager clearance the reviewer's approval waits for a
+       manager's second approval (AWAITING_MANAGER), and only that renders the PDF.
     """
     from foi_cases import letters
-    from foi_cases.permissions import is_reviewer
 
     letter = _locked_letter(letter)
-    if not is_reviewer(actor):
-        raise PermissionDenied("Only a reviewer can approve a letter.")
-    if actor.pk in (letter.composed_by_id, letter.edited_by_id):
-        raise ValidationError(
-            "You composed or edited this letter, so another reviewer must approve it."
-        )
-    if letter.status != Letter.Status.DRAFT or letter.is_sent:
+    if letter.is_sent or letter.status not in (Letter.Status.DRAFT, Letter.Status.AWAITING_MANAGER):
         raise InvalidTransition("This letter is already approved.")
+    second = letter.status == Letter.Status.AWAITING_MANAGER
+    if second:
+        _refuse_letter_second_approver(letter, actor)
+    else:
+        _refuse_letter_reviewer(letter, actor)
+        if letter.returned_at is not None:
+            raise InvalidTransition(
+                "This letter was returned for redraft: the officer must send it for approval again."
+            )
     if seen_hash != letter.content_hash:
         raise ConcurrentUpdate(
             "The letter changed after you opened it. Read the new version, then approve it."
@@ -890,13 +987,25 @@ def approve_letter(
         raise InvalidTransition(stale)
     problems = letters.check_letter(letter)
     override_reason = override_reason.strip()
-    if problems and not override_reason:
+    if second:
+        problems, override_reason = letter.overridden_problems, letter.override_reason
+    elif problems and not override_reason:
         raise ValidationError(
             ["Fix these before approval, or give a reason to approve anyway:", *problems]
         )
-    letter.status = Letter.Status.PENDING
-    letter.approved_by, letter.approved_at = actor, timezone.now()
-    letter.approved_hash = letter.content_hash
+    needs_manager = letter.needs_manager_approval or (
+        letter.submitted_at is None and letter.case.needs_manager_clearance
+    )
+    final = second or not needs_manager
+    now = timezone.now()
+    if final:
+        letter.status = Letter.Status.PENDING
+        letter.approved_by, letter.approved_at = actor, now
+        letter.approved_hash = letter.content_hash
+    else:
+        letter.status = Letter.Status.AWAITING_MANAGER
+        letter.reviewed_by, letter.reviewed_at = actor, now
+        letter.needs_manager_approval = True
     letter.override_reason = override_reason if problems else ""
     letter.overridden_problems = problems
     letter.failure_reason = ""
@@ -907,12 +1016,52 @@ def approve_letter(
         actor=actor,
         **_letter_data(
             letter,
-            hash=letter.approved_hash,
+            hash=letter.content_hash,
+            stage="manager" if second else "reviewer",
+            final=final,
             overridden=problems,
             override_reason=letter.override_reason,
         ),
     )
-    _dispatch_render(letter.pk)
+    if letter.submitted_at is not None:
+        # Who sent it for approval hears back; a letter approved straight from its page
+        # (never sent to the queue) has no one waiting on it.
+        notifications.notify_letter_approved(letter, actor=actor, final=final)
+    if final:
+        _dispatch_render(letter.pk)
+    return letter
+
+
+@transaction.atomic
+def return_letter(letter: Letter, *, actor: User, comments: str, seen_hash: str) -> Letter:
+    """Send a letter back to the officer for redraft, saying what to change."""
+    letter = _locked_letter(letter)
+    if letter.is_sent or letter.status not in (Letter.Status.DRAFT, Letter.Status.AWAITING_MANAGER):
+        raise InvalidTransition("Only a letter waiting for approval can be returned.")
+    if letter.status == Letter.Status.AWAITING_MANAGER:
+        _refuse_letter_second_approver(letter, actor)
+    else:
+        _refuse_letter_reviewer(letter, actor)
+        if not letter.waits_for_review:
+            raise InvalidTransition("This letter is not waiting for approval.")
+    if not comments.strip():
+        raise ValidationError({"comments": "Say what needs redrafting."})
+    if seen_hash != letter.content_hash:
+        raise ConcurrentUpdate(
+            "The letter changed after you opened it. Read the new version first."
+        )
+    letter.status = Letter.Status.DRAFT
+    letter.reviewed_by, letter.reviewed_at = None, None
+    letter.returned_by, letter.returned_at = actor, timezone.now()
+    letter.return_comments = comments.strip()
+    letter.save()
+    _record(
+        letter.case,
+        Verb.LETTER_RETURNED,
+        actor=actor,
+        **_letter_data(letter, comments=letter.return_comments, hash=letter.content_hash),
+    )
+    notifications.notify_letter_returned(letter, actor=actor)
     return letter
 
 

@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exemptions import workflow as decisions
 from exemptions.models import ExemptionCitation
-from foi_cases import workflow
+from foi_cases import team, workflow
 from foi_cases.demo import seed_citation, seed_pit
 from foi_cases.models import (
     DisclosureLogEntry,
@@ -140,6 +140,24 @@ RULES: dict[str, dict[str, str]] = {
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
     },
+    # The case team: anyone who may see the case sees it; managers change it, and so does
+    # the officer of an unrestricted case.
+    "case_team": {
+        "get": VIEWERS,
+        "get_restricted": RESTRICTED_VIEWERS,
+        "post": "L ok 403 403 ok 404",
+        "post_restricted": "L 403 404 404 ok 404",
+    },
+    "case_clearance": {
+        "get": NOT_ALLOWED,
+        "post": "L 403 403 403 ok 404",
+        "post_restricted": "L 403 404 404 ok 404",
+    },
+    "case_team_remove": {
+        "get": NOT_ALLOWED,
+        "post": "L ok 403 403 ok 404",
+        "post_restricted": "L 403 404 404 ok 404",
+    },
     "access_log": {"get": "L 403 403 403 ok 404", "get_restricted": "L 403 404 404 ok 404"},
     # Letters.
     "letter_list": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
@@ -158,6 +176,21 @@ RULES: dict[str, dict[str, str]] = {
     "letter_approve": {
         "get": NOT_ALLOWED,
         "post": "L ok ok ok ok 404",  # who may approve is the workflow's call: a message
+        "post_restricted": RESTRICTED_VIEWERS,
+    },
+    "letter_submit": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "letter_return": {  # who may return is the workflow's call: a message
+        "get": NOT_ALLOWED,
+        "post": VIEWERS,
+        "post_restricted": RESTRICTED_VIEWERS,
+    },
+    "letter_allocate": {
+        "get": NOT_ALLOWED,
+        "post": VIEWERS,
         "post_restricted": RESTRICTED_VIEWERS,
     },
     "letter_download": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
@@ -248,6 +281,12 @@ RULES: dict[str, dict[str, str]] = {
         "post_restricted": RESTRICTED_EDITORS,
     },
     "exemption_review": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    # Allocating a reviewer: who may allocate whom is the workflow's call (a message).
+    "review_allocate": {
+        "get": NOT_ALLOWED,
+        "post": VIEWERS,
+        "post_restricted": RESTRICTED_VIEWERS,
+    },
     "exemption_approve": {
         "get": NOT_ALLOWED,
         "post": "L 403 403 ok 403 404",  # an independent reviewer only
@@ -362,6 +401,14 @@ def world(roles, settings, tmp_path):
         restricted: _case_with_everything(officer, people["reviewer"], restricted=restricted)
         for restricted in (False, True)
     }
+    # A second reviewer, on the restricted case's team (need to know), not in PERSONAS.
+    people["team_reviewer"] = factories.UserFactory(username="tess", roles=[REVIEWER])
+    team.add_team_member(
+        cases[True][0],
+        actor=people["manager"],
+        member=people["team_reviewer"],
+        reason="Reviews security cases",
+    )
     published = factories.CaseFactory(status="responded")
     entry = DisclosureLogEntry.objects.create(
         case=published,
@@ -391,6 +438,8 @@ def url_for(name: str, pattern: URLPattern, world, *, restricted: bool) -> str:
         candidates["pk"] = citation.pk
     elif "disclosure_log" in name or "disclosure_entr" in name:
         candidates["pk"] = world["entry"].pk
+    elif name == "case_team_remove":
+        candidates["pk"] = world["people"]["team_reviewer"].pk
     elif name in ("review_assign", "review_decide"):
         candidates["pk"] = case.internal_reviews.get().pk
     elif name.startswith("ico_"):
@@ -509,3 +558,39 @@ def test_every_read_of_a_restricted_case_is_recorded_and_shown_to_managers(world
     assert case.reference in everything and open_case.reference not in everything
     # The manager's own read of the log page is itself recorded.
     assert CaseAccessLog.objects.filter(case=case, user=manager).exists()
+
+
+# --- The case team: a member of a restricted case's team is treated as on an open case ------
+
+
+def _outcome_as(user, method: str, url: str) -> str:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return outcome(getattr(client, method)(url))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", sorted(n for _, n, p in named_patterns() if is_case_scoped(p) and n in RULES)
+)
+def test_team_member_of_a_restricted_case_gets_what_a_reviewer_gets_on_an_open_case(name, world):
+    """Membership (need to know) opens every page of the case; non-members still get 404."""
+    pattern = {n: p for _, n, p in named_patterns()}[name]
+    rule = RULES[name]
+    member, outsider = world["people"]["team_reviewer"], world["people"]["reviewer"]
+    reviewer_column = PERSONAS.index("reviewer")
+    failures = []
+    for method in ("get", "post"):
+        if method not in rule or rule[method] == NOT_ALLOWED:
+            continue
+        url = url_for(name, pattern, world, restricted=True)
+        got_outsider = _outcome_as(outsider, method, url)
+        if got_outsider != "404":
+            failures.append(f"{method.upper()} {url} as a reviewer not on the team: {got_outsider}")
+        expected = row(rule[method])[reviewer_column]
+        got = _outcome_as(member, method, url)
+        if got != expected:
+            failures.append(
+                f"{method.upper()} {url} as a team member: expected {expected}, got {got}"
+            )
+    assert not failures, "\n".join(failures)

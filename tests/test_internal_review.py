@@ -131,6 +131,24 @@ def test_an_independent_reviewer_is_assigned(decided, officer, manager, independ
     assert event.verb == CaseEvent.Verb.REVIEWER_ASSIGNED and event.data["reviewer"] == "ivy"
 
 
+def test_the_internal_reviewer_of_a_restricted_case_joins_its_team(
+    decided, officer, manager, independent
+):
+    decided.restricted = True
+    decided.save(update_fields=["restricted"])
+    review = _request(decided, officer)
+    after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+    assert decided.team.filter(pk=independent.pk).exists()
+    assert decided.events.last().data["added_to_team"] is True
+
+
+def test_a_letters_first_approver_is_not_independent(decided, officer, manager, independent):
+    Letter.objects.filter(case=decided).update(reviewed_by=independent)
+    review = _request(decided, officer)
+    with pytest.raises(ValidationError, match="original decision"):
+        after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+
+
 def test_an_officer_without_a_review_role_cannot_review(decided, officer, manager, other_officer):
     review = _request(decided, officer)
     with pytest.raises(ValidationError, match="reviewer or manager"):

@@ -202,6 +202,8 @@ def test_restricted_case_pdf_download_is_logged(
     letter = workflow.compose_letter(case, actor=officer, kind=Kind.ACKNOWLEDGEMENT)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve_letter(letter, actor=reviewer, seen_hash=letter.content_hash)
+        # A restricted case's letter needs a manager's second approval too.
+        workflow.approve_letter(letter, actor=manager, seen_hash=letter.content_hash)
     client.force_login(reviewer)
 
     response = client.get(url("letter_download", letter))

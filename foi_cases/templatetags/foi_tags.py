@@ -83,6 +83,19 @@ def _date(value: Any) -> str:
         return str(value)
 
 
+_ALLOCATING = (
+    CaseEvent.Verb.REVIEWER_ALLOCATED,
+    CaseEvent.Verb.SUBMITTED_FOR_REVIEW,
+    CaseEvent.Verb.LETTER_SUBMITTED,
+    CaseEvent.Verb.REVIEWER_ASSIGNED,
+)
+_CLEARANCE = {
+    True: "a manager allocates reviewers and gives a second approval",
+    False: "no manager clearance",
+    None: "manager clearance as the service default",
+}
+
+
 @register.filter
 def event_summary(event: CaseEvent) -> str:
     """One plain-English line about what an audit event changed."""
@@ -96,6 +109,16 @@ def event_summary(event: CaseEvent) -> str:
         parts.append(", ".join(data.get("topics", [])) or "no topics")
     if event.verb == CaseEvent.Verb.RESTRICTION_CHANGED:
         parts.append("restricted" if data.get("restricted") else "restriction lifted")
+        if "manager_clearance" in data:
+            parts.append(_CLEARANCE[data["manager_clearance"]])
+    if data.get("member"):
+        parts.append(str(data["member"]))
+    if data.get("reviewer") and event.verb in _ALLOCATING:
+        parts.append(f"reviewer {data['reviewer']}")
+    if data.get("added_to_team"):
+        parts.append("added to the case team")
+    if data.get("comments"):
+        parts.append(str(data["comments"]))
     if data.get("reason"):
         parts.append(str(data["reason"]))
     if data.get("on"):

@@ -39,6 +39,15 @@ COMMENT = "Say what the harm to health and safety would be, not only to crime pr
 def seed_001_in_review(officer):
     """Seed 001 as journey 1 leaves it, recorded through the workflow (quick)."""
     from exemptions import workflow as decisions
+
+    case = seed_001_decided(officer)
+    decisions.submit_for_review(case, actor=officer)
+    return case
+
+
+def seed_001_decided(officer):
+    """Seed 001 with every decision recorded through the workflow, not yet sent for review."""
+    from exemptions import workflow as decisions
     from exemptions.models import Exemption
 
     case = log_case(officer, questions=SEED_001_QUESTIONS, assignee=officer)
@@ -70,7 +79,6 @@ def seed_001_in_review(officer):
             data=seed_citation(limbs=limbs, likelihood="would", reasoning=reasons),
             pit=seed_pit(received, summary, "Transparency about security.", "Risk to Members."),
         )
-    decisions.submit_for_review(case, actor=officer)
     return case
 
 
