@@ -19,8 +19,7 @@ from exemptions.permissions import (
     can_second_approve,
     can_see_internal_held,
 )
-from foi_cases import form_tokens
-from foi_cases import queue, team, team_views
+from foi_cases import form_tokens, queue, team, team_views
 from foi_cases.models import Case, Question
 from foi_cases.permissions import DECISIONS, get_case_for_user, is_manager, is_reviewer
 from foi_cases.team_forms import ReviewerForm
