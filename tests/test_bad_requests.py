@@ -115,3 +115,23 @@ def test_disallowed_host_gets_the_400_page(manager, persona, url):
     assert response.status_code == 400
     assert "could not be accepted" in response.text
     assert "evil.example" not in response.text
+
+
+@pytest.mark.parametrize("url", ["/cases/", "/cases/export.csv"])
+def test_superscript_digits_for_an_officer_are_an_unknown_choice_not_a_500(manager, url):
+    client = anonymous_client()
+    client.force_login(manager)
+
+    response = client.get(url, {"officer": "²⁰"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("target", ["1", "home", "NaN"])
+def test_two_factor_page_sends_a_bare_word_next_home_not_to_a_500(officer, target):
+    client = anonymous_client()
+    client.force_login(officer)
+
+    response = client.get(f"/sign-in/two-factor/?next={target}")
+
+    assert response.status_code == 302 and response["Location"] == "/"
