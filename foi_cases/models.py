@@ -492,7 +492,7 @@ class CaseAccessLog(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     what = models.CharField(max_length=200)
     at = models.DateTimeField(default=timezone.now)
-    # False: the person was refused (shown "not found", or not allowed to change it).
+    # False: a refused attempt by someone who may not see the case (they were shown 404).
     granted = models.BooleanField(default=True)
 
     class Meta:
