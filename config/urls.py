@@ -6,6 +6,8 @@ from foi_cases import account_views, security_views, two_factor
 from foi_cases.forms import SignInForm
 from foi_cases.views import healthz
 
+handler400 = "foi_cases.bad_requests.bad_request"
+
 urlpatterns = [
     path(
         "sign-in/",

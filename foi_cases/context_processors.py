@@ -8,7 +8,9 @@ from foi_cases.permissions import roles_of
 
 
 def service(request: HttpRequest) -> dict[str, object]:
-    roles = roles_of(request.user) if request.user.is_authenticated else frozenset()
+    # A request refused before the authentication middleware ran (a bad Host) has no user.
+    user = getattr(request, "user", None)
+    roles = roles_of(user) if user is not None and user.is_authenticated else frozenset()
     return {
         "service_name": settings.SERVICE_NAME,
         "authority_name": settings.AUTHORITY_NAME,

@@ -280,7 +280,8 @@ MAX_ID = 2**63 - 1
 def _plausible_id(value: Any) -> bool:
     """An id the database can look up: a huge number would overflow the query (a 500)."""
     text = str(value).strip()
-    return text.isdigit() and int(text) <= MAX_ID
+    # isdigit() alone lets through digits int() refuses, such as superscripts ("²").
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
 
 
 class IdChoiceField(forms.ModelChoiceField):

@@ -532,19 +532,22 @@ class CaseEvent(models.Model):
 
 
 class CaseAccessLog(models.Model):
-    """Every read of a restricted case: who, when, what."""
+    """Every read of a restricted case, and every refused attempt at one: who, when, what."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_log")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     what = models.CharField(max_length=200)
     at = models.DateTimeField(default=timezone.now)
+    # False: a refused attempt by someone who may not see the case (they were shown 404).
+    granted = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["case", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.user_id} read {self.what} of {self.case_id} at {self.at:%Y-%m-%d %H:%M}"
+        verb = "read" if self.granted else "was refused"
+        return f"{self.user_id} {verb} {self.what} of {self.case_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
 # --- Letters ----------------------------------------------------------------------------------

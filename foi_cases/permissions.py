@@ -155,7 +155,8 @@ def may_second_approve(user: AnyUser, case, *, work, first_approver_id: int | No
 def get_case_for_user(request: HttpRequest, reference: str, *, write: bool = False):
     """Fetch a case the user may see, else 404; with write, 403 unless they may edit it.
 
-    Every read of a restricted case is logged.
+    Every read of a restricted case is logged, and so is every refused attempt to open one
+    (the person still sees only "not found").
     """
     from foi_cases.models import Case, CaseAccessLog
 
@@ -163,6 +164,10 @@ def get_case_for_user(request: HttpRequest, reference: str, *, write: bool = Fal
         Case.objects.select_related("requester", "assigned_to").filter(reference=reference).first()
     )
     if case is None or not can_view_case(request.user, case):
+        if case is not None and case.restricted and request.user.is_authenticated:
+            CaseAccessLog.objects.create(
+                case=case, user=request.user, what=request.path[:200], granted=False
+            )
         raise Http404("No case with that reference.")
     if write and not can_edit_case(request.user, case):
         raise PermissionDenied("Only the assigned officer or a manager can change this case.")

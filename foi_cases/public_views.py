@@ -16,18 +16,31 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from foi_cases.bad_requests import InvalidParameter
 from foi_cases.models import DisclosureLogEntry, Topic
 
 PER_PAGE = 20
 MAX_QUERY = 200
 PDF_CACHE_SECONDS = 24 * 60 * 60
+MIN_YEAR, MAX_YEAR = 1, 9999
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    return {
+    """The search and filters asked for; InvalidParameter (a 400) for a year no date can have.
+
+    A year that is not a number is ignored, as the page always has.
+    """
+    filters = {
         name: request.GET.get(name, "").strip()[:MAX_QUERY]
         for name in ("q", "exemption", "topic", "year")
     }
+    year = filters["year"]
+    if not (year.isascii() and year.isdigit()):
+        filters["year"] = ""
+    elif not MIN_YEAR <= int(year) <= MAX_YEAR:
+        # Year 0 or beyond 9999 would fail building the dates the year lookup compares with.
+        raise InvalidParameter(f"The year must be from {MIN_YEAR} to {MAX_YEAR}, in figures.")
+    return filters
 
 
 def _search(filters: dict[str, str]) -> QuerySet[DisclosureLogEntry]:
@@ -45,7 +58,7 @@ def _search(filters: dict[str, str]) -> QuerySet[DisclosureLogEntry]:
         entries = entries.filter(exemptions__section=filters["exemption"])
     if filters["topic"]:
         entries = entries.filter(topics__slug=filters["topic"])
-    if filters["year"].isdigit():
+    if filters["year"]:
         entries = entries.filter(disclosed_on__year=int(filters["year"]))
     return entries.distinct().prefetch_related("exemptions", "topics")
 

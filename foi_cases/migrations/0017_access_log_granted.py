@@ -1,0 +1,17 @@
+"""The restricted-case read log also records refused attempts (granted=False)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("foi_cases", "0016_case_open_by_due_covering"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="caseaccesslog",
+            name="granted",
+            field=models.BooleanField(default=True),
+        ),
+    ]
