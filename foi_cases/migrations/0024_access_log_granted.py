@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("foi_cases", "0016_case_open_by_due_covering"),
+        ("foi_cases", "0023_choices_of_merged_events_and_notices"),
     ]
 
     operations = [
