@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from exemptions.catalogue import MP_SECURITY_NCND_BUNDLE
+
 TemplateKind = Literal["harm", "pit_for_disclosure", "pit_for_maintaining", "ncnd", "answer"]
 
 TEMPLATE_KINDS: tuple[str, ...] = (
@@ -432,7 +434,7 @@ REASONING_TEMPLATES: tuple[ReasoningTemplate, ...] = (
         topic_slug="",
         title="Neither confirm nor deny: request about a named Member's security arrangements",
         kind="ncnd",
-        provisions=("s24(2)", "s31(3)", "s38(2)", "s40(5B)"),
+        provisions=MP_SECURITY_NCND_BUNDLE,
         text=(
             "Your request asks about the security arrangements of a named Member. "
             "[[authority_name]] neither confirms nor denies whether it holds this information, "

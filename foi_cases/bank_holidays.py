@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from foi_cases.deadlines import CALENDAR_END, CALENDAR_START, WorkingCalendar
+from foi_cases.working_days import CALENDAR_END, CALENDAR_START, WorkingCalendar
 
 ENGLAND_AND_WALES = "england-and-wales"
 SCOTLAND = "scotland"

@@ -4,30 +4,29 @@ FOIA s10(1), EIR reg 5(2) and FOISA s10(1): a response is due by the end of the 
 day *following* the date of receipt, so the date of receipt is day 0 and day 1 is the first
 working day after it. The date of receipt is a calendar day taken in Europe/London and need
 not be a working day (s10(6)). Only `due_date` touches the project's holiday calendar (and
-so Django); everything else takes a `WorkingCalendar` argument.
+so Django); everything else takes a `WorkingCalendar` argument (`foi_cases.working_days`).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from types import MappingProxyType
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from foi_cases.working_days import ONE_DAY, WEEKEND, WorkingCalendar, calendar_days
 
 LONDON = ZoneInfo("Europe/London")
 REGIMES = ("FOIA", "EIR", "FOISA")
 RECEIPT_POLICIES = ("statutory", "code_2018")
 
-# The span precomputed for bisection; dates outside it fall back to stepping day by day.
-CALENDAR_START = date(2000, 1, 1)
-CALENDAR_END = date(2045, 12, 31)
-
 # ICO expectation for a s10(3) extension: normally no more than 20 extra working days.
 PIT_EXTRA_WORKING_DAYS = 20
 # EIR reg 7(1): complex and voluminous requests may take up to 40 working days.
 EIR_EXTENDED_WORKING_DAYS = 40
+
+# "Due soon" on the dashboard, the case list and the daily digest: due within 5 working days.
+DUE_SOON_WORKING_DAYS = 5
 
 # Statutory variations of the time for compliance (FOIA s10(4); the Freedom of Information
 # (Time for Compliance with Request) Regulations, DOMAIN 1.7).
@@ -63,20 +62,12 @@ class Variation:
     reference: str = ""
 
 
-_ONE_DAY = timedelta(days=1)
-_WEEKEND = (5, 6)
-
 _CLARIFICATION_CITE = {"FOIA": "s1(3), s10(6)(b)", "EIR": "reg 9", "FOISA": "s1(3), s10(1)(b)"}
 _CALENDAR_RULE = {
     "FOIA": "Working days exclude weekends and bank holidays in any part of the UK (s10(6)).",
     "EIR": "Working days exclude weekends and bank holidays in any part of the UK, as under FOIA.",
     "FOISA": "Working days exclude weekends and Scottish bank holidays (FOISA s73).",
 }
-
-
-def _weekday_of_ordinal(ordinal: int) -> int:
-    # date.fromordinal(1) is Monday 1 January 0001, so Monday == 0 as in date.weekday().
-    return (ordinal - 1) % 7
 
 
 def _long(d: date) -> str:
@@ -99,154 +90,6 @@ def _check_regime(regime: str) -> str:
     if value not in REGIMES:
         raise ValueError(f"Unknown regime {value!r}: expected one of {', '.join(REGIMES)}.")
     return value
-
-
-def _days(first: date, last: date) -> Iterable[date]:
-    """Every calendar day from first to last inclusive."""
-    current = first
-    while current <= last:
-        yield current
-        current += _ONE_DAY
-
-
-def add_working_days(start: date, days: int, non_working: Collection[date]) -> date:
-    """Return the `days`-th working day after `start` (day 0), stepping one day at a time.
-
-    A working day is a Monday to Friday not in `non_working`. `days == 0` returns `start`
-    unchanged, even when `start` is not a working day: the date of receipt is day 0.
-    """
-    if days < 0:
-        raise ValueError("days must be zero or more.")
-    current = start
-    counted = 0
-    while counted < days:
-        current += _ONE_DAY
-        if current.weekday() not in _WEEKEND and current not in non_working:
-            counted += 1
-    return current
-
-
-@dataclass(frozen=True, eq=False)
-class WorkingCalendar:
-    """Working days for one regime: weekdays that are not bank holidays.
-
-    `holidays` maps each non-working weekday to its reason, e.g. "St Patrick's Day (Northern
-    Ireland)". `regional` holds the dates that are bank holidays in only some parts of the UK,
-    so that explanations can say why a London authority skips them. Arithmetic inside
-    `start`..`end` uses bisection over a precomputed array of working-day ordinals; outside it,
-    it steps day by day (weekends only, plus any holidays given for those years).
-
-    Every method takes an optional `excluded` collection of calendar days on which the clock
-    does not run (fee pauses, dissolution). They are handled with a second bisection over
-    their sorted ordinals, so the precomputed array is never rebuilt.
-    """
-
-    holidays: Mapping[date, str]
-    regional: frozenset[date] = frozenset()
-    start: date = CALENDAR_START
-    end: date = CALENDAR_END
-    _working: list[int] = field(init=False, repr=False)
-    _holiday_dates: list[date] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        # A private read-only copy: a caller mutating its dict must not change the calendar.
-        holidays = MappingProxyType(dict(sorted(self.holidays.items())))
-        object.__setattr__(self, "holidays", holidays)
-        object.__setattr__(self, "regional", frozenset(self.regional))
-        holiday_ordinals = {d.toordinal() for d in holidays}
-        working = [
-            ordinal
-            for ordinal in range(self.start.toordinal(), self.end.toordinal() + 1)
-            if _weekday_of_ordinal(ordinal) not in _WEEKEND and ordinal not in holiday_ordinals
-        ]
-        object.__setattr__(self, "_working", working)
-        object.__setattr__(
-            self, "_holiday_dates", [d for d in holidays if d.weekday() not in _WEEKEND]
-        )
-
-    def is_working_day(self, d: date) -> bool:
-        """True for a Monday to Friday that is not a bank holiday."""
-        return d.weekday() not in _WEEKEND and d not in self.holidays
-
-    def non_working_reason(self, d: date) -> str:
-        """Why `d` is not a working day ("Weekend (Saturday)", a holiday name), or ""."""
-        if d.weekday() in _WEEKEND:
-            return f"Weekend ({d:%A})"
-        return self.holidays.get(d, "")
-
-    def holidays_between(self, first: date, last: date) -> list[tuple[date, str]]:
-        """Bank holidays falling on weekdays from `first` to `last` inclusive, in date order."""
-        lo = bisect_left(self._holiday_dates, first)
-        hi = bisect_right(self._holiday_dates, last)
-        return [(d, self.holidays[d]) for d in self._holiday_dates[lo:hi]]
-
-    def _in_range(self, *days: date) -> bool:
-        return all(self.start <= d <= self.end for d in days)
-
-    def _excluded_ordinals(self, excluded: Collection[date]) -> list[int]:
-        # Only excluded *working* days change a count; weekends and holidays never count.
-        return sorted({d.toordinal() for d in excluded if self.is_working_day(d)})
-
-    def add_working_days(self, start: date, n: int, excluded: Collection[date] = ()) -> date:
-        """Return the n-th working day after `start` (day 0), skipping `excluded` days too.
-
-        `n == 0` returns `start` itself, working day or not. Negative `n` is refused.
-        """
-        if n < 0:
-            raise ValueError("n must be zero or more.")
-        if n == 0:
-            return start
-        s = start.toordinal()
-        working = self._working
-        first = bisect_right(working, s)  # index of the first working day after start
-        target = first + n - 1
-        if not self._in_range(start) or target >= len(working):
-            return self._step(start, n, excluded)
-        if excluded:
-            ex = self._excluded_ordinals(excluded)
-            before = bisect_right(ex, s)
-            # Least fixed point of j = target + (excluded working days in (start, W[j]]);
-            # the count only grows with j, so iterating from `target` reaches it.
-            j = target
-            while True:
-                if j >= len(working):
-                    return self._step(start, n, excluded)
-                moved = target + bisect_right(ex, working[j]) - before
-                if moved == j:
-                    break
-                j = moved
-            target = j
-        return date.fromordinal(working[target])
-
-    def working_days_between(self, start: date, end: date, excluded: Collection[date] = ()) -> int:
-        """Count working days after `start` up to and including `end`.
-
-        Zero when `end == start`, and negative (minus the count from `end` to `start`) when
-        `end` is before `start`, so `add_working_days(s, n)` and this are inverses for n >= 0.
-        """
-        if end < start:
-            return -self.working_days_between(end, start, excluded)
-        if not self._in_range(start, end):
-            skip = set(excluded)
-            return sum(
-                1 for d in _days(start + _ONE_DAY, end) if self.is_working_day(d) and d not in skip
-            )
-        s, e = start.toordinal(), end.toordinal()
-        count = bisect_right(self._working, e) - bisect_right(self._working, s)
-        if excluded:
-            ex = self._excluded_ordinals(excluded)
-            count -= bisect_right(ex, e) - bisect_right(ex, s)
-        return count
-
-    def _step(self, start: date, n: int, excluded: Collection[date]) -> date:
-        skip = set(excluded)
-        current = start
-        counted = 0
-        while counted < n:
-            current += _ONE_DAY
-            if self.is_working_day(current) and current not in skip:
-                counted += 1
-        return current
 
 
 def receipt_date(received: date | datetime) -> date:
@@ -419,7 +262,7 @@ def compute_deadline(
                 f"Fee received on {_short(fee_on)}, before the fees notice ({_short(notice)})."
             )
         paid.append((notice, fee_on))
-        excluded.update(_days(notice, fee_on))
+        excluded.update(calendar_days(notice, fee_on))
 
     # Suspensions (e.g. House of Commons dissolution, DOMAIN 1.10): days excluded inclusive.
     for first, last, _reason in suspensions:
@@ -427,7 +270,7 @@ def compute_deadline(
             raise ValueError(
                 f"Suspension ends ({_short(last)}) before it starts ({_short(first)})."
             )
-        excluded.update(_days(first, last))
+        excluded.update(calendar_days(first, last))
 
     if hold:
         explanation.extend(hold)
@@ -445,7 +288,7 @@ def compute_deadline(
 
     if not calendar.is_working_day(effective):
         what = "clarification" if answered else "request"
-        why = "" if effective.weekday() in _WEEKEND else f" ({calendar.holidays[effective]})"
+        why = "" if effective.weekday() in WEEKEND else f" ({calendar.holidays[effective]})"
         explanation.append(
             f"{_long(effective)} is not a working day{why}, but it is still the date of "
             f"receipt (day 0), because the {what} arrived that day."
@@ -456,14 +299,14 @@ def compute_deadline(
     # What happened inside the counted window, told in date order.
     events: list[tuple[date, str]] = []
     after = "the clarification was received" if answered else "the date of receipt"
-    if any(d in excluded for d in _days(effective + _ONE_DAY, day_one)):
+    if any(d in excluded for d in calendar_days(effective + ONE_DAY, day_one)):
         after += ", leaving out the days the clock was stopped"
     events.append((day_one, f"Day 1 is {_long(day_one)}, the first working day after {after}."))
 
     # Holidays passed over, leaving out those inside a pause or suspension (said there).
     skipped = [
         (d, reason)
-        for d, reason in calendar.holidays_between(effective + _ONE_DAY, due)
+        for d, reason in calendar.holidays_between(effective + ONE_DAY, due)
         if d not in excluded
     ]
     for d, reason in skipped:
@@ -509,7 +352,9 @@ def compute_deadline(
     explanation.extend(sentence for _, sentence in events)
 
     weekend_days = sum(
-        1 for d in _days(effective + _ONE_DAY, due) if d.weekday() in _WEEKEND and d not in excluded
+        1
+        for d in calendar_days(effective + ONE_DAY, due)
+        if d.weekday() in WEEKEND and d not in excluded
     )
     if weekend_days:
         explanation.append(
@@ -691,6 +536,15 @@ def _pit_extension(
     return extensions[-1][1]
 
 
+def due_soon_limits(
+    today: date,
+    calendars: Mapping[str, WorkingCalendar],
+    working_days: int = DUE_SOON_WORKING_DAYS,
+) -> dict[str, date]:
+    """The last due date that is "due within `working_days` working days" of today, per regime."""
+    return {regime: cal.add_working_days(today, working_days) for regime, cal in calendars.items()}
+
+
 def due_date(received: date | datetime, working_days: int = 20, regime: str = "FOIA") -> date:
     """The statutory due date under the project's holiday calendar (no clock events)."""
     # Imported here so that the pure functions above need no Django set-up.
@@ -698,11 +552,6 @@ def due_date(received: date | datetime, working_days: int = 20, regime: str = "F
 
     regime = _check_regime(regime)
     return calendar_for(regime).add_working_days(receipt_date(received), working_days)
-
-
-def working_days_late(due: date, today: date, calendar: WorkingCalendar) -> int:
-    """Working days past the end of `due`: 0 on or before it, 1 on the next working day."""
-    return max(0, calendar.working_days_between(due, today))
 
 
 REVIEW_WORKING_DAYS = {

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from foi_cases.bank_holidays import calendar_for
+from foi_cases.deadlines import due_soon_limits
 from foi_cases.models import Case, Notification, ReminderSent
 from foi_cases.permissions import (
     DECISIONS,
@@ -40,7 +41,6 @@ from foi_cases.permissions import (
 )
 
 Kind = Notification.Kind
-DUE_SOON_WORKING_DAYS = 5
 EMAIL_LIST_LIMIT = 100
 
 
@@ -258,7 +258,7 @@ def deadline_notices(today: dt.date) -> list[Notice]:
     Two queries: the cases due within 5 working days or overdue, and the managers.
     """
     calendars = {regime: calendar_for(regime) for regime in Case.Regime.values}
-    soon = {r: c.add_working_days(today, DUE_SOON_WORKING_DAYS) for r, c in calendars.items()}
+    soon = due_soon_limits(today, calendars)
     cases = (
         Case.objects.open()
         .exclude(status__in=Case.CLOCK_STOPPED_STATUSES)

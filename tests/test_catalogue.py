@@ -144,6 +144,15 @@ def test_mp_security_bundle_provisions_exist() -> None:
     assert S23_NCND == "s23(5)"
     foia_ncnd = {p for item in for_regime("FOIA") for p in item.ncnd_provisions}
     assert set(MP_SECURITY_NCND_BUNDLE) | {S23_NCND} <= foia_ncnd
+
+
+def test_the_named_member_security_template_cites_the_whole_bundle() -> None:
+    named_member = [
+        template
+        for template in REASONING_TEMPLATES
+        if template.kind == "ncnd" and "named Member's security" in template.title
+    ]
+    assert [template.provisions for template in named_member] == [MP_SECURITY_NCND_BUNDLE]
     for code in ("FOIA-s23", "FOIA-s24", "FOIA-s31", "FOIA-s38", "FOIA-s40", "FOIA-s43"):
         assert entry(code).mp_security_relevant
 

@@ -17,12 +17,12 @@ from foi_cases.bank_holidays import build_calendar, bump_calendar_version
 from foi_cases.deadlines import (
     Deadline,
     WorkingCalendar,
-    add_working_days,
     compute_deadline,
+    due_soon_limits,
     receipt_date,
     review_due_dates,
-    working_days_late,
 )
+from foi_cases.working_days import add_working_days, working_days_late
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -531,6 +531,15 @@ def test_working_days_late(uk: WorkingCalendar) -> None:
     assert working_days_late(due, date(2026, 5, 25), uk) == 0
     assert working_days_late(due, date(2026, 5, 26), uk) == 1
     assert working_days_late(date(2026, 5, 13), date(2026, 5, 14), uk) == 1
+
+
+def test_due_soon_counts_five_working_days_on_each_regimes_calendar(
+    uk: WorkingCalendar, scot: WorkingCalendar
+) -> None:
+    # From Wed 1 Apr 2026: the UK skips Good Friday and Easter Monday, Scotland only Good Friday.
+    limits = due_soon_limits(date(2026, 4, 1), {"FOIA": uk, "FOISA": scot})
+    assert limits == {"FOIA": date(2026, 4, 10), "FOISA": date(2026, 4, 9)}
+    assert due_soon_limits(date(2026, 4, 1), {"FOIA": uk}, 1) == {"FOIA": date(2026, 4, 2)}
 
 
 def test_review_due_dates(uk: WorkingCalendar, scot: WorkingCalendar) -> None:

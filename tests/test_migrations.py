@@ -3,7 +3,7 @@
 A migration that imports `exemptions.catalogue` or `foi_cases.statistics` changes meaning when
 that code changes, so a fresh database and an upgraded one drift apart. The catalogue test below
 is the other half: frozen migrations must still end at the catalogue the code describes, so a
-change to `exemptions/catalogue.py` needs a migration that carries it.
+change to `exemptions/catalogue/` needs a migration that carries it.
 """
 
 from __future__ import annotations
