@@ -1,0 +1,3 @@
+"""Letters to requesters (being split into modules by job)."""
+
+from foi_cases.letters.compose import *  # noqa: F403
