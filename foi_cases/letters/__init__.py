@@ -3,8 +3,8 @@
 - `text`: the line syntax of a letter's text (parse, render as escaped HTML, plain text).
 - `citations`: each regime's law and how a cited provision is worded.
 - `answers`: the recorded decisions in the form letters use (the only module reading them).
-- `parts`, `compose`, `compose_response`: composing each kind of letter; the final response
-  is given the answers rather than reading them.
+- `parts`, `drafts`, `final_response`: composing each kind of letter (`drafts.compose`); the
+  final response is given the answers rather than reading them.
 - `check`: whether a letter may be approved (still true to the case; complete under s17).
 - `render`: the one rendering seam, `render_letter_html` and `render_letter_pdf`.
 
@@ -15,7 +15,7 @@ Anything else is imported from its module.
 
 from foi_cases.letters.answers import answers_for, case_outcome, decisions_approved
 from foi_cases.letters.check import check_letter, composed_from, stale_reason
-from foi_cases.letters.compose import compose
+from foi_cases.letters.drafts import compose
 from foi_cases.letters.parts import frame_for
 from foi_cases.letters.render import (
     RenderedPdf,

@@ -1,6 +1,6 @@
 """The recorded decisions, in the form letters use: the only letters module that reads them.
 
-`compose` reads the answers once through `answers_for(case)` and gives them to the final
+`drafts.compose` reads the answers once through `answers_for(case)` and gives them to the final
 response; the check and the case outcome take them from here too.
 """
 

@@ -1,6 +1,6 @@
 """Composing the first draft of each kind of letter from the case as it stands.
 
-The final response is composed in compose_response, from the answers `compose` reads once.
+The final response is composed in final_response, from the answers `compose` reads once.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from foi_cases.date_words import long_date
 from foi_cases.letters.answers import answers_for, decisions_hash_for
 from foi_cases.letters.citations import act_name, law_for
-from foi_cases.letters.compose_response import compose_final_response
+from foi_cases.letters.final_response import compose_final_response
 from foi_cases.letters.parts import (
     Composition,
     latest_clock_event,
