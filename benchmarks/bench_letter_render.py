@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from foi_cases import letters, workflow
+from foi_cases.letters.render import PDF_VARIANT
 from foi_cases.models import Letter
 from tests import factories
 from tests.letter_helpers import (
@@ -48,7 +49,7 @@ def test_seed_001_final_response_render_time():
     assert rendered.pages == first.pages
     print(
         f"\nseed-001 final response: {rendered.pages} pages, {rendered.size:,} bytes, "
-        f"{letters.PDF_VARIANT}; first render in the process {cold:.3f} s; "
+        f"{PDF_VARIANT}; first render in the process {cold:.3f} s; "
         f"median of {RENDERS} warm renders {statistics.median(timings):.3f} s "
         f"(min {min(timings):.3f} s, max {max(timings):.3f} s)"
     )

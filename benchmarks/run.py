@@ -309,6 +309,7 @@ class Harness:
         from weasyprint import HTML
 
         from foi_cases import letters, workflow
+        from foi_cases.letters.render import LETTER_BASE_URL, PDF_VARIANT, StaticFileFetcher
         from foi_cases.models import Letter
         from foi_cases.permissions import OFFICER, REVIEWER
         from tests.factories import catalogue_exemption
@@ -329,7 +330,7 @@ class Harness:
         case.refresh_from_db()
         letter = workflow.compose_letter(case, actor=officer, kind=Letter.Kind.FINAL_RESPONSE)
         html = letters.render_letter_html(letter)
-        options = {"pdf_variant": letters.PDF_VARIANT}
+        options = {"pdf_variant": PDF_VARIANT}
 
         def pipeline() -> None:
             letters.render_letter_pdf(letter)
@@ -337,8 +338,8 @@ class Harness:
         def bare() -> None:
             HTML(
                 string=html,
-                base_url=letters.LETTER_BASE_URL,
-                url_fetcher=letters.StaticFileFetcher(),
+                base_url=LETTER_BASE_URL,
+                url_fetcher=StaticFileFetcher(),
             ).write_pdf(**options)
 
         pipeline()  # warm-up: fonts, stylesheet parsing
@@ -361,7 +362,7 @@ class Harness:
             target=f"pipeline <= {LETTER_RATIO} x bare WeasyPrint",
             meets_target=ratio <= LETTER_RATIO,
             note="seed-001 final response; render_letter_pdf vs HTML(string=same html)."
-            f"write_pdf() with the same fetcher and pdf_variant={letters.PDF_VARIANT}",
+            f"write_pdf() with the same fetcher and pdf_variant={PDF_VARIANT}",
         )
 
     # --- Deadlines ---------------------------------------------------------------------------

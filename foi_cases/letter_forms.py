@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from foi_cases.letters import MAX_BODY_CHARACTERS
+from foi_cases.letters.text import MAX_BODY_CHARACTERS
 from foi_cases.models import Letter
 
 TIME_PATTERN = re.compile(r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)$")

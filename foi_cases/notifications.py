@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from foi_cases.bank_holidays import calendar_for
+from foi_cases.date_words import long_date as _long_date
 from foi_cases.deadlines import due_soon_limits
 from foi_cases.models import Case, Notification, ReminderSent
 from foi_cases.permissions import (
@@ -51,10 +52,6 @@ class Notice:
     kind: str
     message: str
     for_date: dt.date
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _case_words(case: Any) -> str:

@@ -110,7 +110,7 @@ def _published(pk: int) -> DisclosureLogEntry:
 
 def response_html(entry: DisclosureLogEntry) -> str:
     """The response as HTML, its letter syntax (headings, quotes, bullets) laid out, escaped."""
-    from foi_cases.letters import render_body_html
+    from foi_cases.letters.text import render_body_html
 
     return render_body_html(entry.response_text)
 
@@ -157,7 +157,7 @@ def render_entry_pdf(entry: DisclosureLogEntry) -> bytes:
     """The entry as a PDF, from its published texts only; no URL is ever fetched."""
     from weasyprint import HTML
 
-    from foi_cases.letters import StaticFileFetcher
+    from foi_cases.letters.render import StaticFileFetcher
 
     context = {"entry": entry, "response_html": response_html(entry)}
     html = render_to_string("disclosure_log/entry_pdf.html", context)

@@ -10,7 +10,10 @@ import pytest
 from django.utils import timezone
 
 from foi_cases import letters, workflow
-from foi_cases.letters import StaticFileFetcher
+from foi_cases.letters.check import decision_problems
+from foi_cases.letters.citations import format_provisions, has_subsection, is_ncnd_provision
+from foi_cases.letters.render import LETTER_BASE_URL, StaticFileFetcher
+from foi_cases.letters.text import plain_text, render_body_html
 from foi_cases.models import CaseEvent, Letter, LetterSettings
 from tests.letter_helpers import (
     SEED_001_QUESTIONS,
@@ -21,7 +24,7 @@ from tests.letter_helpers import (
 )
 
 Kind = Letter.Kind
-CSS_URL = letters.LETTER_BASE_URL + "static/letters/letter.css"
+CSS_URL = LETTER_BASE_URL + "static/letters/letter.css"
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +50,7 @@ def compose(case, officer, kind) -> Letter:
 
 
 def test_body_syntax_gives_headings_quotes_bullets_and_paragraphs():
-    html = letters.render_body_html(
+    html = render_body_html(
         "Dear Sam,\n\n## Heading\n> 1. A question?\n> continued\n"
         "An answer\nline two\n\n- one\n- two"
     )
@@ -59,7 +62,7 @@ def test_body_syntax_gives_headings_quotes_bullets_and_paragraphs():
 
 
 def test_typed_html_is_escaped_and_inert():
-    html = letters.render_body_html(
+    html = render_body_html(
         '<script>alert(1)</script>\n\n<img src="file:///etc/passwd">\n\n## <b>x</b>'
     )
     assert "<script" not in html and "<img" not in html and "<b>" not in html
@@ -83,14 +86,14 @@ def test_body_normalisation_drops_control_characters_and_trailing_space():
     ],
 )  # fmt: skip
 def test_provisions_are_cited_as_a_letter_would(provisions, expected):
-    assert letters.format_provisions(provisions) == expected
+    assert format_provisions(provisions) == expected
 
 
 def test_subsection_and_ncnd_provision_recognition():
-    assert letters.has_subsection("s31(1)(a)") and letters.has_subsection("40(5B)")
-    assert not letters.has_subsection("s31") and not letters.has_subsection("section 38")
-    assert letters.is_ncnd_provision("s38(2)") and letters.is_ncnd_provision("s40(5B)")
-    assert not letters.is_ncnd_provision("s38(1)(b)")
+    assert has_subsection("s31(1)(a)") and has_subsection("40(5B)")
+    assert not has_subsection("s31") and not has_subsection("section 38")
+    assert is_ncnd_provision("s38(2)") and is_ncnd_provision("s40(5B)")
+    assert not is_ncnd_provision("s38(1)(b)")
 
 
 # --- Composition of the letters that need no decisions ----------------------------------------
@@ -149,7 +152,7 @@ def test_public_interest_extension_names_the_exemption_and_estimated_date(case, 
         exemptions_cited="sections 31(1)(a) and 38(1)(b)",
     )
     letter = compose(case, officer, Kind.PIT_EXTENSION)
-    text = letters.plain_text(letter.body)
+    text = plain_text(letter.body)
     assert "sections 31(1)(a) and 38(1)(b) of the FOIA" in text
     assert "We estimate that we will reach a decision by 26 November 2019" in text
     assert "section 17(2)" in text
@@ -214,7 +217,7 @@ def test_missing_letterhead_and_signatory_are_listed(case, officer, letterhead):
 
 def test_internal_review_outcome_explains_the_right_to_complain_only(case, officer):
     letter = compose(case, officer, Kind.INTERNAL_REVIEW)
-    text = letters.plain_text(letter.body)
+    text = plain_text(letter.body)
     assert "section 50" in text and "icocasework@ico.org.uk" in text
     assert "ask for an internal review" not in text
 
@@ -341,7 +344,7 @@ def test_weasyprint_refusals_do_not_stop_the_render(case, officer):
 
     fetcher = StaticFileFetcher()
     html = '<p>x</p><img src="file:///etc/passwd"><img src="/static/../../etc/passwd">'
-    data = HTML(string=html, base_url=letters.LETTER_BASE_URL, url_fetcher=fetcher).write_pdf()
+    data = HTML(string=html, base_url=LETTER_BASE_URL, url_fetcher=fetcher).write_pdf()
     assert data.startswith(b"%PDF")
     assert fetcher.refused == fetcher.requested
     assert "file:///etc/passwd" in fetcher.refused
@@ -350,7 +353,7 @@ def test_weasyprint_refusals_do_not_stop_the_render(case, officer):
 # --- Final responses from approved decisions (seeds 000 and 001) ------------------------------
 
 from exemptions import workflow as decisions  # noqa: E402
-from foi_cases.letters import Answer, Citation, Position, PublicInterest  # noqa: E402
+from foi_cases.letters.answers import Answer, Citation, Position, PublicInterest  # noqa: E402
 from tests.letter_helpers import (  # noqa: E402
     S31_REASONS,
     S31_SUMMARY,
@@ -553,15 +556,15 @@ def _citation(**changes) -> Citation:
     ],
 )  # fmt: skip
 def test_completeness_check_names_each_missing_s17_element(answer, problem):
-    problems = letters.decision_problems([answer], "section 31(1)(a) of the foia")
+    problems = decision_problems([answer], "section 31(1)(a) of the foia")
     assert any(p.startswith(problem) for p in problems), problems
 
 
 def test_complete_decisions_have_no_problems():
     answer = Answer(1, "Q?", Position.WITHHELD, citations=(_citation(),))
-    assert letters.decision_problems([answer], "section 31(1)(a) applies") == []
+    assert decision_problems([answer], "section 31(1)(a) applies") == []
     omitted = _citation(reasons="", pit=None, omit_reasons=True)
-    assert letters.decision_problems([Answer(1, "Q?", Position.WITHHELD, citations=(omitted,))],
+    assert decision_problems([Answer(1, "Q?", Position.WITHHELD, citations=(omitted,))],
                                      "section 31(1)(a)") == []  # fmt: skip
 
 

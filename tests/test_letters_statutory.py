@@ -12,6 +12,8 @@ from exemptions.models import Exemption
 from exemptions.validation import CitationData
 from foi_cases import letters, workflow
 from foi_cases.demo import seed_citation, seed_pit
+from foi_cases.letters.citations import is_ncnd_provision, is_precise
+from foi_cases.letters.text import plain_text
 from foi_cases.models import Case, Letter, LetterSettings
 from tests import factories
 from tests.letter_helpers import (
@@ -131,11 +133,11 @@ def test_s40_2_is_cited_as_the_law_is_written_and_passes_the_check(s40_case):
 
 
 def test_the_precision_check_reads_the_catalogue_not_a_list():
-    assert letters.is_precise("s40(2)/s40(3A)(a)") and letters.is_precise("reg 12(5)(a)")
-    assert not letters.is_precise("s31") and not letters.is_precise("section 38")
+    assert is_precise("s40(2)/s40(3A)(a)") and is_precise("reg 12(5)(a)")
+    assert not is_precise("s31") and not is_precise("section 38")
     # The NCND provisions of every regime come from the catalogue.
-    assert letters.is_ncnd_provision("reg 12(6)") and letters.is_ncnd_provision("s40(5A)")
-    assert not letters.is_ncnd_provision("reg 12(5)(a)")
+    assert is_ncnd_provision("reg 12(6)") and is_ncnd_provision("s40(5A)")
+    assert not is_ncnd_provision("reg 12(5)(a)")
 
 
 # --- NCND on cost (s12(2)) --------------------------------------------------------------------
@@ -159,7 +161,7 @@ def s12_2_case(officer, reviewer, letterhead):
 
 def test_ncnd_on_cost_cites_s12_2_gives_the_limit_the_reasons_and_advice(s12_2_case, reviewer):
     letter = final_response(s12_2_case)
-    text = letters.plain_text(letter.body)
+    text = plain_text(letter.body)
 
     assert (
         "The House of Commons neither confirms nor denies whether it holds this information. "
@@ -325,10 +327,10 @@ def test_review_outcome_letters_use_each_regimes_law(officer, letterhead):
     eir = log_case(officer, questions=["Q?"], assignee=officer, regime=Case.Regime.EIR)
     foisa = log_case(officer, questions=["Q?"], assignee=officer, regime="FOISA")
 
-    eir_text = letters.plain_text(
+    eir_text = plain_text(
         workflow.compose_letter(eir, actor=officer, kind=Kind.INTERNAL_REVIEW).body
     )
-    foisa_text = letters.plain_text(
+    foisa_text = plain_text(
         workflow.compose_letter(foisa, actor=officer, kind=Kind.INTERNAL_REVIEW).body
     )
 

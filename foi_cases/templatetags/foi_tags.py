@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms, template
 
+from foi_cases.date_words import long_date
 from foi_cases.models import Case, CaseEvent
 
 register = template.Library()
@@ -78,7 +79,7 @@ def error_summary(*items: Any) -> dict[str, Any]:
 
 def _date(value: Any) -> str:
     try:
-        return f"{dt.date.fromisoformat(value):%-d %B %Y}"
+        return long_date(dt.date.fromisoformat(value))
     except (TypeError, ValueError):
         return str(value)
 
