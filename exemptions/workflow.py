@@ -46,9 +46,10 @@ from exemptions.permissions import (
     can_see_internal_held,
 )
 from exemptions.validation import CitationData, CitedSummary, PitData
-from foi_cases import notifications, statistics
+from foi_cases import notifications
 from foi_cases.models import Case, CaseEvent, Question
 from foi_cases.permissions import is_manager, is_reviewer
+from foi_cases.reporting import statistics
 from foi_cases.workflow import InvalidTransition, _move, _record
 
 Status = Case.Status

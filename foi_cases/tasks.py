@@ -170,7 +170,7 @@ def reconcile_reporting_outcomes() -> int:
 
     Anything else means a write path did not refresh it (or the cost limit setting changed).
     """
-    from foi_cases import statistics
+    from foi_cases.reporting import statistics
 
     corrected = statistics.refresh_reporting()
     if corrected:

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from foi_cases import deadlines, notifications, statistics
+from foi_cases import deadlines, notifications
 from foi_cases.clock import deadline_for
 from foi_cases.models import (
     Case,
@@ -32,6 +32,7 @@ from foi_cases.models import (
     Topic,
 )
 from foi_cases.permissions import is_manager, is_officer
+from foi_cases.reporting import statistics
 
 logger = logging.getLogger(__name__)
 

@@ -38,7 +38,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
     )
     if uses_database:
-        from foi_cases import statistics
+        from foi_cases.reporting import statistics
 
         drift = statistics.reporting_drift()
         assert not drift, (

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from foi_cases import statistics
 from foi_cases.models import Case, Question, Requester, Topic
+from foi_cases.reporting import statistics
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

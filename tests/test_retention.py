@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from foi_cases import after_response, retention, statistics, tasks
+from foi_cases import after_response, retention, tasks
 from foi_cases.models import Case, CaseEvent, ClockEvent, ICOComplaint, InternalReview, Requester
+from foi_cases.reporting import statistics
 from tests import factories
 
 LONDON = ZoneInfo("Europe/London")

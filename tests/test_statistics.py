@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from foi_cases import statistics
 from foi_cases.models import Case, Question
+from foi_cases.reporting import statistics
 from tests import dashboard_cases, factories
 from tests.dashboard_cases import Q1, TODAY
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from foi_cases import statistics
+from foi_cases.reporting import statistics
 
 
 class Command(BaseCommand):

@@ -21,7 +21,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from exemptions.models import Exemption, ExemptionCitation
-from foi_cases import statistics
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.models import (
     Case,
@@ -32,6 +31,7 @@ from foi_cases.models import (
     Topic,
 )
 from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
+from foi_cases.reporting import statistics
 
 LONDON = ZoneInfo("Europe/London")
 BATCH = 2000

@@ -28,12 +28,12 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
-from foi_cases import charts, statistics
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.deadlines import WorkingCalendar
 from foi_cases.models import Case, Topic
 from foi_cases.permissions import is_manager, is_officer
-from foi_cases.statistics import Row, Table
+from foi_cases.reporting import charts, statistics
+from foi_cases.reporting.statistics import Row, Table
 
 DUE_SOON_WORKING_DAYS = 5
 LIST_LIMIT = 20
