@@ -31,7 +31,7 @@ from foi_cases.models import (
     Topic,
 )
 from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
-from foi_cases.reporting import statistics
+from foi_cases.reporting import outcomes
 
 LONDON = ZoneInfo("Europe/London")
 BATCH = 2000
@@ -247,7 +247,7 @@ class Command(BaseCommand):
         CaseEvent.objects.bulk_create(
             self._events(cases, rng, officers, reviewers), batch_size=BATCH
         )
-        statistics.refresh_reporting([case.pk for case in cases])
+        outcomes.refresh_reporting([case.pk for case in cases])
         return len(cases)
 
     def _status(self, rng, age, due_on, received_at, calendar):
