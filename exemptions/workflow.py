@@ -49,7 +49,6 @@ from exemptions.validation import CitationData, CitedSummary, PitData
 from foi_cases import notifications
 from foi_cases.models import Case, CaseEvent, Question
 from foi_cases.permissions import is_manager, is_reviewer
-from foi_cases.reporting import statistics
 from foi_cases.workflow import InvalidTransition, _move, _record
 
 Status = Case.Status
@@ -380,7 +379,6 @@ def record_answer(
     Question.objects.filter(pk=question.pk).update(
         held_status=held_status, outcome=outcome, answer_text=answer_text
     )
-    statistics.refresh_reporting([case.pk])
     question.held_status, question.outcome, question.answer_text = (
         held_status,
         outcome,

@@ -10,6 +10,3 @@ class FoiCasesConfig(AppConfig):
             account_sessions,  # noqa: F401  (indexes sessions at sign-in, forgets at sign-out)
             two_factor,  # noqa: F401  (notes at sign-in who has a device)
         )
-        from foi_cases.reporting import statistics
-
-        statistics.connect_reporting_receivers()

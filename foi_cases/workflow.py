@@ -32,7 +32,7 @@ from foi_cases.models import (
     Topic,
 )
 from foi_cases.permissions import is_manager, is_officer
-from foi_cases.reporting import statistics
+from foi_cases.reporting import outcomes
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,14 @@ class RequesterDetails:
 
 
 def _record(case: Case, verb: str, *, actor: User | None, **data: Any) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, actor=actor, verb=verb, data=data)
+    """Write the case's audit event, after the change it records.
+
+    Also the one place the case's stored reporting outcome is refreshed: every change to a
+    case, its questions or their citations writes an event here once its rows are written.
+    """
+    event = CaseEvent.objects.create(case=case, actor=actor, verb=verb, data=data)
+    outcomes.refresh_reporting([case.pk])
+    return event
 
 
 def _move(case: Case, to: str, *, action: str, **fields: Any) -> None:
@@ -92,7 +99,6 @@ def _move(case: Case, to: str, *, action: str, **fields: Any) -> None:
             "Someone else changed this case a moment ago. Reload the page to see the change, "
             "then try again."
         )
-    statistics.refresh_reporting([case.pk])
     case.status = to
     for name, value in fields.items():
         setattr(case, name, value)
@@ -284,7 +290,6 @@ def replace_questions(case: Case, *, actor: User, texts: list[str]) -> Case:
     Question.objects.bulk_create(
         Question(case=case, number=number, text=text) for number, text in enumerate(cleaned, 1)
     )
-    statistics.refresh_reporting([case.pk])
     _record(case, Verb.QUESTIONS_EDITED, actor=actor, questions=len(cleaned))
     return case
 
@@ -310,7 +315,6 @@ def record_cost_estimate(
     if any(value < 0 for value in hours.values()):
         raise ValidationError("Hours cannot be negative.")
     Case.objects.filter(pk=case.pk).update(cost_estimate_notes=notes, **hours)
-    statistics.refresh_reporting([case.pk])
     for name, value in hours.items():
         setattr(case, name, value)
     case.cost_estimate_notes = notes
