@@ -7,8 +7,8 @@ e.g. one row per (regime, due date), never one query per case.
 
 Two kinds of panel:
 
-* live panels (open cases, due soon, overdue, extensions in use, workload) show the position
-  today, narrowed by topic, officer and regime;
+* live panels (open cases, due soon, overdue, extensions in use, workload; in
+  `live_panels`) show the position today, narrowed by topic, officer and regime;
 * period panels (timeliness, days taken, outcomes, exemptions, reviews, topics) cover the
   requests *received* in the chosen period, as the Cabinet Office tables do.
 
@@ -173,7 +173,6 @@ def timeliness(dash: Dashboard, cases: QuerySet) -> dict[str, int]:
         colours=[charts.band_colour(rate) for _, rate in rates],
         markers=[("90%", 90), ("95%", 95)],
     )
-
     return outcomes.outcomes_from(counted)
 
 
