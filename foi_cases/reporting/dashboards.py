@@ -22,7 +22,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, Q, QuerySet, Value, When
 
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.deadlines import WorkingCalendar
@@ -126,16 +127,10 @@ def _timeliness_periods(dash: Dashboard) -> dict[str, tuple[dt.date, dt.date]]:
     return {"rolling": (first, last), "period": (dash.filters.first, dash.filters.last)}
 
 
-def timeliness(dash: Dashboard, cases: QuerySet) -> dict[str, int]:
-    """The rolling quarter's and the period's timeliness.
-
-    Returns the period's requests per reporting outcome, counted by the same query.
-    """
+def timeliness(dash: Dashboard, cases: QuerySet) -> None:
+    """The rolling quarter's and the period's timeliness, in one aggregate query."""
     periods = _timeliness_periods(dash)
-    in_period = statistics.received(dash.filters.first, dash.filters.last)
-    figures, counted = statistics.timeliness_by_period(
-        cases, periods, dash.today, outcomes.outcome_counts(in_period)
-    )
+    figures = statistics.timeliness_by_period(cases, periods, dash.today)
     dash.rolling, dash.period = figures["rolling"], figures["period"]
     rows = [
         Row((label, rolling_n, period_n))
@@ -173,22 +168,31 @@ def timeliness(dash: Dashboard, cases: QuerySet) -> dict[str, int]:
         colours=[charts.band_colour(rate) for _, rate in rates],
         markers=[("90%", 90), ("95%", 95)],
     )
-    return outcomes.outcomes_from(counted)
 
 
 def _percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.1f}%"
 
 
-def _days_query(cohort: QuerySet) -> QuerySet:
-    """Answered requests of the cohort grouped by regime, statutory due date and response."""
+def _period_query(cohort: QuerySet) -> QuerySet:
+    """The cohort's requests by reporting outcome, and the answered ones by regime, statutory
+    due date and response date (None for the others, so they group by outcome alone)."""
+    answered = Q(responded_at__isnull=False, due_on__isnull=False) & ~Q(
+        outcome__in=statistics.NOT_COUNTED_OUTCOMES
+    )
     return (
         statistics.annotate_dates(cohort.order_by())
-        .filter(responded_at__isnull=False, due_on__isnull=False)
-        .exclude(outcome__in=statistics.NOT_COUNTED_OUTCOMES)
-        .values("regime", "due_on", "responded_on")
+        .annotate(
+            answered_due=SqlCase(When(answered, then=F("due_on"))),
+            answered_on=SqlCase(When(answered, then=F("responded_on"))),
+        )
+        .values("reporting_outcome", "regime", "answered_due", "answered_on")
         .annotate(n=Count("pk"))
     )
+
+
+def _reported(grouped: list[dict[str, Any]]) -> dict[str, int]:
+    return outcomes.outcome_counts_from((row["reporting_outcome"], row["n"]) for row in grouped)
 
 
 def days_to_respond(
@@ -202,24 +206,23 @@ def days_to_respond(
     pairs = [
         (
             statistics.STATUTORY_WORKING_DAYS
-            + calendars[row["regime"]].working_days_between(row["due_on"], row["responded_on"]),
+            + calendars[row["regime"]].working_days_between(
+                row["answered_due"], row["answered_on"]
+            ),
             row["n"],
         )
         for row in grouped
+        if row["answered_on"] is not None
     ]
     dash.median_days = statistics.weighted_median(pairs)
     dash.counts["answered"] = sum(n for _, n in pairs)
 
 
-def period_panels(
-    dash: Dashboard,
-    cohort: QuerySet,
-    calendars: dict[str, WorkingCalendar],
-    reported: dict[str, int],
-) -> None:
-    """Days taken, outcomes (`reported`), exemptions and topics of the period's requests."""
-    days_to_respond(dash, list(_days_query(cohort)), calendars)
-    outcomes_and_exemptions(dash, reported, statistics.exemption_table(cohort))
+def period_panels(dash: Dashboard, cohort: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
+    """Days taken, outcomes, exemptions and topics of the period's requests: three queries."""
+    grouped = list(_period_query(cohort))
+    days_to_respond(dash, grouped, calendars)
+    outcomes_and_exemptions(dash, _reported(grouped), statistics.exemption_table(cohort))
     topics(dash, list(_topics_query(dash, cohort)))
 
 
@@ -302,7 +305,8 @@ def build_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard
     cases = filters.apply(scope.cases)
     cohort = statistics.received_between(cases, filters.first, filters.last)
     live_panels(dash, cases, calendars)
-    period_panels(dash, cohort, calendars, timeliness(dash, cases))
+    timeliness(dash, cases)
+    period_panels(dash, cohort, calendars)
     internal_reviews(dash, cases)
     dash.counts["received"] = sum(
         n for _, n in dash.tables["outcomes"].csv_rows() if isinstance(n, int)

@@ -247,28 +247,15 @@ def reporting_drift() -> list[tuple[str, str, str]]:
 def count_outcomes(cases: QuerySet) -> dict[str, int]:
     """{ReportingOutcome value: number of cases}, in one query."""
     rows = cases.order_by().values_list("reporting_outcome").annotate(n=Count("pk"))
-    return _outcome_counts(rows)
+    return outcome_counts_from(rows)
 
 
-def _outcome_counts(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
+def outcome_counts_from(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """{ReportingOutcome value: number of cases}, summed from (outcome, cases) groups."""
     counts = {value: 0 for value in R.values}
     for value, n in rows:
-        counts[value] = n
+        counts[value] += n
     return counts
-
-
-def outcome_counts(condition: Q | None = None) -> dict[str, Count]:
-    """Cases per reporting outcome (meeting `condition`), as counts for an aggregate query."""
-    condition = condition or Q()
-    return {
-        f"outcome__{value}": Count("pk", filter=condition & Q(reporting_outcome=value))
-        for value in R.values
-    }
-
-
-def outcomes_from(figures: dict[str, Any]) -> dict[str, int]:
-    """{ReportingOutcome value: number of cases}, read from `outcome_counts`' figures."""
-    return {value: figures[f"outcome__{value}"] for value in R.values}
 
 
 def cabinet_office_counts(outcomes: dict[str, int]) -> dict[str, int]:

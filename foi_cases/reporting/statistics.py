@@ -27,8 +27,7 @@ from foi_cases.reporting.outcomes import (
     RESOLVABLE,
     R,
     cabinet_office_counts,
-    outcome_counts,
-    outcomes_from,
+    outcome_counts_from,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -194,21 +193,16 @@ def timeliness(cases: QuerySet, today: dt.date) -> Timeliness:
 
 
 def timeliness_by_period(
-    cases: QuerySet,
-    periods: dict[str, tuple[dt.date, dt.date]],
-    today: dt.date,
-    extra: dict[str, Count] | None = None,
-) -> tuple[dict[str, Timeliness], dict[str, int]]:
+    cases: QuerySet, periods: dict[str, tuple[dt.date, dt.date]], today: dt.date
+) -> dict[str, Timeliness]:
     """Table 3 for the requests of `cases` received in each period, all in one query.
 
     Only the cases received in one of the periods are read (a range on `received_at` each).
-    `extra` counts over the same cases join the query; their figures are returned second.
     """
-    extra = extra or {}
     figures = annotate_dates(cases.filter(_either(periods)).order_by()).aggregate(
-        **_period_counts(periods, today), **extra
+        **_period_counts(periods, today)
     )
-    return timeliness_figures(figures, periods), {name: figures[name] for name in extra}
+    return timeliness_figures(figures, periods)
 
 
 def _either(periods: dict[str, tuple[dt.date, dt.date]]) -> Q:
@@ -376,14 +370,20 @@ def _share(part: int, whole: int) -> str:
 def quarterly_report(cases: QuerySet, first: dt.date, last: dt.date, today: dt.date) -> list[Table]:
     """The Cabinet Office tables and the s45 Code list for requests received in a period.
 
-    Four queries: the period's requests (outcomes, timeliness and the Code list's other
-    counts, in one aggregate), the exemptions they cite, the requests referred for review, and
-    the internal reviews requested in the period.
+    Four queries: the period's requests (timeliness and the Code list's other counts per
+    reporting outcome, in one grouped query), the exemptions they cite, the requests referred
+    for review, and the internal reviews requested in the period.
     """
     cohort = received_between(cases, first, last)
-    counts = outcome_counts() | _timeliness_counts(today) | _code_list_counts(today)
-    figures = annotate_dates(cohort.order_by()).aggregate(**counts)
-    outcomes = outcomes_from(figures)
+    # Timeliness and the Code list's other counts, per reporting outcome (summed here).
+    counts = _timeliness_counts(today) | _code_list_counts(today)
+    grouped = list(
+        annotate_dates(cohort.order_by())
+        .values("reporting_outcome")
+        .annotate(n=Count("pk"), **counts)
+    )
+    outcomes = outcome_counts_from((row["reporting_outcome"], row["n"]) for row in grouped)
+    figures = {name: sum(row[name] for row in grouped) for name in counts}
     exemptions = exemption_table(cohort)
     co = cabinet_office_counts(outcomes)
     total = sum(outcomes.values())
