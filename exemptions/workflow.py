@@ -46,7 +46,7 @@ from exemptions.permissions import (
     can_see_internal_held,
 )
 from exemptions.validation import CitationData, CitedSummary, PitData
-from foi_cases import notifications, statistics, team
+from foi_cases import notifications, team
 from foi_cases.models import Case, CaseEvent, Question
 from foi_cases.permissions import is_manager, is_reviewer
 from foi_cases.workflow import InvalidTransition, _move, _record
@@ -380,7 +380,6 @@ def record_answer(
     Question.objects.filter(pk=question.pk).update(
         held_status=held_status, outcome=outcome, answer_text=answer_text
     )
-    statistics.refresh_reporting([case.pk])
     question.held_status, question.outcome, question.answer_text = (
         held_status,
         outcome,

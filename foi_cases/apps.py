@@ -8,8 +8,5 @@ class FoiCasesConfig(AppConfig):
     def ready(self) -> None:
         from foi_cases import (
             account_sessions,  # noqa: F401  (indexes sessions at sign-in, forgets at sign-out)
-            statistics,
             two_factor,  # noqa: F401  (notes at sign-in who has a device)
         )
-
-        statistics.connect_reporting_receivers()

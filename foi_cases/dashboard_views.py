@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from foi_cases import csv_export, dashboards, notifications, statistics
+from foi_cases import notifications
 from foi_cases.forms import CaseFilterForm
 from foi_cases.models import Case, CaseAccessLog, Notification, Topic
 from foi_cases.permissions import OFFICER, cases_visible_to, has_any_role, is_manager, is_officer
+from foi_cases.reporting import csv_export, dashboards, statistics
 
 EARLIEST_YEAR = 2005
 

@@ -160,7 +160,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 class ReportingOutcome(models.TextChoices):
-    """One outcome per case for the statutory statistics (see foi_cases.statistics)."""
+    """One outcome per case for the statutory statistics (see foi_cases.reporting.outcomes)."""
 
     NOT_YET_PROCESSED = "not_yet_processed", "Not yet processed"
     ON_HOLD = "on_hold", "On hold (awaiting clarification or fee)"
@@ -284,9 +284,9 @@ class Case(models.Model):
     hours_retrieving = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     hours_extracting = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     cost_estimate_notes = models.TextField(blank=True)
-    # Derived from the case and its questions by statistics.annotate_reporting and stored by
-    # statistics.refresh_reporting on every write, so that a period's statistics count one
-    # column instead of deriving it again from every question of the period.
+    # Derived from the case and its questions by reporting.outcomes.annotate_reporting and
+    # stored by its refresh_reporting with every audit event, so that a period's statistics
+    # count one column instead of deriving it again from every question of the period.
     reporting_outcome = models.CharField(
         max_length=30,
         choices=ReportingOutcome.choices,

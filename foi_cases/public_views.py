@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 
 from foi_cases.bad_requests import InvalidParameter
 from foi_cases.models import DisclosureLogEntry, Topic
+from foi_cases.reporting.csv_export import safe_cell
 
 PER_PAGE = 20
 MAX_QUERY = 200
@@ -122,11 +123,6 @@ def disclosure_log_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "disclosure_log/entry_detail.html", context)
 
 
-def _cell(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_not_required
 def disclosure_log_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -138,7 +134,7 @@ def disclosure_log_csv(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
     for entry in _search(_filters(request)).iterator(chunk_size=200):
         writer.writerow(
-            _cell(value)
+            safe_cell(value)
             for value in (
                 entry.case.reference,
                 entry.title,

@@ -174,9 +174,9 @@ def reconcile_reporting_outcomes() -> int:
 
     Anything else means a write path did not refresh it (or the cost limit setting changed).
     """
-    from foi_cases import statistics
+    from foi_cases.reporting import outcomes
 
-    corrected = statistics.refresh_reporting()
+    corrected = outcomes.refresh_reporting()
     if corrected:
         logger.warning("Corrected the stored reporting outcome of %d cases.", corrected)
     return corrected

@@ -23,7 +23,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from foi_cases import deadlines, notifications, statistics
+from foi_cases import deadlines, notifications
 from foi_cases.clock import deadline_for
 from foi_cases.models import (
     Case,
@@ -35,6 +35,7 @@ from foi_cases.models import (
     Topic,
 )
 from foi_cases.permissions import cases_visible_to, is_manager, is_officer
+from foi_cases.reporting import outcomes
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,14 @@ class RequesterDetails:
 
 
 def _record(case: Case, verb: str, *, actor: User | None, **data: Any) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, actor=actor, verb=verb, data=data)
+    """Write the case's audit event, after the change it records.
+
+    Also the one place the case's stored reporting outcome is refreshed: every change to a
+    case, its questions or their citations writes an event here once its rows are written.
+    """
+    event = CaseEvent.objects.create(case=case, actor=actor, verb=verb, data=data)
+    outcomes.refresh_reporting([case.pk])
+    return event
 
 
 def _move(case: Case, to: str, *, action: str, **fields: Any) -> None:
@@ -94,7 +102,6 @@ def _move(case: Case, to: str, *, action: str, **fields: Any) -> None:
             "Someone else changed this case a moment ago. Reload the page to see the change, "
             "then try again."
         )
-    statistics.refresh_reporting([case.pk])
     case.status = to
     for name, value in fields.items():
         setattr(case, name, value)
@@ -344,7 +351,6 @@ def replace_questions(
     Question.objects.bulk_create(
         Question(case=case, number=number, text=text) for number, text in enumerate(cleaned, 1)
     )
-    statistics.refresh_reporting([case.pk])
     _record(case, Verb.QUESTIONS_EDITED, actor=actor, questions=len(cleaned))
     return case
 
@@ -370,7 +376,6 @@ def record_cost_estimate(
     if any(value < 0 for value in hours.values()):
         raise ValidationError("Hours cannot be negative.")
     Case.objects.filter(pk=case.pk).update(cost_estimate_notes=notes, **hours)
-    statistics.refresh_reporting([case.pk])
     for name, value in hours.items():
         setattr(case, name, value)
     case.cost_estimate_notes = notes

@@ -38,9 +38,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
     )
     if uses_database:
-        from foi_cases import statistics
+        from foi_cases.reporting import outcomes
 
-        drift = statistics.reporting_drift()
+        drift = outcomes.reporting_drift()
         assert not drift, (
             f"Stored reporting outcomes out of date (reference, stored, derived): {drift}"
         )

@@ -56,7 +56,7 @@ def _case(ref: str, officer, received: dt.date, **fields) -> Case:
 
 
 def _question(case: Case, number: int, held: str, outcome: str) -> Question:
-    return Question.objects.create(
+    return factories.QuestionFactory(
         case=case, number=number, text=f"Question {number}?", held_status=held, outcome=outcome
     )
 

@@ -45,6 +45,19 @@ class RequesterFactory(factory.django.DjangoModelFactory):
     requester_type = "public"
 
 
+def _refresh_reporting(case) -> None:
+    """Store the reporting outcome of a case written here rather than through the workflow.
+
+    The workflow refreshes it with each audit event; a factory writes rows directly, as
+    seed_bulk does, so it refreshes it itself, and on the instance too (which a test may
+    save again).
+    """
+    from foi_cases.reporting.outcomes import refresh_reporting
+
+    refresh_reporting([case.pk])
+    case.refresh_from_db(fields=["reporting_outcome"])
+
+
 def _due_on(case) -> dt.date:
     from foi_cases.deadlines import due_date
 
@@ -76,6 +89,12 @@ class CaseFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.topics.set(extracted)
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            _refresh_reporting(instance)
+
 
 class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -84,6 +103,12 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     number = factory.Sequence(lambda n: n + 1)
     text = factory.Sequence(lambda n: f"Question {n}?")
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            _refresh_reporting(instance.case)
 
 
 # --- Exemption decisions (exemptions app) ---------------------------------------------------
@@ -126,6 +151,7 @@ def case_in_progress(officer, *, questions=("What is the budget?",), **fields):
     Question.objects.bulk_create(
         Question(case=case, number=n, text=text) for n, text in enumerate(questions, start=1)
     )
+    _refresh_reporting(case)
     return case
 
 
@@ -174,3 +200,9 @@ class ExemptionCitationFactory(factory.django.DjangoModelFactory):
     provision = "s31(1)(a)"
     created_by = factory.SubFactory(UserFactory)
     updated_by = factory.SelfAttribute("created_by")
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            _refresh_reporting(instance.question.case)

@@ -9,7 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from foi_cases.csv_export import safe_cell
+from foi_cases.reporting.csv_export import safe_cell
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from foi_cases import dashboards
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.deadlines import due_date
+from foi_cases.reporting import dashboards
 from tests import dashboard_cases, factories
 from tests.dashboard_cases import Q1, TODAY
 

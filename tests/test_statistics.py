@@ -7,13 +7,14 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from foi_cases import statistics
 from foi_cases.models import Case, Question
+from foi_cases.reporting import outcomes as reporting_outcomes
+from foi_cases.reporting import statistics
 from tests import dashboard_cases, factories
 from tests.dashboard_cases import Q1, TODAY
 
 pytestmark = pytest.mark.django_db
-R = statistics.ReportingOutcome
+R = reporting_outcomes.ReportingOutcome
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def _rows(table):
 
 def test_each_case_gets_one_reporting_outcome(cases):
     outcomes = dict(
-        statistics.annotate_reporting(Case.objects.all()).values_list(
+        reporting_outcomes.annotate_reporting(Case.objects.all()).values_list(
             "reference", "derived_outcome"
         )
     )
@@ -132,10 +133,10 @@ def test_s45_code_list(cases):
 def test_reporting_outcome_derivation(officer, questions, case_outcome, expected):
     case = factories.CaseFactory(status="closed", outcome=case_outcome)
     for number, (held, outcome) in enumerate(questions, start=1):
-        Question.objects.create(
+        factories.QuestionFactory(
             case=case, number=number, text="?", held_status=held, outcome=outcome
         )
-    assert statistics.count_outcomes(Case.objects.all())[expected] == 1
+    assert reporting_outcomes.count_outcomes(Case.objects.all())[expected] == 1
 
 
 def test_procedural_refusal_over_the_cost_estimate_counts_as_s12(officer):
@@ -144,23 +145,47 @@ def test_procedural_refusal_over_the_cost_estimate_counts_as_s12(officer):
     case = factories.CaseFactory(
         status="responded", outcome="procedural_refusal", hours_locating=Decimal("30")
     )
-    Question.objects.create(case=case, number=1, text="?", held_status="held")
-    assert statistics.count_outcomes(Case.objects.all())[R.PROCEDURAL_S12] == 1
+    factories.QuestionFactory(case=case, number=1, text="?", held_status="held")
+    assert reporting_outcomes.count_outcomes(Case.objects.all())[R.PROCEDURAL_S12] == 1
 
 
-def test_stored_outcome_follows_each_decision_and_deleted_citation(officer):
-    from exemptions.models import ExemptionCitation
+def test_stored_outcome_follows_the_workflow(officer):
+    from exemptions import workflow as decisions
+    from foi_cases import workflow
 
-    case = factories.CaseFactory(status="closed")
-    question = Question.objects.create(case=case, number=1, text="?", held_status="held")
+    case = factories.case_in_progress(officer)
 
     def stored():
         return Case.objects.get(pk=case.pk).reporting_outcome
 
+    decisions.record_answer(
+        case.questions.get(), actor=officer, held_status="held", outcome="disclosed"
+    )
+    assert stored() == R.NOT_YET_PROCESSED
+    workflow.close_case(case, actor=officer, outcome=Case.Outcome.WITHDRAWN)
+    assert stored() == R.WITHDRAWN
+
+
+def test_stored_outcome_follows_each_audited_decision_and_deleted_citation(officer):
+    """The audit event a change writes refreshes the stored outcome, whatever the change."""
+    from exemptions.models import ExemptionCitation
+    from foi_cases.models import CaseEvent
+    from foi_cases.workflow import _record
+
+    case = factories.CaseFactory(status="closed")
+    question = factories.QuestionFactory(case=case, number=1, text="?", held_status="held")
+
+    def stored():
+        return Case.objects.get(pk=case.pk).reporting_outcome
+
+    def audited():
+        _record(case, CaseEvent.Verb.DECISION_RECORDED, actor=officer)
+        return stored()
+
     assert stored() == R.NOT_RECORDED
-    question.outcome = "disclosed"
-    question.save()
-    assert stored() == R.GRANTED_IN_FULL
+    Question.objects.filter(pk=question.pk).update(outcome="disclosed")
+    assert stored() == R.NOT_RECORDED  # written, not yet audited
+    assert audited() == R.GRANTED_IN_FULL
     citation = ExemptionCitation.objects.create(
         question=question,
         exemption=factories._catalogue("FOIA-s14(1)"),
@@ -170,9 +195,9 @@ def test_stored_outcome_follows_each_decision_and_deleted_citation(officer):
         updated_by=officer,
     )
     assert citation.case_id == case.pk
-    assert stored() == R.PROCEDURAL_S14
+    assert audited() == R.PROCEDURAL_S14
     citation.delete()
-    assert stored() == R.GRANTED_IN_FULL
+    assert audited() == R.GRANTED_IN_FULL
 
 
 def test_nightly_reconciliation_corrects_a_stale_outcome(officer, caplog):
@@ -180,7 +205,7 @@ def test_nightly_reconciliation_corrects_a_stale_outcome(officer, caplog):
 
     case = factories.CaseFactory(status="closed", outcome="granted_in_full")
     Case.objects.filter(pk=case.pk).update(reporting_outcome=R.NOT_HELD)  # a path that forgot
-    assert statistics.reporting_drift() == [(case.reference, R.NOT_HELD, R.GRANTED_IN_FULL)]
+    assert reporting_outcomes.reporting_drift() == [(case.reference, R.NOT_HELD, R.GRANTED_IN_FULL)]
     assert tasks.reconcile_reporting_outcomes() == 1
     assert "Corrected the stored reporting outcome of 1 cases" in caplog.text
     assert Case.objects.get(pk=case.pk).reporting_outcome == R.GRANTED_IN_FULL
@@ -255,15 +280,19 @@ def test_statistics_page_ignores_nonsense_quarters(client, cases, manager):
     assert response.status_code == 200
 
 
-def test_shared_cohort_statement_matches_the_separate_queries(cases, django_assert_num_queries):
-    """Outcomes and exemptions read from the cohort's shared rows, in one query, agree with
-    the queries reading the tables themselves."""
+def test_report_outcomes_and_exemptions_match_the_separate_queries(
+    cases, django_assert_num_queries
+):
+    """The quarterly report's outcomes, counted in its one aggregate query, and its exemptions
+    agree with the queries counting them alone; the report takes four queries."""
     cohort = statistics.received_between(Case.objects.all(), *Q1)
-    queries = statistics.CohortQueries(cohort)
-    statistics.outcome_queries(queries)
-    sql, _ = queries._statement()
-    assert f"FROM {statistics.CohortQueries.CASES}" in sql  # not the fallback
-    with django_assert_num_queries(1):
-        outcomes, exemptions = statistics.outcome_results(queries.run())
-    assert outcomes == statistics.count_outcomes(cohort)
-    assert exemptions == statistics.exemption_table(cohort)
+    with django_assert_num_queries(4):
+        tables = {
+            table.slug: table
+            for table in statistics.quarterly_report(Case.objects.all(), *Q1, TODAY)
+        }
+    counts = reporting_outcomes.cabinet_office_counts(reporting_outcomes.count_outcomes(cohort))
+    assert _rows(tables["table5"]) == {
+        label: counts[value] for value, label in reporting_outcomes.CabinetOffice.choices
+    }
+    assert tables["exemptions"] == statistics.exemption_table(cohort)

@@ -21,7 +21,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from exemptions.models import Exemption, ExemptionCitation
-from foi_cases import statistics
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.models import (
     Case,
@@ -32,6 +31,7 @@ from foi_cases.models import (
     Topic,
 )
 from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
+from foi_cases.reporting import outcomes
 
 LONDON = ZoneInfo("Europe/London")
 BATCH = 2000
@@ -247,7 +247,7 @@ class Command(BaseCommand):
         CaseEvent.objects.bulk_create(
             self._events(cases, rng, officers, reviewers), batch_size=BATCH
         )
-        statistics.refresh_reporting([case.pk for case in cases])
+        outcomes.refresh_reporting([case.pk for case in cases])
         return len(cases)
 
     def _status(self, rng, age, due_on, received_at, calendar):

@@ -1,0 +1,314 @@
+"""The manager's dashboard: every figure aggregated in SQL from what the case records hold.
+
+`build_dashboard(scope, filters, today)` runs a fixed number of aggregate queries, however
+many cases there are, and returns dataclasses the templates and CSV exports read. Working-day
+arithmetic (days late, extension lengths, days taken) is done in Python on *grouped* rows,
+e.g. one row per (regime, due date), never one query per case.
+
+Two kinds of panel:
+
+* live panels (open cases, due soon, overdue, extensions in use, workload; in
+  `live_panels`) show the position today, narrowed by topic, officer and regime;
+* period panels (timeliness, days taken, outcomes, exemptions, reviews, topics) cover the
+  requests *received* in the chosen period, as the Cabinet Office tables do.
+
+Restricted cases count in every figure; their reference and title are shown only to people
+who may see the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, Q, QuerySet, Value, When
+
+from foi_cases.bank_holidays import calendar_for
+from foi_cases.deadlines import WorkingCalendar
+from foi_cases.models import Case, Topic
+from foi_cases.permissions import is_manager, is_officer
+from foi_cases.reporting import charts, outcomes, statistics
+from foi_cases.reporting.live_panels import CaseLine, case_list_url, live_panels
+from foi_cases.reporting.statistics import Row, Table
+
+# --- Scope and filters ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose cases the dashboard counts, and which of them the viewer may see in detail."""
+
+    name: str  # "all", "team" or "mine"
+    cases: QuerySet
+    visible: Any  # a Q, or Value(True)
+    list_tab: str  # the case list tab panels link to
+
+    @property
+    def label(self) -> str:
+        return {"all": "All cases", "team": "Whole team", "mine": "My cases"}[self.name]
+
+
+def scope_for(user: Any, requested: str = "") -> Scope:
+    """Managers see everything; officers their own cases, or the whole team's figures."""
+    if is_manager(user):
+        return Scope("all", Case.objects.all(), Value(True), "all")
+    if is_officer(user) and requested != "team":
+        return Scope("mine", Case.objects.filter(assigned_to=user), Value(True), "mine")
+    on_team = Case.team.through.objects.filter(user=user).values("case_id")
+    visible = Q(restricted=False) | Q(assigned_to=user) | Q(pk__in=on_team)
+    return Scope("team", Case.objects.all(), visible, "team")
+
+
+@dataclass(frozen=True)
+class Filters:
+    first: dt.date
+    last: dt.date
+    period_label: str
+    topic: Topic | None = None
+    officer: Any = None
+    regime: str = ""
+
+    def apply(self, cases: QuerySet) -> QuerySet:
+        if self.topic is not None:
+            cases = cases.filter(topics=self.topic)
+        if self.officer is not None:
+            cases = cases.filter(assigned_to=self.officer)
+        if self.regime:
+            cases = cases.filter(regime=self.regime)
+        return cases
+
+    def list_params(self) -> dict[str, Any]:
+        """The filters in the case list's query parameters.
+
+        `regime` is not read by the case list yet; it is sent so links narrow once it is.
+        """
+        params: dict[str, Any] = {}
+        if self.topic is not None:
+            params["topic"] = self.topic.pk
+        if self.officer is not None:
+            params["officer"] = self.officer.pk
+        if self.regime:
+            params["regime"] = self.regime
+        return params
+
+    def period_params(self) -> dict[str, str]:
+        """The period, for links from period panels (not read by the case list yet)."""
+        return {"received_from": self.first.isoformat(), "received_to": self.last.isoformat()}
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    filters: Filters
+    today: dt.date
+    tables: dict[str, Table] = field(default_factory=dict)
+    charts: dict[str, charts.BarChart] = field(default_factory=dict)
+    overdue: list[CaseLine] = field(default_factory=list)
+    due_soon: list[CaseLine] = field(default_factory=list)
+    counts: dict[str, Any] = field(default_factory=dict)
+    rolling: statistics.Timeliness | None = None
+    period: statistics.Timeliness | None = None
+    rolling_first: dt.date | None = None
+    median_days: float | None = None
+
+
+# --- Panels -----------------------------------------------------------------------------
+
+
+def _calendars() -> dict[str, WorkingCalendar]:
+    return {regime: calendar_for(regime) for regime in Case.Regime.values}
+
+
+def _timeliness_periods(dash: Dashboard) -> dict[str, tuple[dt.date, dt.date]]:
+    first, last = statistics.rolling_quarter(dash.today)
+    dash.rolling_first = first
+    return {"rolling": (first, last), "period": (dash.filters.first, dash.filters.last)}
+
+
+def timeliness(dash: Dashboard, cases: QuerySet) -> None:
+    """The rolling quarter's and the period's timeliness, in one aggregate query."""
+    periods = _timeliness_periods(dash)
+    figures = statistics.timeliness_by_period(cases, periods, dash.today)
+    dash.rolling, dash.period = figures["rolling"], figures["period"]
+    rows = [
+        Row((label, rolling_n, period_n))
+        for (label, rolling_n), (_, period_n) in zip(
+            dash.rolling.rows(), dash.period.rows(), strict=True
+        )
+    ]
+    rows.append(
+        Row(
+            (
+                "In time (per cent)",
+                _percent(dash.rolling.rate),
+                _percent(dash.period.rate),
+            )
+        )
+    )
+    rows.append(Row(("ICO band", dash.rolling.band, dash.period.band)))
+    dash.tables["timeliness"] = Table(
+        "timeliness",
+        "Timeliness: requests answered in time",
+        ("Measure", "Rolling quarter", dash.filters.period_label),
+        rows,
+        note="In time: answered on or before the due date or a permitted extended date. "
+        "ICO bands: 95% and over good, 90 to 95% adequate, under 90% unsatisfactory.",
+    )
+    rates = [("Rolling quarter", dash.rolling.rate), (dash.filters.period_label, dash.period.rate)]
+    # A cohort with nothing answered yet has no rate: leave it out rather than draw 0%.
+    rates = [(label, rate) for label, rate in rates if rate is not None]
+    dash.charts["timeliness"] = charts.bar_chart(
+        "timeliness",
+        "Per cent answered in time, against the ICO bands",
+        [(label, round(float(rate), 1)) for label, rate in rates],
+        max_value=100,
+        unit="%",
+        colours=[charts.band_colour(rate) for _, rate in rates],
+        markers=[("90%", 90), ("95%", 95)],
+    )
+
+
+def _percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.1f}%"
+
+
+def _period_query(cohort: QuerySet) -> QuerySet:
+    """The cohort's requests by reporting outcome, and the answered ones by regime, statutory
+    due date and response date (None for the others, so they group by outcome alone)."""
+    answered = Q(responded_at__isnull=False, due_on__isnull=False) & ~Q(
+        outcome__in=statistics.NOT_COUNTED_OUTCOMES
+    )
+    return (
+        statistics.annotate_dates(cohort.order_by())
+        .annotate(
+            answered_due=SqlCase(When(answered, then=F("due_on"))),
+            answered_on=SqlCase(When(answered, then=F("responded_on"))),
+        )
+        .values("reporting_outcome", "regime", "answered_due", "answered_on")
+        .annotate(n=Count("pk"))
+    )
+
+
+def _reported(grouped: list[dict[str, Any]]) -> dict[str, int]:
+    return outcomes.outcome_counts_from((row["reporting_outcome"], row["n"]) for row in grouped)
+
+
+def days_to_respond(
+    dash: Dashboard, grouped: list[dict[str, Any]], calendars: dict[str, WorkingCalendar]
+) -> None:
+    """Median working days from (effective) receipt to response, on the statutory clock.
+
+    Counted as 20 plus the working days from the statutory due date to the response, so a
+    clarification (which restarts the clock) and a fee pause (which stops it) are honoured.
+    """
+    pairs = [
+        (
+            statistics.STATUTORY_WORKING_DAYS
+            + calendars[row["regime"]].working_days_between(
+                row["answered_due"], row["answered_on"]
+            ),
+            row["n"],
+        )
+        for row in grouped
+        if row["answered_on"] is not None
+    ]
+    dash.median_days = statistics.weighted_median(pairs)
+    dash.counts["answered"] = sum(n for _, n in pairs)
+
+
+def period_panels(dash: Dashboard, cohort: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
+    """Days taken, outcomes, exemptions and topics of the period's requests: three queries."""
+    grouped = list(_period_query(cohort))
+    days_to_respond(dash, grouped, calendars)
+    outcomes_and_exemptions(dash, _reported(grouped), statistics.exemption_table(cohort))
+    topics(dash, list(_topics_query(dash, cohort)))
+
+
+def outcomes_and_exemptions(dash: Dashboard, reported: dict[str, int], table: Table) -> None:
+    """Outcomes (Cabinet Office categories) and the exemptions used."""
+    counts = outcomes.cabinet_office_counts(reported)
+    rows = [
+        Row((label, counts[value]))
+        for value, label in outcomes.CabinetOffice.choices
+        if value != outcomes.CabinetOffice.OTHER or counts[value]
+    ]
+    dash.tables["outcomes"] = Table(
+        "outcomes",
+        "Outcomes (Cabinet Office categories)",
+        ("Outcome", "Requests"),
+        rows,
+        note="Derived from each question's recorded held status and outcome, and the "
+        "procedural grounds cited. Neither-confirm-nor-deny refusals count as withheld in full.",
+    )
+    dash.charts["outcomes"] = charts.bar_chart(
+        "outcomes", "Outcomes of requests received", [(r.cells[0], r.cells[1]) for r in rows]
+    )
+    dash.tables["exemptions"] = table
+    dash.charts["exemptions"] = charts.bar_chart(
+        "exemptions",
+        "Requests citing each exemption",
+        [(r.cells[0], r.cells[1]) for r in table.rows],
+    )
+
+
+def internal_reviews(dash: Dashboard, cases: QuerySet) -> None:
+    f = dash.filters
+    dash.tables["internal_reviews"] = statistics.internal_review_table(
+        cases, f.first, f.last, dash.today
+    )
+
+
+def _topics_query(dash: Dashboard, cohort: QuerySet) -> QuerySet:
+    """Requests per topic, and those with none (topic None), grouped over the topic links.
+
+    Grouped on a join of its own (not the topic filter's), so a request filed under the chosen
+    topic and others counts under each of its topics, as the case list would show it.
+    """
+    # Without a topic filter the cohort's own join is fresh; with one, start again from its ids.
+    base = cohort if dash.filters.topic is None else Case.objects.filter(pk__in=cohort.values("pk"))
+    return base.order_by().values("topics", "topics__name").annotate(n=Count("pk"))
+
+
+def topics(dash: Dashboard, grouped: list[dict[str, Any]]) -> None:
+    counted = []
+    without = 0
+    for row in grouped:
+        pk, name, n = row["topics"], row["topics__name"], row["n"]
+        if pk is None:
+            without = n
+        else:
+            counted.append((pk, name, n))
+    ordered = sorted(counted, key=lambda row: (-row[2], row[1]))
+    rows = [
+        Row(
+            (name, n),
+            case_list_url(
+                dash.scope, dash.filters, topic=pk, status="any", **dash.filters.period_params()
+            ),
+        )
+        for pk, name, n in ordered
+    ]
+    if without:
+        rows.append(Row(("No topic", without)))
+    dash.tables["topics"] = Table("topics", "Requests per topic", ("Topic", "Requests"), rows)
+    dash.charts["topics"] = charts.bar_chart(
+        "topics", "Requests per topic", [(r.cells[0], r.cells[1]) for r in rows]
+    )
+
+
+def build_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
+    """Every panel, in a fixed number of queries."""
+    dash = Dashboard(scope=scope, filters=filters, today=today)
+    calendars = _calendars()
+    cases = filters.apply(scope.cases)
+    cohort = statistics.received_between(cases, filters.first, filters.last)
+    live_panels(dash, cases, calendars)
+    timeliness(dash, cases)
+    period_panels(dash, cohort, calendars)
+    internal_reviews(dash, cases)
+    dash.counts["received"] = sum(
+        n for _, n in dash.tables["outcomes"].csv_rows() if isinstance(n, int)
+    )
+    return dash
