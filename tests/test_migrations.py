@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MIGRATION_FILES = sorted(
     path
     for config in live_apps.get_app_configs()
-    if Path(config.path).is_relative_to(ROOT)
+    # The project's own apps: a virtualenv inside the checkout holds installed apps too.
+    if Path(config.path).is_relative_to(ROOT) and "site-packages" not in Path(config.path).parts
     for path in (Path(config.path) / "migrations").glob("*.py")
 )
 
