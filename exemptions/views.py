@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exemptions import forms, precedents, reasoning, validation, workflow
+from exemptions import forms, precedents, reasoning, validation
 from exemptions.models import Exemption, ExemptionCitation, PublicInterestTest, Review
 from exemptions.permissions import (
     can_decide,
@@ -19,7 +19,7 @@ from exemptions.permissions import (
     can_second_approve,
     can_see_internal_held,
 )
-from foi_cases import form_tokens, queue, team, team_views
+from foi_cases import form_tokens, queue, team, team_views, workflow
 from foi_cases.models import Case, Question
 from foi_cases.permissions import DECISIONS, get_case_for_user, is_manager, is_reviewer
 from foi_cases.team_forms import ReviewerForm

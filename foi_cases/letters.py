@@ -567,13 +567,13 @@ def answers_for(case: Case) -> list[Answer]:
 
 def decisions_hash_for(case: Case) -> str:
     """The hash the standing approval of the decisions recorded ("" if none stands)."""
-    from exemptions import workflow as decisions
+    from foi_cases.workflow import decisions
 
     return decisions.approved_hash(case)
 
 
 def decisions_approved(case: Case) -> bool:
-    from exemptions import workflow as decisions
+    from foi_cases.workflow import decisions
 
     return decisions.is_approved(case)
 
@@ -1372,7 +1372,7 @@ def composed_from(case: Case, kind: str) -> dict[str, Any]:
     An internal review outcome states none (the reviewer writes the outcome and reasons into
     it), so it has nothing to go stale against and this is empty.
     """
-    from exemptions import workflow as decisions
+    from foi_cases.workflow import decisions
 
     facts: dict[str, Any] = {}
     if kind == Kind.FINAL_RESPONSE:

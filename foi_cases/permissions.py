@@ -123,7 +123,7 @@ def reviewer_conflicts(case, *, work) -> set[int]:
     if isinstance(work, Letter):
         people |= {work.composed_by_id, work.edited_by_id, work.submitted_by_id}
     elif work == INTERNAL_REVIEW:
-        from foi_cases.after_response import original_decision_makers
+        from foi_cases.workflow.after_response import original_decision_makers
 
         people |= original_decision_makers(case)
     people.discard(None)

@@ -118,12 +118,12 @@ def email_notifications(notification_ids: list[int]) -> int:
 @shared_task
 def anonymise_expired_cases() -> int:
     """Anonymise every case whose retention has expired; safe to re-run (only unprocessed rows)."""
-    from foi_cases import after_response, retention
+    from foi_cases import retention, workflow
 
     done = 0
     for case in retention.cases_due_for_anonymisation():
         try:
-            done += after_response.anonymise_case(case)
+            done += workflow.anonymise_case(case)
         except Exception:  # noqa: BLE001 - one bad case must not stop the rest
             logger.exception("Case %s could not be anonymised", case.pk)
     return done

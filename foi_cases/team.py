@@ -31,7 +31,7 @@ from foi_cases.permissions import (
     may_review,
     reviewer_conflicts,
 )
-from foi_cases.workflow import InvalidTransition, _record
+from foi_cases.workflow.core import InvalidTransition, record
 
 User = AbstractBaseUser
 Verb = CaseEvent.Verb
@@ -62,7 +62,7 @@ def add_team_member(case: Case, *, actor: User, member: User, reason: str) -> Ca
     if is_on_case_team(member, case):
         raise ValidationError({"member": f"{_name(member)} is already on the team."})
     case.team.add(member)
-    _record(
+    record(
         case,
         Verb.TEAM_MEMBER_ADDED,
         actor=actor,
@@ -98,7 +98,7 @@ def remove_team_member(case: Case, *, actor: User, member: User, reason: str) ->
         case=case, reviewer=member, status=Letter.Status.DRAFT, sent_at__isnull=True
     )
     unallocated = reviews.update(reviewer=None) + letters.update(reviewer=None)
-    _record(
+    record(
         case,
         Verb.TEAM_MEMBER_REMOVED,
         actor=actor,
@@ -123,7 +123,7 @@ def set_manager_clearance(case: Case, *, actor: User, required: bool | None, rea
     case = Case.objects.select_for_update().get(pk=case.pk)
     Case.objects.filter(pk=case.pk).update(manager_clearance=required)
     case.manager_clearance = required
-    _record(
+    record(
         case,
         Verb.RESTRICTION_CHANGED,
         actor=actor,
@@ -247,7 +247,7 @@ def allocate_reviewer(work: Any, *, actor: User, reviewer: User) -> Any:
     type(work).objects.filter(pk=work.pk).update(reviewer=reviewer)
     work.reviewer = reviewer
     added = join_if_restricted(case, reviewer)
-    _record(
+    record(
         case,
         Verb.REVIEWER_ALLOCATED,
         actor=actor,
