@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from foi_cases.models import Case, CaseEvent
+from foi_cases.models import Case, CaseEvent, Letter
 from foi_cases.permissions import (
     DECISIONS,
     AnyUser,
@@ -49,6 +49,45 @@ def decision_authors(case: Case) -> set[int]:
     if case.assigned_to_id:
         authors.add(case.assigned_to_id)
     return authors
+
+
+def original_decision_makers(case: Case) -> set[int]:
+    """Everyone who made or approved the original decisions: they cannot review them.
+
+    The officer the case was assigned to; the authors and editors of exemption decisions,
+    public interest tests and internal held statuses; whoever submitted, reviewed or
+    approved the decisions; and whoever composed, edited or approved a letter other than a
+    review outcome.
+    """
+    from exemptions.models import ExemptionCitation, InternalHeldStatus, PublicInterestTest, Review
+
+    people: set[int | None] = {case.assigned_to_id}
+    for row in ExemptionCitation.objects.filter(question__case=case).values_list(
+        "created_by_id", "updated_by_id"
+    ):
+        people.update(row)
+    people.update(
+        PublicInterestTest.objects.filter(question__case=case).values_list(
+            "recorded_by_id", flat=True
+        )
+    )
+    people.update(
+        InternalHeldStatus.objects.filter(question__case=case).values_list(
+            "recorded_by_id", flat=True
+        )
+    )
+    for row in Review.objects.filter(case=case).values_list(
+        "submitted_by_id", "reviewed_by_id", "manager_approved_by_id"
+    ):
+        people.update(row)
+    for row in (
+        Letter.objects.filter(case=case)
+        .exclude(kind=Letter.Kind.INTERNAL_REVIEW)
+        .values_list("composed_by_id", "edited_by_id", "reviewed_by_id", "approved_by_id")
+    ):
+        people.update(row)
+    people.discard(None)
+    return {pk for pk in people if pk is not None}
 
 
 def wrote_decisions(user: AnyUser, case: Case) -> bool:

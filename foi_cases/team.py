@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from exemptions.models import Review
 from foi_cases import notifications
 from foi_cases.models import Case, CaseEvent, Letter
 from foi_cases.permissions import (
@@ -79,8 +80,6 @@ def remove_team_member(case: Case, *, actor: User, member: User, reason: str) ->
     Work allocated to them that still waits (decisions or a letter to review) goes back to
     the review queue.
     """
-    from exemptions.models import Review
-
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not can_manage_team(actor, case):
         raise PermissionDenied("Only a manager can change the team of a restricted case.")
@@ -232,8 +231,6 @@ def allocate_reviewer(work: Any, *, actor: User, reviewer: User) -> Any:
 
     The reviewer joins a restricted case's team, and is told unless they took it themselves.
     """
-    from exemptions.models import Review
-
     case = Case.objects.select_for_update().get(pk=work.case_id)
     work = type(work).objects.select_for_update().get(pk=work.pk)
     if isinstance(work, Review):

@@ -37,6 +37,7 @@ from foi_cases.permissions import (
 )
 from foi_cases.workflow import core
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
+from foi_cases.workflow.letters import compose_letter
 
 Status = Case.Status
 
@@ -49,50 +50,6 @@ LATE_REVIEW_WORKING_DAYS = 40
 ICO_STEPS_DAYS = 35
 
 TRIBUNAL_APPEAL_DAYS = 28
-
-
-def original_decision_makers(case: Case) -> set[int]:
-    """Everyone who made or approved the original decisions: they cannot review them.
-
-    The officer the case was assigned to; the authors and editors of exemption decisions,
-    public interest tests and internal held statuses; whoever submitted, reviewed or
-    approved the decisions; and whoever composed, edited or approved a letter other than a
-    review outcome.
-    """
-    from exemptions.models import (
-        ExemptionCitation,
-        InternalHeldStatus,
-        PublicInterestTest,
-        Review,
-    )
-
-    people: set[int | None] = {case.assigned_to_id}
-    for row in ExemptionCitation.objects.filter(question__case=case).values_list(
-        "created_by_id", "updated_by_id"
-    ):
-        people.update(row)
-    people.update(
-        PublicInterestTest.objects.filter(question__case=case).values_list(
-            "recorded_by_id", flat=True
-        )
-    )
-    people.update(
-        InternalHeldStatus.objects.filter(question__case=case).values_list(
-            "recorded_by_id", flat=True
-        )
-    )
-    for row in Review.objects.filter(case=case).values_list(
-        "submitted_by_id", "reviewed_by_id", "manager_approved_by_id"
-    ):
-        people.update(row)
-    for row in (
-        Letter.objects.filter(case=case)
-        .exclude(kind=Letter.Kind.INTERNAL_REVIEW)
-        .values_list("composed_by_id", "edited_by_id", "reviewed_by_id", "approved_by_id")
-    ):
-        people.update(row)
-    people.discard(None)
-    return {pk for pk in people if pk is not None}
 
 
 def check_reviewer_independent(case: Case, reviewer: User) -> None:
@@ -202,8 +159,6 @@ def decide_internal_review(
     3. The outcome letter is composed by the letters pipeline (its own LETTER_COMPOSED
        event), for the reviewer to complete and another reviewer to approve.
     """
-    from foi_cases import workflow
-
     review = _locked_review(review)
     case = review.case
     if not review.is_open:
@@ -240,7 +195,7 @@ def decide_internal_review(
         outcome=outcome,
         reopened_questions=sorted(q.number for q in questions),
     )
-    letter = workflow.compose_letter(case, actor=actor, kind=Letter.Kind.INTERNAL_REVIEW)
+    letter = compose_letter(case, actor=actor, kind=Letter.Kind.INTERNAL_REVIEW)
     InternalReview.objects.filter(pk=review.pk).update(letter=letter)
     review.letter = letter
     return review

@@ -15,7 +15,7 @@ from django.core.exceptions import (
 from django.db import transaction
 from django.utils import timezone
 
-from foi_cases import deadlines
+from foi_cases import bank_holidays, deadlines
 from foi_cases.clock import deadline_for
 from foi_cases.models import (  # noqa: E402
     Case,
@@ -290,8 +290,6 @@ def recompute_deadline(case: Case, *, reason: str) -> bool:
 
 def recompute_open_deadlines(*, reason: str) -> int:
     """Recompute every open case's deadline; returns how many moved."""
-    from foi_cases import bank_holidays
-
     bank_holidays.forget_version()  # this runs just after a calendar change: see it now
     moved = 0
     for case_id in Case.objects.open().values_list("pk", flat=True).iterator():

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from exemptions.models import Exemption, ExemptionCitation
 from foi_cases import redaction
 from foi_cases.models import (
     Case,
@@ -21,10 +22,12 @@ from foi_cases.models import (
     Topic,
 )
 from foi_cases.permissions import (
+    can_edit_case,
     can_manage_disclosure_log,
 )
 from foi_cases.workflow import core
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
+from foi_cases.workflow.letters import edit_letter
 
 Status = Case.Status
 
@@ -57,15 +60,11 @@ def _warnings(*texts: str) -> list[dict[str, str]]:
 
 def naming_reveals_for(case: Case) -> bool:
     """Whether the case says stating an exemption would itself disclose information (s17(4))."""
-    from exemptions.models import ExemptionCitation
-
     return ExemptionCitation.objects.filter(question__case=case, omit_reasons=True).exists()
 
 
 def _public_exemptions(case: Case) -> list[Any]:
     """The exemptions applied, leaving out any the case says must not be named."""
-    from exemptions.models import Exemption
-
     return list(
         Exemption.objects.filter(
             citations__question__case=case, citations__omit_reasons=False
@@ -269,9 +268,6 @@ def redact_letter(
     approval (the new text needs a reviewer's approval and a new PDF) and records the edit;
     this records the redaction: who, what (by hash), when and why.
     """
-    from foi_cases import workflow
-    from foi_cases.permissions import can_edit_case
-
     letter = Letter.objects.select_for_update().select_related("case").get(pk=letter.pk)
     core.require(
         can_edit_case(actor, letter.case), "Only the case's officer or a manager can redact."
@@ -291,9 +287,7 @@ def redact_letter(
     )
     if count == 0:
         raise ValidationError({"passage": "That passage is not in the letter."})
-    workflow.edit_letter(
-        letter, actor=actor, body=body, dated=letter.dated, seen_hash=letter.content_hash
-    )
+    edit_letter(letter, actor=actor, body=body, dated=letter.dated, seen_hash=letter.content_hash)
     row = Redaction.objects.create(
         letter=letter,
         field=Redaction.Field.BODY,

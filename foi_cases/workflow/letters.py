@@ -20,14 +20,20 @@ from django.core.files.storage import default_storage  # noqa: E402
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from foi_cases import notifications
+from foi_cases import letters, notifications, outbox, team
 from foi_cases.models import (  # noqa: E402
     Case,
     CaseEvent,
     Letter,
     LetterSettings,
 )
-from foi_cases.permissions import is_manager
+from foi_cases.permissions import (
+    can_edit_case,
+    is_manager,
+    is_reviewer,
+    may_review,
+    may_second_approve,
+)
 from foi_cases.workflow import core
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 
@@ -58,33 +64,14 @@ def _dispatch_render(letter_id: int) -> None:
     With the broker down the letter stays PENDING and the approval still succeeds: the
     outbox sweep sends the job once the broker is back.
     """
-    from foi_cases import outbox
-
     outbox.enqueue(
         "foi_cases.tasks.generate_letter_pdf", letter_id, dedupe_key=f"render-letter:{letter_id}"
     )
 
 
-def queue_letter_render(letter_id: int) -> bool:
-    """Send the render task; False (logged) if the broker cannot be reached."""
-    from kombu.exceptions import OperationalError as BrokerError
-    from redis.exceptions import RedisError
-
-    from foi_cases.tasks import generate_letter_pdf
-
-    try:
-        generate_letter_pdf.delay(letter_id)
-    except (BrokerError, RedisError, ConnectionError) as exc:
-        logger.warning("Letter %s left pending, the broker is unreachable: %s", letter_id, exc)
-        return False
-    return True
-
-
 @transaction.atomic
 def compose_letter(case: Case, *, actor: User, kind: str) -> Letter:
     """Compose a new version of a letter from the case as it stands."""
-    from foi_cases import letters
-
     if kind not in Letter.Kind.values:
         raise ValidationError("There is no such kind of letter.")
     if kind == Letter.Kind.FINAL_RESPONSE:
@@ -128,8 +115,6 @@ def edit_letter(
     letter: Letter, *, actor: User, body: str, dated: dt.date, seen_hash: str
 ) -> Letter:
     """Change a letter's text; an edit after approval withdraws the approval and its PDF."""
-    from foi_cases import letters
-
     letter = _locked_letter(letter)
     if letter.is_sent:
         raise InvalidTransition("This letter has been sent. Compose a new version instead.")
@@ -177,9 +162,6 @@ def submit_letter_for_review(
     A chosen reviewer must be independent of the letter and the decisions behind it, and
     joins a restricted case's team.
     """
-    from foi_cases import team
-    from foi_cases.permissions import can_edit_case
-
     letter = _locked_letter(letter)
     case = letter.case
     if not can_edit_case(actor, case):
@@ -216,8 +198,6 @@ def submit_letter_for_review(
 
 def _refuse_letter_reviewer(letter: Letter, actor: User) -> None:
     """At the reviewer's stage: an independent reviewer, the allocated one if any."""
-    from foi_cases.permissions import is_reviewer, may_review
-
     if not is_reviewer(actor):
         raise PermissionDenied("Only a reviewer can approve or return a letter.")
     if not may_review(actor, letter.case, work=letter):
@@ -232,8 +212,6 @@ def _refuse_letter_reviewer(letter: Letter, actor: User) -> None:
 
 
 def _refuse_letter_second_approver(letter: Letter, actor: User) -> None:
-    from foi_cases.permissions import may_second_approve
-
     if not is_manager(actor):
         raise PermissionDenied("This restricted case's letter needs a manager's second approval.")
     if not may_second_approve(
@@ -273,8 +251,6 @@ def approve_letter(
     4. On a restricted case needing manager clearance the reviewer's approval waits for a
        manager's second approval (AWAITING_MANAGER), and only that renders the PDF.
     """
-    from foi_cases import letters
-
     letter = _locked_letter(letter)
     if letter.is_sent or letter.status not in (Letter.Status.DRAFT, Letter.Status.AWAITING_MANAGER):
         raise InvalidTransition("This letter is already approved.")
@@ -392,8 +368,6 @@ def record_letter_rendered(letter_id: int, *, pdf: Any) -> bool:
     `pdf` is a letters.RenderedPdf. The row lock and the status check make a second run (a
     redelivered task) a no-op, and the stable file name means a crashed run is overwritten.
     """
-    from foi_cases import letters
-
     with transaction.atomic():
         letter = (
             Letter.objects.select_for_update()
@@ -446,8 +420,6 @@ def record_letter_sent(
     letter: Letter, *, actor: User, sent_at: dt.datetime, via: str, note: str = ""
 ) -> Letter:
     """Record when and how a letter went out; the final response moves the case to RESPONDED."""
-    from foi_cases import letters
-
     letter = _locked_letter(letter)
     case = letter.case
     if letter.is_sent:

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from exemptions.models import ReviewComment
 from foi_cases import retention
 from foi_cases.models import (
     Case,
@@ -123,8 +124,6 @@ def anonymise_case(
        question outcomes, exemption citations, requester type.
     3. Stamp `anonymised_at` with a conditional UPDATE and write one ANONYMISED event.
     """
-    from exemptions.models import ReviewComment
-
     now = now or timezone.now()
     case = Case.objects.select_for_update().select_related("requester").get(pk=case.pk)
     if case.anonymised_at is not None:
