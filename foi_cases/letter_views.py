@@ -34,23 +34,9 @@ def _attach(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def composable_kinds(case: Case) -> list[tuple[str, str]]:
-    """The kinds of letter that can be composed now, as (kind, label)."""
-    kinds = []
-    for kind, label in Letter.Kind.choices:
-        if kind == Letter.Kind.FINAL_RESPONSE:
-            if case.status != Case.Status.APPROVED:
-                continue
-        elif kind != Letter.Kind.INTERNAL_REVIEW and not case.is_open:
-            continue
-        kinds.append((kind, label))
-    return kinds
-
-
 @require_GET
 def letter_list(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_user(request, reference)
-    can_edit = can_edit_case(request.user, case)
     return render(
         request,
         "foi_cases/letters/letter_list.html",
@@ -59,7 +45,7 @@ def letter_list(request: HttpRequest, reference: str) -> HttpResponse:
             "letters": case.letters.select_related("composed_by", "approved_by").order_by(
                 "kind", "-version"
             ),
-            "composable": composable_kinds(case) if can_edit else [],
+            "composable": workflow.composable_kinds(case, request.user),
             "form_token": form_tokens.issue(),
         },
     )

@@ -361,14 +361,6 @@ class ClockAction:
     help: str = ""
 
 
-def _pit_available(case: Case) -> bool:
-    return case.regime == Case.Regime.FOIA and case.status in (
-        Case.Status.IN_PROGRESS,
-        Case.Status.IN_REVIEW,
-        Case.Status.APPROVED,
-    )
-
-
 def _can_move(case: Case, to: str) -> bool:
     return to in workflow.ALLOWED_TRANSITIONS[case.status]
 
@@ -425,7 +417,7 @@ CLOCK_ACTIONS: dict[str, ClockAction] = {
             exemptions_cited=d["exemptions_cited"],
             reason=d["reason"],
         ),
-        available=_pit_available,
+        available=workflow.public_interest_extension_available,
         help="Only to consider the public interest for a qualified exemption already engaged. "
         "Send the s17(2) notice within the 20 working days; the ICO expects no more than 20 "
         "extra working days.",

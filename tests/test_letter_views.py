@@ -377,3 +377,21 @@ def test_a_compose_button_pressed_twice_composes_one_letter(client, officer, cas
     assert second.redirect_chain == [(letter.get_absolute_url(), 302)]
     assert "already sent, so nothing was done twice" in second.content.decode()
     assert case.events.filter(verb=Verb.LETTER_COMPOSED).count() == 1
+
+
+def test_the_letter_list_offers_what_the_workflow_says_can_be_composed(
+    client, officer, reviewer, case
+):
+    client.force_login(officer)
+    offered = [
+        kind
+        for kind, _ in client.get(reverse("letter_list", args=[case.reference])).context[
+            "composable"
+        ]
+    ]
+    assert Kind.ACKNOWLEDGEMENT in offered and Kind.FINAL_RESPONSE not in offered
+    assert workflow.composable_kinds(case, reviewer) == []
+
+    workflow.close_case(case, actor=officer, outcome=Case.Outcome.WITHDRAWN)
+
+    assert [kind for kind, _ in workflow.composable_kinds(case, officer)] == [Kind.INTERNAL_REVIEW]

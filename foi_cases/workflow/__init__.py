@@ -42,6 +42,7 @@ from foi_cases.workflow.clock_events import (
     extend_for_complexity,
     extend_for_public_interest,
     give_fee_notice,
+    public_interest_extension_available,
     receive_clarification,
     receive_fee,
     recompute_deadline,
@@ -112,6 +113,7 @@ from foi_cases.workflow.intake import (
 )
 from foi_cases.workflow.letters import (
     approve_letter,
+    composable_kinds,
     compose_letter,
     edit_letter,
     may_act_on_letter,
@@ -138,6 +140,8 @@ from foi_cases.workflow.review import (
 )
 
 __all__ = [
+    "composable_kinds",
+    "public_interest_extension_available",
     "ALLOWED_TRANSITIONS",
     "ANONYMISED_NAME",
     "ConcurrentUpdate",

@@ -31,6 +31,9 @@ Verb = CaseEvent.Verb
 
 User = AbstractBaseUser
 
+# s10(3) extends the time to consider the public interest, so only while decisions are made.
+PIT_EXTENSION_STATUSES = (Status.IN_PROGRESS, Status.IN_REVIEW, Status.APPROVED)
+
 
 def _recompute_after_clock_event(case: Case) -> tuple[deadlines.Deadline, dict[str, Any]]:
     deadline = deadline_for(case)
@@ -126,6 +129,11 @@ def receive_fee(case: Case, *, actor: User, on: dt.date) -> Case:
     return case
 
 
+def public_interest_extension_available(case: Case) -> bool:
+    """Whether a s10(3) extension can be recorded now: a FOIA case whose decisions are open."""
+    return case.regime == Case.Regime.FOIA and case.status in PIT_EXTENSION_STATUSES
+
+
 @transaction.atomic
 def extend_for_public_interest(
     case: Case,
@@ -146,7 +154,7 @@ def extend_for_public_interest(
                 else ""
             )
         )
-    if case.status not in (Status.IN_PROGRESS, Status.IN_REVIEW, Status.APPROVED):
+    if case.status not in PIT_EXTENSION_STATUSES:
         raise InvalidTransition(
             "A public interest extension needs a case in progress with an exemption engaged."
         )

@@ -69,6 +69,21 @@ def _dispatch_render(letter_id: int) -> None:
     )
 
 
+def composable_kinds(case: Case, user: User) -> list[tuple[str, str]]:
+    """The kinds of letter `user` can compose on the case now, as (kind, label)."""
+    if not can_edit_case(user, case):
+        return []
+    kinds = []
+    for kind, label in Letter.Kind.choices:
+        if kind == Letter.Kind.FINAL_RESPONSE:
+            if case.status != Status.APPROVED:
+                continue
+        elif kind != Letter.Kind.INTERNAL_REVIEW and not case.is_open:
+            continue
+        kinds.append((kind, label))
+    return kinds
+
+
 @transaction.atomic
 def compose_letter(case: Case, *, actor: User, kind: str) -> Letter:
     """Compose a new version of a letter from the case as it stands."""
