@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foi_cases import form_tokens, letters, queue, team, team_views, workflow
+from foi_cases.form_errors import attach_errors
 from foi_cases.letter_forms import (
     LetterApproveForm,
     LetterEditForm,
@@ -24,14 +24,6 @@ from foi_cases.team_forms import ReviewerForm
 
 def _letter(case: Case, pk: int) -> Letter:
     return get_object_or_404(Letter.objects.select_related("case", "approved_by"), case=case, pk=pk)
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -149,7 +141,7 @@ def letter_detail(request: HttpRequest, reference: str, pk: int) -> HttpResponse
                 seen_hash=data["seen_hash"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, "Letter saved.")
             return redirect(letter)
@@ -180,7 +172,7 @@ def letter_approve(request: HttpRequest, reference: str, pk: int) -> HttpRespons
                 override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(
                 request,
@@ -205,7 +197,7 @@ def letter_submit(request: HttpRequest, reference: str, pk: int) -> HttpResponse
                 letter, actor=request.user, reviewer=form.cleaned_data["reviewer"]
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, "The letter was sent for approval.")
             return redirect(letter)
@@ -228,7 +220,7 @@ def letter_return(request: HttpRequest, reference: str, pk: int) -> HttpResponse
                 seen_hash=form.cleaned_data["seen_hash"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, "The letter was returned to the officer for redraft.")
             return redirect(letter)
@@ -307,7 +299,7 @@ def letter_sent(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
                 error = ValidationError(
                     {("sent_on" if k == "sent_at" else k): v for k, v in error.error_dict.items()}
                 )
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, f"{letter.get_kind_display()}: recorded as sent.")
             return redirect(letter)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from foi_cases import form_tokens, retention, workflow
 from foi_cases import review_forms as f
+from foi_cases.form_errors import attach_errors
 from foi_cases.models import (
     Case,
     DisclosureLogEntry,
@@ -41,15 +42,6 @@ from foi_cases.public_views import response_html
 ACTION_TEMPLATE = "foi_cases/after_response/action.html"
 
 
-def _attach(form: Any, error: ValidationError) -> None:
-    """Show a workflow refusal next to its field, or at the top when the form has no such field."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _step(
     request: HttpRequest,
     form: Any,
@@ -70,7 +62,7 @@ def _step(
         except form_tokens.AlreadySubmitted as done:
             return form_tokens.show_earlier_result(request, done.result_url, fallback=back)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(back)
@@ -382,7 +374,7 @@ def _entry_action(
         try:
             act(entry, form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("disclosure_entry", entry.pk)
