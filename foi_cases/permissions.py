@@ -116,7 +116,7 @@ def reviewer_conflicts(case, *, work) -> set[int]:
     for a letter also who composed, edited or sent it for approval; for an internal review
     also everyone who approved any part of the original response.
     """
-    from exemptions.permissions import decision_authors, original_decision_makers
+    from exemptions.authorship import decision_authors, original_decision_makers
     from foi_cases.models import Letter
 
     people = decision_authors(case)
