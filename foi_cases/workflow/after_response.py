@@ -40,15 +40,11 @@ from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 from foi_cases.workflow.letters import compose_letter
 
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
 
 LATE_REVIEW_WORKING_DAYS = 40
-
 ICO_STEPS_DAYS = 35
-
 TRIBUNAL_APPEAL_DAYS = 28
 
 

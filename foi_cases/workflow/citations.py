@@ -19,21 +19,14 @@ from django.utils import timezone
 
 from exemptions import validation
 from exemptions.catalogue import EMISSIONS_BARRED_LIMBS
-from exemptions.models import (
-    Exemption,
-    ExemptionCitation,
-    PublicInterestTest,
-)
+from exemptions.models import Exemption, ExemptionCitation, PublicInterestTest
 from exemptions.validation import CitationData, CitedSummary, PitData
 from foi_cases.models import Case, CaseEvent, Question
 from foi_cases.workflow import core, decisions
 
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
-
 Role = ExemptionCitation.Role
 
 

@@ -9,26 +9,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import (
-    ValidationError,
-)
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from foi_cases import bank_holidays, deadlines
 from foi_cases.clock import deadline_for
-from foi_cases.models import (  # noqa: E402
-    Case,
-    CaseEvent,
-    ClockEvent,
-)
+from foi_cases.models import Case, CaseEvent, ClockEvent
 from foi_cases.workflow import core
 from foi_cases.workflow.core import InvalidTransition
 
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
 
 # s10(3) extends the time to consider the public interest, so only while decisions are made.

@@ -8,30 +8,19 @@ other is told to reload.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import (
-    PermissionDenied,  # noqa: E402
-    ValidationError,
-)
-from django.core.files.storage import default_storage  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from foi_cases import deadlines, statistics
-from foi_cases.models import (  # noqa: E402
-    Case,
-    CaseEvent,
-)
-
-logger = logging.getLogger(__name__)
+from foi_cases.models import Case, CaseEvent
 
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -60,6 +49,7 @@ class ConcurrentUpdate(ValidationError):
 
 
 def record(case: Case, verb: str, *, actor: User | None, **data: Any) -> CaseEvent:
+    """Write the audit event of a step: the one place a CaseEvent is created."""
     return CaseEvent.objects.create(case=case, actor=actor, verb=verb, data=data)
 
 

@@ -29,10 +29,7 @@ from exemptions.models import (
     PublicInterestTest,
     Review,
 )
-from exemptions.permissions import (
-    can_decide,
-    can_see_internal_held,
-)
+from exemptions.permissions import can_decide, can_see_internal_held
 from exemptions.validation import CitedSummary, PitData
 from foi_cases import statistics
 from foi_cases.models import Case, CaseEvent, Question
@@ -40,11 +37,8 @@ from foi_cases.workflow import core
 from foi_cases.workflow.core import InvalidTransition
 
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
-
 Role = ExemptionCitation.Role
 
 

@@ -13,28 +13,15 @@ from django.utils import timezone
 
 from exemptions.models import Exemption, ExemptionCitation
 from foi_cases import redaction
-from foi_cases.models import (
-    Case,
-    CaseEvent,
-    DisclosureLogEntry,
-    Letter,
-    Redaction,
-    Topic,
-)
-from foi_cases.permissions import (
-    can_edit_case,
-    can_manage_disclosure_log,
-)
+from foi_cases.models import Case, CaseEvent, DisclosureLogEntry, Letter, Redaction, Topic
+from foi_cases.permissions import can_edit_case, can_manage_disclosure_log
 from foi_cases.workflow import core
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 from foi_cases.workflow.letters import edit_letter
 
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
-
 EntryStatus = DisclosureLogEntry.Status
 
 

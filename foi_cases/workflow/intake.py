@@ -12,31 +12,20 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import (
-    ValidationError,
-)
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from foi_cases import notifications, statistics
 from foi_cases.clock import deadline_for
-from foi_cases.models import (  # noqa: E402
-    Case,
-    CaseEvent,
-    Question,
-    ReferenceSequence,
-    Requester,
-    Topic,
-)
+from foi_cases.models import Case, CaseEvent, Question, ReferenceSequence, Requester, Topic
 from foi_cases.permissions import cases_visible_to, is_manager, is_officer
 from foi_cases.workflow import core
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
 
 EARLIEST_RECEIPT = dt.date(2005, 1, 1)

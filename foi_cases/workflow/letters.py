@@ -7,26 +7,17 @@ stops the clock.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import (
-    PermissionDenied,  # noqa: E402
-    ValidationError,
-)
-from django.core.files.base import ContentFile  # noqa: E402
-from django.core.files.storage import default_storage  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from foi_cases import letters, notifications, outbox, team
-from foi_cases.models import (  # noqa: E402
-    Case,
-    CaseEvent,
-    Letter,
-    LetterSettings,
-)
+from foi_cases.models import Case, CaseEvent, Letter, LetterSettings
 from foi_cases.permissions import (
     can_edit_case,
     is_manager,
@@ -37,12 +28,8 @@ from foi_cases.permissions import (
 from foi_cases.workflow import core
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 
-logger = logging.getLogger(__name__)
-
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
 
 

@@ -22,22 +22,17 @@ from foi_cases.models import (
     Question,
     Requester,
 )
-from foi_cases.permissions import (
-    is_manager,
-)
+from foi_cases.permissions import is_manager
 from foi_cases.workflow import core
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
 
 audit_log = logging.getLogger("foi_cases.audit")
 
 REMOVED_TEXT = "[Removed under the retention policy]"
-
 ANONYMISED_NAME = "Anonymised requester"
 
 

@@ -11,16 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from exemptions.models import (
-    ExemptionCitation,
-    Review,
-    ReviewComment,
-)
-from exemptions.permissions import (
-    can_decide,
-    can_review,
-    can_second_approve,
-)
+from exemptions.models import ExemptionCitation, Review, ReviewComment
+from exemptions.permissions import can_decide, can_review, can_second_approve
 from foi_cases import notifications, team
 from foi_cases.models import Case, CaseEvent, Question
 from foi_cases.permissions import is_manager, is_reviewer
@@ -28,9 +20,7 @@ from foi_cases.workflow import core, decisions
 from foi_cases.workflow.core import InvalidTransition
 
 Status = Case.Status
-
 Verb = CaseEvent.Verb
-
 User = AbstractBaseUser
 
 
