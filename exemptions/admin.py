@@ -2,7 +2,7 @@
 
 A template's text is never edited in place: saving a changed text adds a new version row,
 so every decision keeps pointing at the exact words it started from. Decisions and
-reviews are written only by exemptions.workflow, so they are not editable here.
+reviews are written only by foi_cases.workflow, so they are not editable here.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The exemption catalogue, decisions per question, public interest tests and their review.
 
-Rows here are written only by `exemptions.workflow` (except the catalogue and the reasoning
+Rows here are written only by `foi_cases.workflow` (except the catalogue and the reasoning
 templates, which managers edit in the admin). The letters code reads them through:
 
 * `ExemptionCitation` per question (`question.citations`), each with an optional
@@ -391,7 +391,7 @@ class InternalHeldStatus(models.Model):
     """Whether an NCND question's information is in fact held: need to know, every read audited.
 
     Kept off `Question` so that nothing rendering a question (letters, lists, hashes) can
-    reach it by accident; read it only through `exemptions.workflow.view_internal_held_status`.
+    reach it by accident; read it only through `foi_cases.workflow.view_internal_held_status`.
     """
 
     class Held(models.TextChoices):

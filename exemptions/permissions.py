@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from exemptions.authorship import decision_authors
+from exemptions.models import Review
 from foi_cases.models import Case, CaseEvent
 from foi_cases.permissions import (
     DECISIONS,
@@ -23,32 +25,6 @@ from foi_cases.permissions import (
     may_review,
     may_second_approve,
 )
-
-
-def decision_authors(case: Case) -> set[int]:
-    """Everyone who wrote, changed or submitted this case's decisions, and its officer."""
-    from exemptions.models import ExemptionCitation, PublicInterestTest, Review
-
-    authors: set[int] = set(
-        CaseEvent.objects.filter(
-            case=case,
-            verb__in=(CaseEvent.Verb.DECISION_RECORDED, CaseEvent.Verb.SUBMITTED_FOR_REVIEW),
-            actor__isnull=False,
-        ).values_list("actor_id", flat=True)
-    )
-    for created, updated in ExemptionCitation.objects.filter(question__case=case).values_list(
-        "created_by_id", "updated_by_id"
-    ):
-        authors.update((created, updated))
-    authors.update(
-        PublicInterestTest.objects.filter(question__case=case).values_list(
-            "recorded_by_id", flat=True
-        )
-    )
-    authors.update(Review.objects.filter(case=case).values_list("submitted_by_id", flat=True))
-    if case.assigned_to_id:
-        authors.add(case.assigned_to_id)
-    return authors
 
 
 def wrote_decisions(user: AnyUser, case: Case) -> bool:
@@ -72,8 +48,6 @@ def can_second_approve(user: AnyUser, case: Case, first_approver_id: int | None)
 
 def can_see_internal_held(user: AnyUser, case: Case) -> bool:
     """The truth behind an NCND answer: the case's people, managers, and its reviewer."""
-    from exemptions.models import Review
-
     if not can_view_case(user, case):
         return False
     if is_manager(user) or is_on_case_team(user, case):
@@ -95,8 +69,6 @@ def review_queue_for(user: AnyUser) -> QuerySet[Case]:
     nobody, unless they wrote them; a manager sees every case waiting (to allocate a
     reviewer) and those waiting for a second approval they may give.
     """
-    from exemptions.models import Review
-
     wanted = Q(pk__in=[])
     if is_reviewer(user):
         wanted |= Q(status=Review.Status.PENDING) & (Q(reviewer__isnull=True) | Q(reviewer=user.pk))

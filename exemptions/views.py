@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exemptions import forms, precedents, reasoning, validation, workflow
+from exemptions import forms, precedents, reasoning, validation
 from exemptions.models import Exemption, ExemptionCitation, PublicInterestTest, Review
 from exemptions.permissions import (
     can_decide,
@@ -19,7 +19,8 @@ from exemptions.permissions import (
     can_second_approve,
     can_see_internal_held,
 )
-from foi_cases import form_tokens, queue, team, team_views
+from foi_cases import form_tokens, queue, team, team_views, workflow
+from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case, Question
 from foi_cases.permissions import DECISIONS, get_case_for_user, is_manager, is_reviewer
 from foi_cases.team_forms import ReviewerForm
@@ -28,14 +29,6 @@ LATE_PIT_WARNING = (
     "The public interest test is judged as at a date after the time for compliance; the "
     "reason you gave is recorded with it."
 )
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _decider_case(request: HttpRequest, reference: str) -> Case:
@@ -133,7 +126,7 @@ def question_answer(request: HttpRequest, reference: str, number: int) -> HttpRe
         try:
             workflow.record_answer(question, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, f"Question {number}: answer saved.")
             return _back(case, question)
@@ -181,7 +174,7 @@ def internal_held(request: HttpRequest, reference: str, number: int) -> HttpResp
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, f"Question {number}: internal held status recorded.")
             return _back(case, question)
@@ -313,7 +306,7 @@ def _handle_citation(
                 fallback = _back(case, question).url
                 return form_tokens.show_earlier_result(request, done.result_url, fallback=fallback)
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(
                     request, f"Question {question.number}: {citation.provision} saved."
@@ -440,7 +433,7 @@ def aggregate(request: HttpRequest, reference: str, number: int) -> HttpResponse
                 question, actor=request.user, citations=list(data["citations"]), pit=pit
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, f"Question {number}: aggregate public interest test saved.")
             if validation.is_pit_late(pit, case.current_due_on):
@@ -554,7 +547,7 @@ def review_approve(request: HttpRequest, reference: str) -> HttpResponse:
                 case, actor=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(
                 request,
@@ -590,7 +583,7 @@ def review_return(request: HttpRequest, reference: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, "The decisions were returned to the officer.")
             return redirect("exemption_review", case.reference)

@@ -1,6 +1,6 @@
 """Admin for the after-response records: read-only, and never deleted here (s77).
 
-They are recorded through foi_cases.after_response, which writes the audit trail.
+They are recorded through foi_cases.workflow, which writes the audit trail.
 """
 
 from __future__ import annotations

@@ -99,34 +99,34 @@ def seed_citation(**fields):
 
 def record_seed_001_decisions(case, *, officer, reviewer) -> None:
     """Seed 001: Q1-3 disclosed, Q4 not held, Q5 withheld under s31(1)(a),(b) and s38(1)(a),(b)."""
-    from exemptions import workflow as decisions
     from exemptions.models import Exemption
+    from foi_cases import workflow
 
     questions = {q.number: q for q in case.questions.all()}
     received = case.received_at.date()
     for number in (1, 2, 3):
-        decisions.record_answer(
+        workflow.record_answer(
             questions[number],
             actor=officer,
             held_status="held",
             outcome="disclosed",
             answer_text=SEED_001_ANSWERS[number],
         )
-    decisions.record_answer(
+    workflow.record_answer(
         questions[4],
         actor=officer,
         held_status="not_held",
         outcome="not_held",
         answer_text=SEED_001_ANSWERS[4],
     )
-    decisions.record_answer(
+    workflow.record_answer(
         questions[5],
         actor=officer,
         held_status="held",
         outcome="withheld_in_full",
         answer_text=SEED_001_ANSWERS[5],
     )
-    decisions.apply_exemption(
+    workflow.apply_exemption(
         questions[5],
         actor=officer,
         exemption=Exemption.objects.get(code="FOIA-s31"),
@@ -141,7 +141,7 @@ def record_seed_001_decisions(case, *, officer, reviewer) -> None:
             "Disclosure would increase the risk of criminal activity against Members.",
         ),
     )
-    decisions.apply_exemption(
+    workflow.apply_exemption(
         questions[5],
         actor=officer,
         exemption=Exemption.objects.get(code="FOIA-s38"),
@@ -157,19 +157,19 @@ def record_seed_001_decisions(case, *, officer, reviewer) -> None:
             "monitoring scheme.",
         ),
     )
-    decisions.submit_for_review(case, actor=officer)
-    decisions.approve_decisions(case, actor=reviewer)
+    workflow.submit_for_review(case, actor=officer)
+    workflow.approve_decisions(case, actor=reviewer)
 
 
 def record_seed_000_decisions(case, *, officer, reviewer, held: str = "held") -> None:
     """Seed 000: neither confirm nor deny under s38(2), with the test on confirming or denying."""
-    from exemptions import workflow as decisions
     from exemptions.models import Exemption
+    from foi_cases import workflow
 
     question = case.questions.get(number=1)
-    question = decisions.record_answer(question, actor=officer, held_status="ncnd", outcome="ncnd")
-    decisions.record_internal_held_status(question, actor=officer, held=held)
-    decisions.apply_exemption(
+    question = workflow.record_answer(question, actor=officer, held_status="ncnd", outcome="ncnd")
+    workflow.record_internal_held_status(question, actor=officer, held=held)
+    workflow.apply_exemption(
         question,
         actor=officer,
         exemption=Exemption.objects.get(code="FOIA-s38"),
@@ -184,5 +184,5 @@ def record_seed_000_decisions(case, *, officer, reviewer, held: str = "held") ->
             "their safety.",
         ),
     )
-    decisions.submit_for_review(case, actor=officer)
-    decisions.approve_decisions(case, actor=reviewer)
+    workflow.submit_for_review(case, actor=officer)
+    workflow.approve_decisions(case, actor=reviewer)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foi_cases import form_tokens, letters, queue, team, team_views, workflow
+from foi_cases.form_errors import attach_errors
 from foi_cases.letter_forms import (
     LetterApproveForm,
     LetterEditForm,
@@ -26,31 +26,9 @@ def _letter(case: Case, pk: int) -> Letter:
     return get_object_or_404(Letter.objects.select_related("case", "approved_by"), case=case, pk=pk)
 
 
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def composable_kinds(case: Case) -> list[tuple[str, str]]:
-    """The kinds of letter that can be composed now, as (kind, label)."""
-    kinds = []
-    for kind, label in Letter.Kind.choices:
-        if kind == Letter.Kind.FINAL_RESPONSE:
-            if case.status != Case.Status.APPROVED:
-                continue
-        elif kind != Letter.Kind.INTERNAL_REVIEW and not case.is_open:
-            continue
-        kinds.append((kind, label))
-    return kinds
-
-
 @require_GET
 def letter_list(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_user(request, reference)
-    can_edit = can_edit_case(request.user, case)
     return render(
         request,
         "foi_cases/letters/letter_list.html",
@@ -59,7 +37,7 @@ def letter_list(request: HttpRequest, reference: str) -> HttpResponse:
             "letters": case.letters.select_related("composed_by", "approved_by").order_by(
                 "kind", "-version"
             ),
-            "composable": composable_kinds(case) if can_edit else [],
+            "composable": workflow.composable_kinds(case, request.user),
             "form_token": form_tokens.issue(),
         },
     )
@@ -163,7 +141,7 @@ def letter_detail(request: HttpRequest, reference: str, pk: int) -> HttpResponse
                 seen_hash=data["seen_hash"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, "Letter saved.")
             return redirect(letter)
@@ -194,7 +172,7 @@ def letter_approve(request: HttpRequest, reference: str, pk: int) -> HttpRespons
                 override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(
                 request,
@@ -219,7 +197,7 @@ def letter_submit(request: HttpRequest, reference: str, pk: int) -> HttpResponse
                 letter, actor=request.user, reviewer=form.cleaned_data["reviewer"]
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, "The letter was sent for approval.")
             return redirect(letter)
@@ -242,7 +220,7 @@ def letter_return(request: HttpRequest, reference: str, pk: int) -> HttpResponse
                 seen_hash=form.cleaned_data["seen_hash"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, "The letter was returned to the officer for redraft.")
             return redirect(letter)
@@ -321,7 +299,7 @@ def letter_sent(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
                 error = ValidationError(
                     {("sent_on" if k == "sent_at" else k): v for k, v in error.error_dict.items()}
                 )
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, f"{letter.get_kind_display()}: recorded as sent.")
             return redirect(letter)

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from foi_cases import outbox
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.date_words import long_date as _long_date
 from foi_cases.deadlines import due_soon_limits
@@ -110,8 +111,6 @@ def _record(notices: list[Notice]) -> list[int]:
 
 def _email_after_commit(ids: list[int]) -> None:
     """Queue the e-mail in the outbox with the notifications; it is sent after the commit."""
-    from foi_cases import outbox
-
     if ids:
         outbox.enqueue(
             "foi_cases.tasks.email_notifications", ids, dedupe_key=f"email-notifications:{min(ids)}"

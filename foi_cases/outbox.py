@@ -80,7 +80,6 @@ def _send(messages: QuerySet[OutboxMessage]) -> bool | None:
     (already sent, being sent by another process, or naming a task that no longer exists).
     """
     from config.celery import app
-    from foi_cases import tasks  # noqa: F401  (registers the tasks by name)
 
     with transaction.atomic():
         message = messages.select_for_update(skip_locked=True).filter(sent_at__isnull=True).first()

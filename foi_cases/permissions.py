@@ -116,15 +116,13 @@ def reviewer_conflicts(case, *, work) -> set[int]:
     for a letter also who composed, edited or sent it for approval; for an internal review
     also everyone who approved any part of the original response.
     """
-    from exemptions.permissions import decision_authors
+    from exemptions.authorship import decision_authors, original_decision_makers
     from foi_cases.models import Letter
 
     people = decision_authors(case)
     if isinstance(work, Letter):
         people |= {work.composed_by_id, work.edited_by_id, work.submitted_by_id}
     elif work == INTERNAL_REVIEW:
-        from foi_cases.after_response import original_decision_makers
-
         people |= original_decision_makers(case)
     people.discard(None)
     return people

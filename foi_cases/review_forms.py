@@ -1,4 +1,4 @@
-"""Forms for the after-response pages: shape only; foi_cases.after_response says yes or no."""
+"""Forms for the after-response pages: shape only; foi_cases.workflow says yes or no."""
 
 from __future__ import annotations
 

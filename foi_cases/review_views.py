@@ -1,6 +1,6 @@
 """Staff pages after the response: internal review, ICO, legal hold, and the disclosure log's
 preparation, redaction, validation and withholding. Short views: authorise, bind, call one
-function in foi_cases.after_response, report, redirect."""
+function in foi_cases.workflow, report, redirect."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from foi_cases import after_response, form_tokens, retention
+from foi_cases import form_tokens, retention, workflow
 from foi_cases import review_forms as f
+from foi_cases.form_errors import attach_errors
 from foi_cases.models import (
     Case,
     DisclosureLogEntry,
@@ -41,15 +42,6 @@ from foi_cases.public_views import response_html
 ACTION_TEMPLATE = "foi_cases/after_response/action.html"
 
 
-def _attach(form: Any, error: ValidationError) -> None:
-    """Show a workflow refusal next to its field, or at the top when the form has no such field."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _step(
     request: HttpRequest,
     form: Any,
@@ -70,7 +62,7 @@ def _step(
         except form_tokens.AlreadySubmitted as done:
             return form_tokens.show_earlier_result(request, done.result_url, fallback=back)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(back)
@@ -104,7 +96,7 @@ def case_after_response(request: HttpRequest, reference: str) -> HttpResponse:
         "complaints": case.ico_complaints.prefetch_related("appeals"),
         "entry": DisclosureLogEntry.objects.filter(case=case).first(),
         "retention_expires_on": retention.retention_expires_on(case),
-        "deletion_blockers": after_response.deletion_blockers(case),
+        "deletion_blockers": workflow.deletion_blockers(case),
         "is_manager": can_manage_disclosure_log(request.user),
     }
     return render(request, "foi_cases/after_response/overview.html", context)
@@ -119,7 +111,7 @@ def review_request(request: HttpRequest, reference: str) -> HttpResponse:
     return _step(
         request,
         form,
-        lambda d: after_response.request_internal_review(case, actor=request.user, **d),
+        lambda d: workflow.request_internal_review(case, actor=request.user, **d),
         title="Log a request for internal review",
         button="Log the request",
         success="Internal review logged.",
@@ -146,7 +138,7 @@ def review_assign(request: HttpRequest, reference: str, pk: int) -> HttpResponse
     return _step(
         request,
         form,
-        lambda d: after_response.assign_internal_reviewer(
+        lambda d: workflow.assign_internal_reviewer(
             review, actor=request.user, reviewer=d["reviewer"]
         ),
         title="Assign the internal reviewer",
@@ -164,7 +156,7 @@ def review_decide(request: HttpRequest, reference: str, pk: int) -> HttpResponse
     return _step(
         request,
         form,
-        lambda d: after_response.decide_internal_review(
+        lambda d: workflow.decide_internal_review(
             review,
             actor=request.user,
             outcome=d["outcome"],
@@ -188,7 +180,7 @@ def ico_new(request: HttpRequest, reference: str) -> HttpResponse:
     return _step(
         request,
         form,
-        lambda d: after_response.record_ico_complaint(case, actor=request.user, **d),
+        lambda d: workflow.record_ico_complaint(case, actor=request.user, **d),
         title="Record an ICO complaint",
         button="Record the complaint",
         success="ICO complaint recorded.",
@@ -208,7 +200,7 @@ def ico_decision(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     return _step(
         request,
         form,
-        lambda d: after_response.record_decision_notice(complaint, actor=request.user, **d),
+        lambda d: workflow.record_decision_notice(complaint, actor=request.user, **d),
         title=f"Record the decision notice for {complaint.ico_reference}",
         button="Record the decision notice",
         success="Decision notice recorded.",
@@ -224,7 +216,7 @@ def ico_steps(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     return _step(
         request,
         form,
-        lambda d: after_response.record_steps_complied(complaint, actor=request.user, **d),
+        lambda d: workflow.record_steps_complied(complaint, actor=request.user, **d),
         title=f"Record compliance with the steps in {complaint.ico_reference}",
         button="Record compliance",
         success="Compliance recorded.",
@@ -240,7 +232,7 @@ def ico_appeal(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     return _step(
         request,
         form,
-        lambda d: after_response.record_tribunal_appeal(complaint, actor=request.user, **d),
+        lambda d: workflow.record_tribunal_appeal(complaint, actor=request.user, **d),
         title=f"Record a tribunal appeal against {complaint.ico_reference}",
         button="Record the appeal",
         success="Tribunal appeal recorded.",
@@ -256,7 +248,7 @@ def appeal_decision(request: HttpRequest, reference: str, pk: int) -> HttpRespon
     return _step(
         request,
         form,
-        lambda d: after_response.record_tribunal_decision(appeal, actor=request.user, **d),
+        lambda d: workflow.record_tribunal_decision(appeal, actor=request.user, **d),
         title="Record the tribunal's decision",
         button="Record the decision",
         success="Tribunal decision recorded.",
@@ -271,7 +263,7 @@ def legal_hold(request: HttpRequest, reference: str) -> HttpResponse:
     return _step(
         request,
         form,
-        lambda d: after_response.set_legal_hold(case, actor=request.user, **d),
+        lambda d: workflow.set_legal_hold(case, actor=request.user, **d),
         title="Legal hold",
         button="Save",
         success="Legal hold changed.",
@@ -288,7 +280,7 @@ def letter_redact(request: HttpRequest, reference: str, pk: int) -> HttpResponse
     return _step(
         request,
         form,
-        lambda d: after_response.redact_letter(letter, actor=request.user, **d),
+        lambda d: workflow.redact_letter(letter, actor=request.user, **d),
         title=f"Redact a passage from the {letter.get_kind_display().lower()}",
         button="Redact",
         success="Redaction applied and logged. The letter needs approval again.",
@@ -311,7 +303,7 @@ def _manager_only(request: HttpRequest) -> None:
 def disclosure_prepare(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_user(request, reference)
     try:
-        entry = after_response.prepare_disclosure_entry(case, actor=request.user)
+        entry = workflow.prepare_disclosure_entry(case, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_overview_url(case))
@@ -358,7 +350,7 @@ def _entry_page(request: HttpRequest, entry: DisclosureLogEntry, **forms: Any) -
         "withhold_form": forms.get("withhold_form") or f.ReasonForm(),
         "response_html": response_html(entry),
         "redactions": entry.redactions.select_related("created_by"),
-        "can_validate": request.user.pk not in after_response.entry_authors(entry),
+        "can_validate": request.user.pk not in workflow.entry_authors(entry),
     }
     status = 400 if any(form.errors for form in forms.values()) else 200
     return render(request, "foi_cases/after_response/entry_detail.html", context, status=status)
@@ -382,7 +374,7 @@ def _entry_action(
         try:
             act(entry, form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("disclosure_entry", entry.pk)
@@ -397,7 +389,7 @@ def disclosure_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         f.EntryEditForm,
         "edit_form",
-        lambda e, d: after_response.edit_disclosure_entry(e, actor=request.user, **d),
+        lambda e, d: workflow.edit_disclosure_entry(e, actor=request.user, **d),
         "Entry saved.",
     )
 
@@ -409,7 +401,7 @@ def disclosure_entry_redact(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         f.RedactionForm,
         "redaction_form",
-        lambda e, d: after_response.redact_disclosure_text(e, actor=request.user, **d),
+        lambda e, d: workflow.redact_disclosure_text(e, actor=request.user, **d),
         "Redaction applied and logged.",
     )
 
@@ -421,7 +413,7 @@ def disclosure_entry_publish(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         f.PublishForm,
         "publish_form",
-        lambda e, d: after_response.publish_disclosure_entry(e, actor=request.user, **d),
+        lambda e, d: workflow.publish_disclosure_entry(e, actor=request.user, **d),
         "Entry validated and published.",
     )
 
@@ -433,7 +425,7 @@ def disclosure_entry_withhold(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         f.ReasonForm,
         "withhold_form",
-        lambda e, d: after_response.withhold_disclosure_entry(e, actor=request.user, **d),
+        lambda e, d: workflow.withhold_disclosure_entry(e, actor=request.user, **d),
         "Entry withheld.",
     )
 
@@ -442,7 +434,7 @@ def disclosure_entry_withhold(request: HttpRequest, pk: int) -> HttpResponse:
 def disclosure_entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     try:
-        after_response.submit_disclosure_entry(entry, actor=request.user)
+        workflow.submit_disclosure_entry(entry, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -454,7 +446,7 @@ def disclosure_entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def disclosure_entry_return(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     try:
-        after_response.return_disclosure_entry(entry, actor=request.user)
+        workflow.return_disclosure_entry(entry, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

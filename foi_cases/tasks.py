@@ -1,11 +1,19 @@
 """Celery tasks: thin, ID-in, safe to run twice."""
 
+import logging
 import socket
+from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
-from foi_cases.models import WorkerHeartbeat
+from foi_cases import letters, notifications, outbox, retention, workflow
+from foi_cases.models import Letter, WorkerHeartbeat
+from foi_cases.reporting import outcomes
 
 
 @shared_task
@@ -19,18 +27,11 @@ def record_worker_heartbeat(hostname: str | None = None) -> str:
 @shared_task
 def recompute_open_deadlines(reason: str = "The holiday calendar changed") -> int:
     """Recompute every open case's due date; safe to re-run (only moved dates are logged)."""
-    from foi_cases import workflow
 
     return workflow.recompute_open_deadlines(reason=reason)
 
 
 # --- Letters ----------------------------------------------------------------------------------
-# Imported here so this block can be appended without touching the imports above.
-
-import logging  # noqa: E402
-
-from celery import Task  # noqa: E402
-from django.db import InterfaceError, OperationalError  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +42,6 @@ TRANSIENT_RENDER_ERRORS = (OperationalError, InterfaceError, OSError)
 class LetterRenderTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:  # type: ignore[no-untyped-def]
         """After the last retry, leave the letter FAILED with the reason and a retry button."""
-        from foi_cases import workflow
-
         letter_id = args[0] if args else kwargs.get("letter_id")
         if letter_id is not None:
             workflow.record_letter_failed(
@@ -76,9 +75,6 @@ def generate_letter_pdf(self: Task, letter_id: int) -> str:
        second run stores nothing. A rendering error that retrying cannot cure marks the
        letter FAILED at once.
     """
-    from foi_cases import letters, workflow
-    from foi_cases.models import Letter
-
     letter = Letter.objects.select_related("case").filter(pk=letter_id).first()
     if letter is None or letter.status != Letter.Status.PENDING:
         return "nothing to do"
@@ -99,16 +95,12 @@ def generate_letter_pdf(self: Task, letter_id: int) -> str:
 @shared_task
 def send_deadline_reminders() -> int:
     """Daily digest of due-soon and overdue cases; safe to re-run (ReminderSent is unique)."""
-    from foi_cases import notifications
-
     return notifications.send_deadline_reminders()
 
 
 @shared_task(acks_late=True)
 def email_notifications(notification_ids: list[int]) -> int:
     """E-mail notifications not yet e-mailed, one message per person; safe to re-run."""
-    from foi_cases import notifications
-
     return notifications.email_notifications(notification_ids)
 
 
@@ -118,18 +110,26 @@ def email_notifications(notification_ids: list[int]) -> int:
 @shared_task
 def anonymise_expired_cases() -> int:
     """Anonymise every case whose retention has expired; safe to re-run (only unprocessed rows)."""
-    from foi_cases import after_response, retention
-
     done = 0
     for case in retention.cases_due_for_anonymisation():
         try:
-            done += after_response.anonymise_case(case)
+            done += workflow.anonymise_case(case)
         except Exception:  # noqa: BLE001 - one bad case must not stop the rest
             logger.exception("Case %s could not be anonymised", case.pk)
     return done
 
 
 # --- Letters stuck in pending ------------------------------------------------------------------
+
+
+def queue_letter_render(letter_id: int) -> bool:
+    """Send the render task; False (logged) if the broker cannot be reached."""
+    try:
+        generate_letter_pdf.delay(letter_id)
+    except (BrokerError, RedisError, ConnectionError) as exc:
+        logger.warning("Letter %s left pending, the broker is unreachable: %s", letter_id, exc)
+        return False
+    return True
 
 
 @shared_task
@@ -140,13 +140,6 @@ def requeue_pending_letters(older_than_minutes: int | None = None) -> int:
     lost). generate_letter_pdf is idempotent under a row lock, so a letter whose first
     message is merely slow is still rendered once.
     """
-    from datetime import timedelta
-
-    from django.conf import settings
-
-    from foi_cases import workflow
-    from foi_cases.models import Letter
-
     minutes = (
         settings.FOI_LETTER_REQUEUE_AFTER_MINUTES
         if older_than_minutes is None
@@ -159,7 +152,7 @@ def requeue_pending_letters(older_than_minutes: int | None = None) -> int:
     ).values_list("pk", flat=True)
     sent = 0
     for letter_id in stuck:
-        if not workflow.queue_letter_render(letter_id):
+        if not queue_letter_render(letter_id):
             break  # the broker is still down; the next sweep tries again
         sent += 1
     return sent
@@ -174,8 +167,6 @@ def reconcile_reporting_outcomes() -> int:
 
     Anything else means a write path did not refresh it (or the cost limit setting changed).
     """
-    from foi_cases.reporting import outcomes
-
     corrected = outcomes.refresh_reporting()
     if corrected:
         logger.warning("Corrected the stored reporting outcome of %d cases.", corrected)
@@ -188,6 +179,4 @@ def reconcile_reporting_outcomes() -> int:
 @shared_task
 def publish_outbox() -> int:
     """Send the tasks actions queued while the broker was down; safe to re-run."""
-    from foi_cases import outbox
-
     return outbox.publish_pending()

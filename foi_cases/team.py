@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from exemptions.models import Review
 from foi_cases import notifications
 from foi_cases.models import Case, CaseEvent, Letter
 from foi_cases.permissions import (
@@ -31,7 +32,7 @@ from foi_cases.permissions import (
     may_review,
     reviewer_conflicts,
 )
-from foi_cases.workflow import InvalidTransition, _record
+from foi_cases.workflow.core import InvalidTransition, record
 
 User = AbstractBaseUser
 Verb = CaseEvent.Verb
@@ -62,7 +63,7 @@ def add_team_member(case: Case, *, actor: User, member: User, reason: str) -> Ca
     if is_on_case_team(member, case):
         raise ValidationError({"member": f"{_name(member)} is already on the team."})
     case.team.add(member)
-    _record(
+    record(
         case,
         Verb.TEAM_MEMBER_ADDED,
         actor=actor,
@@ -79,8 +80,6 @@ def remove_team_member(case: Case, *, actor: User, member: User, reason: str) ->
     Work allocated to them that still waits (decisions or a letter to review) goes back to
     the review queue.
     """
-    from exemptions.models import Review
-
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not can_manage_team(actor, case):
         raise PermissionDenied("Only a manager can change the team of a restricted case.")
@@ -98,7 +97,7 @@ def remove_team_member(case: Case, *, actor: User, member: User, reason: str) ->
         case=case, reviewer=member, status=Letter.Status.DRAFT, sent_at__isnull=True
     )
     unallocated = reviews.update(reviewer=None) + letters.update(reviewer=None)
-    _record(
+    record(
         case,
         Verb.TEAM_MEMBER_REMOVED,
         actor=actor,
@@ -123,7 +122,7 @@ def set_manager_clearance(case: Case, *, actor: User, required: bool | None, rea
     case = Case.objects.select_for_update().get(pk=case.pk)
     Case.objects.filter(pk=case.pk).update(manager_clearance=required)
     case.manager_clearance = required
-    _record(
+    record(
         case,
         Verb.RESTRICTION_CHANGED,
         actor=actor,
@@ -232,8 +231,6 @@ def allocate_reviewer(work: Any, *, actor: User, reviewer: User) -> Any:
 
     The reviewer joins a restricted case's team, and is told unless they took it themselves.
     """
-    from exemptions.models import Review
-
     case = Case.objects.select_for_update().get(pk=work.case_id)
     work = type(work).objects.select_for_update().get(pk=work.pk)
     if isinstance(work, Review):
@@ -247,7 +244,7 @@ def allocate_reviewer(work: Any, *, actor: User, reviewer: User) -> Any:
     type(work).objects.filter(pk=work.pk).update(reviewer=reviewer)
     work.reviewer = reviewer
     added = join_if_restricted(case, reviewer)
-    _record(
+    record(
         case,
         Verb.REVIEWER_ALLOCATED,
         actor=actor,

@@ -14,10 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from foi_cases import team
+from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case
 from foi_cases.permissions import REVIEWER, can_manage_team, get_case_for_user, is_manager
 from foi_cases.team_forms import ClearanceForm, ReviewerForm, TeamMemberForm, TeamRemoveForm
-from foi_cases.views import attach_errors
 
 
 def _render_team(

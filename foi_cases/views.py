@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from exemptions.views import review_queue
 from foi_cases import form_tokens, forms, intake, search, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.clock import deadline_for
+from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case, WorkerHeartbeat
 from foi_cases.permissions import (
     can_edit_case,
@@ -42,15 +44,6 @@ DUE_SOON_WORKING_DAYS = 5
 TABS = {"mine": "My cases", "team": "My team", "all": "All cases"}
 
 
-def attach_errors(form: django_forms.Form, error: ValidationError) -> None:
-    """Show a workflow refusal on the form: next to its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- Home and case list ------------------------------------------------------------------
 
 
@@ -67,8 +60,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if not has_any_role(request.user):
         return render(request, "foi_cases/home.html")
     if not (is_officer(request.user) or is_manager(request.user)):
-        from exemptions.views import review_queue
-
         return review_queue(request)
     return case_list(request, tab=default_tab(request.user))
 
@@ -361,14 +352,6 @@ class ClockAction:
     help: str = ""
 
 
-def _pit_available(case: Case) -> bool:
-    return case.regime == Case.Regime.FOIA and case.status in (
-        Case.Status.IN_PROGRESS,
-        Case.Status.IN_REVIEW,
-        Case.Status.APPROVED,
-    )
-
-
 def _can_move(case: Case, to: str) -> bool:
     return to in workflow.ALLOWED_TRANSITIONS[case.status]
 
@@ -425,7 +408,7 @@ CLOCK_ACTIONS: dict[str, ClockAction] = {
             exemptions_cited=d["exemptions_cited"],
             reason=d["reason"],
         ),
-        available=_pit_available,
+        available=workflow.public_interest_extension_available,
         help="Only to consider the public interest for a qualified exemption already engaged. "
         "Send the s17(2) notice within the 20 working days; the ICO expects no more than 20 "
         "extra working days.",

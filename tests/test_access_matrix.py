@@ -26,7 +26,6 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from exemptions import workflow as decisions
 from exemptions.models import ExemptionCitation
 from foi_cases import team, workflow
 from foi_cases.demo import seed_citation, seed_pit
@@ -212,7 +211,7 @@ RULES: dict[str, dict[str, str]] = {
         "post_restricted": RESTRICTED_EDITORS,
     },
     # After the response. The pages open to whoever may see the case; who may record each
-    # step (officer, reviewer, manager) is checked by foi_cases.after_response.
+    # step (officer, reviewer, manager) is checked by foi_cases.workflow.
     **{
         name: {
             "get": VIEWERS,
@@ -344,15 +343,15 @@ def _case_with_everything(officer, reviewer, *, restricted: bool):
     if restricted:
         workflow.set_restricted(case, actor=officer, restricted=True, reason="Need to know")
     q1 = case.questions.get(number=1)
-    decisions.record_answer(q1, actor=officer, held_status="held", outcome="withheld_in_full")
-    decisions.apply_exemption(
+    workflow.record_answer(q1, actor=officer, held_status="held", outcome="withheld_in_full")
+    workflow.apply_exemption(
         case.questions.get(number=1),
         actor=officer,
         exemption=Exemption.objects.get(code="FOIA-s31"),
         data=seed_citation(limbs=("s31(1)(a)",), likelihood="would", reasoning="Would prejudice."),
         pit=seed_pit(case.received_at.date(), "Maintained.", "Openness.", "Safety of Members."),
     )
-    decisions.record_answer(
+    workflow.record_answer(
         case.questions.get(number=2),
         actor=officer,
         held_status="held",
@@ -363,7 +362,7 @@ def _case_with_everything(officer, reviewer, *, restricted: bool):
     letter.pdf.save(f"matrix-{case.reference}.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
     letter.status = Letter.Status.READY
     letter.save()
-    decisions.submit_for_review(case, actor=officer)
+    workflow.submit_for_review(case, actor=officer)
     # After-response records, made directly: the matrix asks who reaches their pages.
     InternalReview.objects.create(
         case=case,

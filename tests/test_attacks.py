@@ -19,7 +19,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from exemptions import workflow as decisions
 from exemptions.models import Exemption, ExemptionCitation
 from exemptions.validation import FactorData, PitData
 from foi_cases import letters, workflow
@@ -53,15 +52,15 @@ def hostile_case(officer, reviewer, manager, settings, tmp_path):
         requester=Requester.objects.create(name=tagged("requester")[:200], email="x@example.com"),
     )
     q1, q2 = case.questions.order_by("number")
-    decisions.record_answer(
+    workflow.record_answer(
         q1,
         actor=officer,
         held_status="held",
         outcome="disclosed",
         answer_text=tagged("answer"),
     )
-    decisions.record_answer(q2, actor=officer, held_status="held", outcome="withheld_in_full")
-    decisions.apply_exemption(
+    workflow.record_answer(q2, actor=officer, held_status="held", outcome="withheld_in_full")
+    workflow.apply_exemption(
         case.questions.get(number=2),
         actor=officer,
         exemption=Exemption.objects.get(code="FOIA-s31"),
@@ -76,8 +75,8 @@ def hostile_case(officer, reviewer, manager, settings, tmp_path):
             ),
         ),
     )
-    decisions.submit_for_review(case, actor=officer)
-    decisions.approve_decisions(case, actor=reviewer)
+    workflow.submit_for_review(case, actor=officer)
+    workflow.approve_decisions(case, actor=reviewer)
     case.refresh_from_db()
     letter = workflow.compose_letter(case, actor=officer, kind=Letter.Kind.FINAL_RESPONSE)
     letter = workflow.edit_letter(
@@ -198,7 +197,7 @@ def test_object_ids_under_another_case_are_not_found(officer, other_officer, man
     mine = factories.case_in_progress(officer)
     theirs = factories.case_in_progress(other_officer, restricted=True)
     their_letter = workflow.compose_letter(theirs, actor=other_officer, kind="acknowledgement")
-    decisions.record_answer(
+    workflow.record_answer(
         theirs.questions.get(), actor=other_officer, held_status="held", outcome="withheld_in_full"
     )
     citation = ExemptionCitation.objects.create(

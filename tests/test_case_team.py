@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from exemptions import workflow as decisions
 from exemptions.models import Review
 from foi_cases import queue, team, workflow
 from foi_cases.models import CaseEvent, Letter, Notification
@@ -42,10 +41,10 @@ def _letter(case, officer, manager):
     """Approved decisions and a final response composed by the officer."""
     complete_letter_settings()
     reviewer = factories.UserFactory(username="ria", roles=["Reviewer"])
-    decisions.submit_for_review(case, actor=officer, reviewer=reviewer)
-    decisions.approve_decisions(case, actor=reviewer)
+    workflow.submit_for_review(case, actor=officer, reviewer=reviewer)
+    workflow.approve_decisions(case, actor=reviewer)
     if case.needs_manager_clearance:
-        decisions.approve_decisions(case, actor=manager)
+        workflow.approve_decisions(case, actor=manager)
     return workflow.compose_letter(case, actor=officer, kind=Letter.Kind.FINAL_RESPONSE)
 
 
@@ -85,7 +84,7 @@ def test_adding_needs_a_reason(restricted, manager, reviewer):
 def test_removed_member_loses_access_at_once_and_their_allocation_returns_to_the_queue(
     restricted, officer, manager, reviewer, client
 ):
-    decisions.submit_for_review(restricted, actor=officer, reviewer=reviewer)
+    workflow.submit_for_review(restricted, actor=officer, reviewer=reviewer)
     client.force_login(reviewer)
     assert client.get(reverse("exemption_review", args=[restricted.reference])).status_code == 200
 
@@ -115,7 +114,7 @@ def test_the_officer_cannot_be_removed_from_their_own_case(restricted, officer, 
 
 
 def test_team_page_lists_members_and_the_history(restricted, officer, manager, reviewer, client):
-    decisions.submit_for_review(restricted, actor=officer, reviewer=reviewer)
+    workflow.submit_for_review(restricted, actor=officer, reviewer=reviewer)
     client.force_login(manager)
     page = client.get(reverse("case_team", args=[restricted.reference])).content.decode()
     assert reviewer.get_full_name() in page and officer.get_full_name() in page
@@ -129,7 +128,7 @@ def test_officer_allocates_a_reviewer_who_joins_the_team_and_alone_is_told(
     restricted, officer, reviewer, other_reviewer, manager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        review = decisions.submit_for_review(restricted, actor=officer, reviewer=reviewer)
+        review = workflow.submit_for_review(restricted, actor=officer, reviewer=reviewer)
 
     assert review.reviewer == reviewer
     assert can_view_case(reviewer, restricted) and not can_view_case(other_reviewer, restricted)
@@ -142,7 +141,7 @@ def test_unallocated_restricted_decisions_are_told_to_managers_not_to_reviewers_
     restricted, officer, reviewer, manager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        decisions.submit_for_review(restricted, actor=officer)
+        workflow.submit_for_review(restricted, actor=officer)
     assert list(Notification.objects.values_list("user__username", flat=True)) == ["maya"]
     assert queue.items_for(reviewer) == []
     assert [item.case for item in queue.items_for(manager)] == [restricted]
@@ -151,7 +150,7 @@ def test_unallocated_restricted_decisions_are_told_to_managers_not_to_reviewers_
 def test_reviewer_cannot_assign_themselves_a_restricted_case_they_are_not_on(
     restricted, officer, reviewer, manager
 ):
-    review = decisions.submit_for_review(restricted, actor=officer)
+    review = workflow.submit_for_review(restricted, actor=officer)
     with pytest.raises(PermissionDenied, match="A manager allocates"):
         team.allocate_reviewer(review, actor=reviewer, reviewer=reviewer)
 
@@ -165,7 +164,7 @@ def test_reviewer_cannot_assign_themselves_a_restricted_case_they_are_not_on(
 def test_reviewer_assigns_themselves_an_open_case_from_the_queue(officer, reviewer, client):
     case = factories.case_in_progress(officer, questions=("What budget?", "How many referrals?"))
     decide(case, officer)
-    decisions.submit_for_review(case, actor=officer)
+    workflow.submit_for_review(case, actor=officer)
     client.force_login(reviewer)
     page = client.get(reverse("review_queue")).content.decode()
     assert "Assign to me" in page and "Unallocated" in page
@@ -177,9 +176,9 @@ def test_reviewer_assigns_themselves_an_open_case_from_the_queue(officer, review
 
 def test_only_the_allocated_reviewer_may_approve(restricted, officer, reviewer, other_reviewer):
     restricted.team.add(other_reviewer)
-    decisions.submit_for_review(restricted, actor=officer, reviewer=reviewer)
-    with pytest.raises(decisions.NotAllowed, match="allocated to another reviewer"):
-        decisions.approve_decisions(restricted, actor=other_reviewer)
+    workflow.submit_for_review(restricted, actor=officer, reviewer=reviewer)
+    with pytest.raises(workflow.NotAllowed, match="allocated to another reviewer"):
+        workflow.approve_decisions(restricted, actor=other_reviewer)
 
 
 def test_a_reviewer_who_edited_a_decision_cannot_be_allocated(officer, manager, roles):
@@ -187,10 +186,10 @@ def test_a_reviewer_who_edited_a_decision_cannot_be_allocated(officer, manager, 
     case = factories.case_in_progress(officer, questions=("What budget?", "How many referrals?"))
     decide(case, officer)
     q1 = case.questions.get(number=1)
-    decisions.record_answer(
+    workflow.record_answer(
         q1, actor=both, held_status="held", outcome="disclosed", answer_text="£2.4 million."
     )
-    review = decisions.submit_for_review(case, actor=officer)
+    review = workflow.submit_for_review(case, actor=officer)
     assert not may_review(both, case, work=DECISIONS)
     assert both not in team.eligible_reviewers(case, work=review)
     with pytest.raises(ValidationError, match="cannot review this"):
@@ -270,9 +269,9 @@ def test_manager_waives_clearance_for_one_restricted_case(restricted, officer, r
         team.set_manager_clearance(restricted, actor=officer, required=False, reason="Low risk")
     team.set_manager_clearance(restricted, actor=manager, required=False, reason="Low risk")
 
-    review = decisions.submit_for_review(restricted, actor=officer)
+    review = workflow.submit_for_review(restricted, actor=officer)
     team.allocate_reviewer(review, actor=reviewer, reviewer=reviewer)
-    decisions.approve_decisions(restricted, actor=reviewer)
+    workflow.approve_decisions(restricted, actor=reviewer)
 
     restricted.refresh_from_db()
     assert restricted.status == "approved" and restricted.team.filter(pk=reviewer.pk).exists()
@@ -283,13 +282,13 @@ def test_manager_waives_clearance_for_one_restricted_case(restricted, officer, r
 def test_manager_reallocates_from_the_queue_and_unallocated_work_comes_first(
     restricted, officer, reviewer, other_reviewer, manager, client
 ):
-    decisions.submit_for_review(restricted, actor=officer, reviewer=reviewer)
+    workflow.submit_for_review(restricted, actor=officer, reviewer=reviewer)
     # Due later than the allocated case, yet first: unallocated work leads the queue.
     waiting = factories.case_in_progress(
         officer, questions=("A?", "B?"), due_on=restricted.due_on.replace(month=5)
     )
     decide(waiting, officer)
-    decisions.submit_for_review(waiting, actor=officer)
+    workflow.submit_for_review(waiting, actor=officer)
     client.force_login(manager)
     page = client.get(reverse("review_queue")).content.decode()
     assert page.index(waiting.reference) < page.index(restricted.reference)

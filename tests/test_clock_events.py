@@ -291,3 +291,15 @@ def test_adding_a_suspension_period_in_the_admin_moves_due_dates(
     # Five working days suspended: 31 Mar becomes Thu 9 Apr (Good Friday, Easter Monday).
     assert case.due_on == dt.date(2026, 4, 9)
     assert case.events.filter(verb=CaseEvent.Verb.DEADLINE_RECOMPUTED).count() == 1
+
+
+def test_the_workflow_offers_a_public_interest_extension_only_while_foia_decisions_are_open(
+    case,
+):
+    assert workflow.public_interest_extension_available(case)
+    case.status = Status.AWAITING_CLARIFICATION
+    assert not workflow.public_interest_extension_available(case)
+    case.status = Status.APPROVED
+    assert workflow.public_interest_extension_available(case)
+    case.regime = Case.Regime.EIR
+    assert not workflow.public_interest_extension_available(case)

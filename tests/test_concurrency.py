@@ -13,7 +13,6 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from exemptions import workflow as decisions
 from exemptions.models import Review
 from foi_cases import workflow
 from foi_cases.models import Case, CaseEvent, Letter
@@ -111,14 +110,14 @@ def test_two_people_composing_the_same_letter_at_once_never_share_a_version(peop
 def test_two_reviewers_approving_the_decisions_at_once_record_one_approval(people):
     factories.catalogue_exemption("FOIA-s31")
     case = factories.case_in_progress(people["officer"], questions=("How many?",))
-    decisions.record_answer(
+    workflow.record_answer(
         case.questions.get(),
         actor=people["officer"],
         held_status="held",
         outcome="disclosed",
         answer_text="Twelve.",
     )
-    decisions.submit_for_review(case, actor=people["officer"])
+    workflow.submit_for_review(case, actor=people["officer"])
     url = reverse("exemption_approve", args=[case.reference])
 
     responses = at_once(

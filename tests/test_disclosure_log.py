@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from foi_cases import after_response
+from foi_cases import workflow
 from foi_cases.models import CaseEvent, DisclosureLogEntry, Redaction
 from foi_cases.permissions import MANAGER
 from tests import factories
@@ -36,12 +36,12 @@ def responded(db):
 
 
 def _prepared(case, manager):
-    return after_response.prepare_disclosure_entry(case, actor=manager)
+    return workflow.prepare_disclosure_entry(case, actor=manager)
 
 
 def _published(case, manager, second_manager):
     entry = _prepared(case, manager)
-    after_response.redact_disclosure_text(
+    workflow.redact_disclosure_text(
         entry,
         actor=manager,
         field="response_text",
@@ -49,8 +49,8 @@ def _published(case, manager, second_manager):
         grounds="s31(1)(a)",
         reason="Would help someone gauge the monitoring service's reach.",
     )
-    after_response.submit_disclosure_entry(entry, actor=manager)
-    after_response.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
+    workflow.submit_disclosure_entry(entry, actor=manager)
+    workflow.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
     entry.refresh_from_db()
     return entry
 
@@ -88,7 +88,7 @@ def test_an_entry_needs_a_responded_case(manager):
 
 def test_editing_cannot_put_the_requesters_name_back(responded, manager):
     entry = _prepared(responded, manager)
-    after_response.edit_disclosure_entry(
+    workflow.edit_disclosure_entry(
         entry,
         actor=manager,
         title="Request from Jane Smith",
@@ -101,12 +101,12 @@ def test_editing_cannot_put_the_requesters_name_back(responded, manager):
     entry.refresh_from_db()
     assert "Smith" not in entry.title and "jane" not in entry.request_text.lower()
     assert "LS1" not in entry.request_text
-    assert after_response.identity_problems(entry) == []
+    assert workflow.identity_problems(entry) == []
 
 
 def test_redaction_burns_in_the_marker_and_logs_only_a_hash(responded, manager):
     entry = _prepared(responded, manager)
-    row = after_response.redact_disclosure_text(
+    row = workflow.redact_disclosure_text(
         entry,
         actor=manager,
         field="response_text",
@@ -134,7 +134,7 @@ def test_redaction_names_no_exemption_where_the_case_says_naming_it_would_disclo
 
     ExemptionCitation.objects.filter(question__case=responded).update(omit_reasons=True)
     entry = _prepared(responded, manager)
-    row = after_response.redact_disclosure_text(
+    row = workflow.redact_disclosure_text(
         entry,
         actor=manager,
         field="response_text",
@@ -152,7 +152,7 @@ def test_redaction_names_no_exemption_where_the_case_says_naming_it_would_disclo
 def test_redacting_a_passage_not_in_the_text_is_refused(responded, manager):
     entry = _prepared(responded, manager)
     with pytest.raises(ValidationError, match="not in the text"):
-        after_response.redact_disclosure_text(
+        workflow.redact_disclosure_text(
             entry, actor=manager, field="request_text", passage="nowhere", grounds="s40(2)",
             reason="x",
         )  # fmt: skip
@@ -161,44 +161,44 @@ def test_redacting_a_passage_not_in_the_text_is_refused(responded, manager):
 
 def test_the_preparer_cannot_validate_their_own_entry(responded, manager):
     entry = _prepared(responded, manager)
-    after_response.submit_disclosure_entry(entry, actor=manager)
+    workflow.submit_disclosure_entry(entry, actor=manager)
     with pytest.raises(ValidationError, match="another manager"):
-        after_response.publish_disclosure_entry(entry, actor=manager, warnings_checked=True)
+        workflow.publish_disclosure_entry(entry, actor=manager, warnings_checked=True)
     entry.refresh_from_db()
     assert entry.status == Status.AWAITING_VALIDATION and entry.validated_by is None
 
 
 def test_a_redactor_cannot_validate_either(responded, manager, second_manager):
     entry = _prepared(responded, manager)
-    after_response.redact_disclosure_text(
+    workflow.redact_disclosure_text(
         entry, actor=second_manager, field="response_text", passage=SECRET, grounds="s31",
         reason="x",
     )  # fmt: skip
-    after_response.submit_disclosure_entry(entry, actor=manager)
+    workflow.submit_disclosure_entry(entry, actor=manager)
     with pytest.raises(ValidationError, match="another manager"):
-        after_response.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
+        workflow.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
 
 
 def test_a_draft_cannot_be_published_without_validation(responded, manager, second_manager):
     entry = _prepared(responded, manager)
     with pytest.raises(ValidationError, match="awaiting validation"):
-        after_response.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
+        workflow.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
     assert not DisclosureLogEntry.objects.published().exists()
 
 
 def test_a_reviewer_cannot_validate(responded, manager, reviewer):
     entry = _prepared(responded, manager)
-    after_response.submit_disclosure_entry(entry, actor=manager)
+    workflow.submit_disclosure_entry(entry, actor=manager)
     with pytest.raises(PermissionDenied):
-        after_response.publish_disclosure_entry(entry, actor=reviewer, warnings_checked=True)
+        workflow.publish_disclosure_entry(entry, actor=reviewer, warnings_checked=True)
 
 
 def test_validation_requires_the_warnings_to_be_checked(responded, manager, second_manager):
     entry = _prepared(responded, manager)
-    after_response.submit_disclosure_entry(entry, actor=manager)
+    workflow.submit_disclosure_entry(entry, actor=manager)
     with pytest.raises(ValidationError, match="Confirm"):
-        after_response.publish_disclosure_entry(entry, actor=second_manager)
-    after_response.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
+        workflow.publish_disclosure_entry(entry, actor=second_manager)
+    workflow.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
     entry.refresh_from_db()
     assert entry.status == Status.PUBLISHED and entry.validated_by == second_manager
     assert entry.published_at is not None
@@ -210,18 +210,18 @@ def test_publication_is_refused_while_the_requesters_identity_remains(
     responded, manager, second_manager
 ):
     entry = _prepared(responded, manager)
-    after_response.submit_disclosure_entry(entry, actor=manager)
+    workflow.submit_disclosure_entry(entry, actor=manager)
     # Written behind the workflow's back, as a bug or a bulk edit might.
     DisclosureLogEntry.objects.filter(pk=entry.pk).update(response_text="Thanks, Jane Smith")
     with pytest.raises(ValidationError, match="requester's name"):
-        after_response.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
+        workflow.publish_disclosure_entry(entry, actor=second_manager, warnings_checked=True)
 
 
 def test_an_entry_can_be_withheld_with_a_reason(responded, manager, second_manager, client):
     entry = _published(responded, manager, second_manager)
     with pytest.raises(ValidationError):
-        after_response.withhold_disclosure_entry(entry, actor=manager, reason=" ")
-    after_response.withhold_disclosure_entry(
+        workflow.withhold_disclosure_entry(entry, actor=manager, reason=" ")
+    workflow.withhold_disclosure_entry(
         entry, actor=manager, reason="New threat assessment for the member concerned."
     )
     entry.refresh_from_db()
@@ -378,7 +378,7 @@ def draft_letter(db, officer):
 def test_a_redacted_letter_and_its_pdf_never_hold_the_passage(draft_letter, officer, client):
     from foi_cases import letters
 
-    row = after_response.redact_letter(
+    row = workflow.redact_letter(
         draft_letter, actor=officer, passage=SECRET, grounds="s31(1)(a)", reason="Police tactics"
     )
     draft_letter.refresh_from_db()
@@ -401,9 +401,7 @@ def test_redacting_a_letter_withdraws_its_approval(draft_letter, officer, review
     Letter.objects.filter(pk=draft_letter.pk).update(
         status="pending", approved_by=reviewer, approved_hash=draft_letter.content_hash
     )
-    after_response.redact_letter(
-        draft_letter, actor=officer, passage="42", grounds="s31", reason="x"
-    )
+    workflow.redact_letter(draft_letter, actor=officer, passage="42", grounds="s31", reason="x")
     draft_letter.refresh_from_db()
     assert not draft_letter.is_approved and draft_letter.status == "draft"
 
@@ -413,7 +411,7 @@ def test_a_sent_letter_cannot_be_redacted(draft_letter, officer):
 
     Letter.objects.filter(pk=draft_letter.pk).update(sent_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
     with pytest.raises(ValidationError, match="sent"):
-        after_response.redact_letter(
+        workflow.redact_letter(
             draft_letter, actor=officer, passage=SECRET, grounds="s31", reason="x"
         )
     assert not Redaction.objects.exists()
@@ -421,7 +419,7 @@ def test_a_sent_letter_cannot_be_redacted(draft_letter, officer):
 
 def test_only_the_cases_officer_or_a_manager_redacts_a_letter(draft_letter, other_officer):
     with pytest.raises(PermissionDenied):
-        after_response.redact_letter(
+        workflow.redact_letter(
             draft_letter, actor=other_officer, passage=SECRET, grounds="s31", reason="x"
         )
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from exemptions import workflow
 from exemptions.models import ExemptionCitation, InternalHeldStatus, Review
+from foi_cases import workflow
 from foi_cases.models import CaseEvent
 from foi_cases.permissions import REVIEWER
 from tests import factories

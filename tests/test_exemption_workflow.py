@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from exemptions import workflow
 from exemptions.models import ExemptionCitation, InternalHeldStatus, PublicInterestTest
 from exemptions.validation import CitationData, FactorData, PitData, provision_text
+from foi_cases import workflow
 from foi_cases.models import CaseEvent
 from tests import factories
 

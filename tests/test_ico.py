@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from foi_cases import after_response
+from foi_cases import workflow
 from foi_cases.models import CaseEvent, ICOComplaint
 from tests import factories
 
@@ -13,7 +13,7 @@ from tests import factories
 @pytest.fixture
 def complaint(db, officer):
     case = factories.RespondedCaseFactory()
-    return after_response.record_ico_complaint(
+    return workflow.record_ico_complaint(
         case,
         actor=officer,
         ico_reference="IC-123456-A1B2",
@@ -30,7 +30,7 @@ def test_a_complaint_records_the_ico_reference_and_dates(complaint, officer):
 
 
 def test_steps_required_are_due_35_calendar_days_after_the_notice(complaint, officer):
-    after_response.record_decision_notice(
+    workflow.record_decision_notice(
         complaint,
         actor=officer,
         notice_on=dt.date(2026, 7, 1),
@@ -47,7 +47,7 @@ def test_steps_required_are_due_35_calendar_days_after_the_notice(complaint, off
 
 
 def test_a_notice_without_steps_closes_the_complaint(complaint, officer):
-    after_response.record_decision_notice(
+    workflow.record_decision_notice(
         complaint, actor=officer, notice_on=dt.date(2026, 7, 1), outcome="not_upheld"
     )
     complaint.refresh_from_db()
@@ -55,26 +55,26 @@ def test_a_notice_without_steps_closes_the_complaint(complaint, officer):
 
 
 def test_compliance_closes_a_complaint_with_steps(complaint, officer):
-    after_response.record_decision_notice(
+    workflow.record_decision_notice(
         complaint, actor=officer, notice_on=dt.date(2026, 7, 1), outcome="upheld",
         steps_required="Disclose.",
     )  # fmt: skip
-    after_response.record_steps_complied(complaint, actor=officer, on=dt.date(2026, 8, 10))
+    workflow.record_steps_complied(complaint, actor=officer, on=dt.date(2026, 8, 10))
     complaint.refresh_from_db()
     assert complaint.closed_on == dt.date(2026, 8, 10)
     assert complaint.case.events.last().data["late"] is True
 
 
 def test_an_appeal_after_28_days_is_flagged_and_keeps_the_complaint_open(complaint, officer):
-    after_response.record_decision_notice(
+    workflow.record_decision_notice(
         complaint, actor=officer, notice_on=dt.date(2026, 7, 1), outcome="not_upheld"
     )
-    appeal = after_response.record_tribunal_appeal(
+    appeal = workflow.record_tribunal_appeal(
         complaint, actor=officer, appellant="requester", lodged_on=dt.date(2026, 7, 30)
     )
     complaint.refresh_from_db()
     assert appeal.lodged_late and complaint.closed_on is None
-    after_response.record_tribunal_decision(
+    workflow.record_tribunal_decision(
         appeal, actor=officer, decided_on=dt.date(2026, 10, 1), outcome="Dismissed"
     )
     complaint.refresh_from_db()
@@ -84,41 +84,41 @@ def test_an_appeal_after_28_days_is_flagged_and_keeps_the_complaint_open(complai
 
 def test_an_appeal_needs_a_decision_notice(complaint, officer):
     with pytest.raises(ValidationError, match="decision notice"):
-        after_response.record_tribunal_appeal(
+        workflow.record_tribunal_appeal(
             complaint, actor=officer, appellant="requester", lodged_on=dt.date(2026, 6, 1)
         )
 
 
 def test_a_future_notice_is_refused(complaint, officer):
     with pytest.raises(ValidationError):
-        after_response.record_decision_notice(
+        workflow.record_decision_notice(
             complaint, actor=officer, notice_on=dt.date(2099, 1, 1), outcome="upheld"
         )
     assert ICOComplaint.objects.get(pk=complaint.pk).decision_notice_on is None
 
 
 def test_upcoming_dates_list_what_is_outstanding(complaint, officer):
-    assert [(i.on, i.what) for i in after_response.upcoming_ico_dates(
+    assert [(i.on, i.what) for i in workflow.upcoming_ico_dates(
         today=dt.date(2026, 5, 10)
     )] == [(dt.date(2026, 5, 29), "Submissions due to the ICO")]  # fmt: skip
-    after_response.record_decision_notice(
+    workflow.record_decision_notice(
         complaint, actor=officer, notice_on=dt.date(2026, 7, 1), outcome="upheld",
         steps_required="Disclose.",
     )  # fmt: skip
-    items = after_response.upcoming_ico_dates(today=dt.date(2026, 7, 2), days=60)
+    items = workflow.upcoming_ico_dates(today=dt.date(2026, 7, 2), days=60)
     assert [(i.on, i.what) for i in items] == [
         (dt.date(2026, 7, 29), "Tribunal appeal window closes"),
         (dt.date(2026, 8, 5), "Decision notice steps due"),
     ]
-    assert after_response.upcoming_ico_dates(today=dt.date(2026, 7, 2), days=10) == []
+    assert workflow.upcoming_ico_dates(today=dt.date(2026, 7, 2), days=10) == []
 
 
 def test_the_after_response_page_shows_complaint_dates_and_appeals(complaint, officer, client):
-    after_response.record_decision_notice(
+    workflow.record_decision_notice(
         complaint, actor=officer, notice_on=dt.date(2026, 7, 1), outcome="upheld",
         steps_required="Disclose the figure.",
     )  # fmt: skip
-    after_response.record_tribunal_appeal(
+    workflow.record_tribunal_appeal(
         complaint, actor=officer, appellant="authority", lodged_on=dt.date(2026, 7, 20),
         hearing_on=dt.date(2026, 10, 5),
     )  # fmt: skip
@@ -154,7 +154,7 @@ def test_a_decision_notice_is_recorded_through_the_page(complaint, officer, clie
 def test_the_dashboard_fragment_lists_upcoming_dates(complaint):
     from django.template.loader import render_to_string
 
-    items = after_response.upcoming_ico_dates(today=dt.date(2026, 5, 10))
+    items = workflow.upcoming_ico_dates(today=dt.date(2026, 5, 10))
     html = render_to_string("foi_cases/after_response/_ico_dates.html", {"items": items})
     assert "29 May 2026" in html and "Submissions due to the ICO" in html
     assert complaint.case.reference in html

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from exemptions.models import Review
-from foi_cases import after_response
+from foi_cases import workflow
 from foi_cases.models import Case, CaseEvent, InternalReview, Letter
 from foi_cases.permissions import REVIEWER
 from tests import factories
@@ -59,7 +59,7 @@ def decided(db, officer, reviewer, letter_approver):
 
 
 def _request(case, actor, on=dt.date(2026, 4, 15)):
-    return after_response.request_internal_review(
+    return workflow.request_internal_review(
         case, actor=actor, requested_on=on, grounds="The s31 refusal was wrong."
     )
 
@@ -117,14 +117,14 @@ def test_someone_involved_in_the_original_decision_cannot_review_it(
     person.groups.add(roles[REVIEWER])  # the officer too, so only involvement stops them
     person._foi_roles = None
     with pytest.raises(ValidationError, match="original decision"):
-        after_response.assign_internal_reviewer(review, actor=manager, reviewer=person)
+        workflow.assign_internal_reviewer(review, actor=manager, reviewer=person)
     review.refresh_from_db()
     assert review.reviewer is None
 
 
 def test_an_independent_reviewer_is_assigned(decided, officer, manager, independent):
     review = _request(decided, officer)
-    after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+    workflow.assign_internal_reviewer(review, actor=manager, reviewer=independent)
     review.refresh_from_db()
     assert review.reviewer == independent
     event = decided.events.last()
@@ -137,7 +137,7 @@ def test_the_internal_reviewer_of_a_restricted_case_joins_its_team(
     decided.restricted = True
     decided.save(update_fields=["restricted"])
     review = _request(decided, officer)
-    after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+    workflow.assign_internal_reviewer(review, actor=manager, reviewer=independent)
     assert decided.team.filter(pk=independent.pk).exists()
     assert decided.events.last().data["added_to_team"] is True
 
@@ -146,21 +146,21 @@ def test_a_letters_first_approver_is_not_independent(decided, officer, manager, 
     Letter.objects.filter(case=decided).update(reviewed_by=independent)
     review = _request(decided, officer)
     with pytest.raises(ValidationError, match="original decision"):
-        after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+        workflow.assign_internal_reviewer(review, actor=manager, reviewer=independent)
 
 
 def test_an_officer_without_a_review_role_cannot_review(decided, officer, manager, other_officer):
     review = _request(decided, officer)
     with pytest.raises(ValidationError, match="reviewer or manager"):
-        after_response.assign_internal_reviewer(review, actor=manager, reviewer=other_officer)
+        workflow.assign_internal_reviewer(review, actor=manager, reviewer=other_officer)
 
 
 def test_independence_is_checked_again_at_decision(decided, officer, manager, independent):
     review = _request(decided, officer)
-    after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+    workflow.assign_internal_reviewer(review, actor=manager, reviewer=independent)
     Review.objects.filter(case=decided).update(manager_approved_by=independent)
     with pytest.raises(ValidationError, match="original decision"):
-        after_response.decide_internal_review(
+        workflow.decide_internal_review(
             review, actor=independent, outcome="upheld", reasons="Fine."
         )
     review.refresh_from_db()
@@ -169,19 +169,17 @@ def test_independence_is_checked_again_at_decision(decided, officer, manager, in
 
 def test_only_the_assigned_reviewer_decides(decided, officer, manager, independent):
     review = _request(decided, officer)
-    after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+    workflow.assign_internal_reviewer(review, actor=manager, reviewer=independent)
     with pytest.raises(PermissionDenied):
-        after_response.decide_internal_review(
-            review, actor=manager, outcome="upheld", reasons="Fine."
-        )
+        workflow.decide_internal_review(review, actor=manager, outcome="upheld", reasons="Fine.")
 
 
 def test_an_upheld_decision_leaves_the_case_and_composes_the_outcome_letter(
     decided, officer, manager, independent
 ):
     review = _request(decided, officer)
-    after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
-    after_response.decide_internal_review(
+    workflow.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+    workflow.decide_internal_review(
         review, actor=independent, outcome="upheld", reasons="s31 applies."
     )
     review.refresh_from_db()
@@ -198,8 +196,8 @@ def test_an_overturned_decision_reopens_the_affected_questions(
     decided, officer, manager, independent
 ):
     review = _request(decided, officer)
-    after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
-    after_response.decide_internal_review(
+    workflow.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+    workflow.decide_internal_review(
         review,
         actor=independent,
         outcome="overturned",
@@ -221,10 +219,10 @@ def test_an_overturned_decision_reopens_the_affected_questions(
 
 def test_a_decided_review_cannot_be_decided_again(decided, officer, manager, independent):
     review = _request(decided, officer)
-    after_response.assign_internal_reviewer(review, actor=manager, reviewer=independent)
-    after_response.decide_internal_review(review, actor=independent, outcome="upheld", reasons="x")
+    workflow.assign_internal_reviewer(review, actor=manager, reviewer=independent)
+    workflow.decide_internal_review(review, actor=independent, outcome="upheld", reasons="x")
     with pytest.raises(ValidationError, match="already been decided"):
-        after_response.decide_internal_review(
+        workflow.decide_internal_review(
             review, actor=independent, outcome="overturned", reasons="y"
         )
 

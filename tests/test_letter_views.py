@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exemptions import workflow as decisions
 from foi_cases import workflow
 from foi_cases.models import Case, CaseAccessLog, CaseEvent, Letter
 from tests import factories
@@ -240,7 +239,7 @@ def test_sending_the_final_response_stops_the_clock(
 ):
     record_seed_001_decisions(case, officer=officer, reviewer=reviewer)
     case.refresh_from_db()
-    assert case.status == Case.Status.APPROVED and decisions.is_approved(case)
+    assert case.status == Case.Status.APPROVED and workflow.is_approved(case)
     client.force_login(officer)
     compose(client, case, Kind.FINAL_RESPONSE)
     letter = case.letters.get()
@@ -308,15 +307,15 @@ def test_a_final_response_out_of_date_with_the_approved_decisions_cannot_be_sent
     letter = workflow.compose_letter(case, actor=officer, kind=Kind.FINAL_RESPONSE)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve_letter(letter, actor=second_reviewer, seen_hash=letter.content_hash)
-    decisions.record_answer(
+    workflow.record_answer(
         case.questions.get(number=2),
         actor=officer,
         held_status="held",
         outcome="disclosed",
         answer_text="Eleven people work in the unit.",
     )
-    decisions.submit_for_review(case, actor=officer)
-    decisions.approve_decisions(case, actor=reviewer)
+    workflow.submit_for_review(case, actor=officer)
+    workflow.approve_decisions(case, actor=reviewer)
     case.refresh_from_db()
     letter.refresh_from_db()
     assert case.status == Case.Status.APPROVED and letter.status == Letter.Status.READY
@@ -378,3 +377,21 @@ def test_a_compose_button_pressed_twice_composes_one_letter(client, officer, cas
     assert second.redirect_chain == [(letter.get_absolute_url(), 302)]
     assert "already sent, so nothing was done twice" in second.content.decode()
     assert case.events.filter(verb=Verb.LETTER_COMPOSED).count() == 1
+
+
+def test_the_letter_list_offers_what_the_workflow_says_can_be_composed(
+    client, officer, reviewer, case
+):
+    client.force_login(officer)
+    offered = [
+        kind
+        for kind, _ in client.get(reverse("letter_list", args=[case.reference])).context[
+            "composable"
+        ]
+    ]
+    assert Kind.ACKNOWLEDGEMENT in offered and Kind.FINAL_RESPONSE not in offered
+    assert workflow.composable_kinds(case, reviewer) == []
+
+    workflow.close_case(case, actor=officer, outcome=Case.Outcome.WITHDRAWN)
+
+    assert [kind for kind, _ in workflow.composable_kinds(case, officer)] == [Kind.INTERNAL_REVIEW]

@@ -352,7 +352,6 @@ def test_weasyprint_refusals_do_not_stop_the_render(case, officer):
 
 # --- Final responses from approved decisions (seeds 000 and 001) ------------------------------
 
-from exemptions import workflow as decisions  # noqa: E402
 from foi_cases.letters.answers import Answer, Citation, Position, PublicInterest  # noqa: E402
 from tests.letter_helpers import (  # noqa: E402
     S31_REASONS,
@@ -418,7 +417,7 @@ def test_seed_001_final_response_answers_each_question_like_the_house(seed_001, 
     assert "## Section 38(1)(a) and (b) – Health and safety" in body
     assert body.count("### The public interest test") == 2
     assert S31_REASONS in body and S31_SUMMARY in body and S38_SUMMARY in body
-    assert letter.decisions_hash == decisions.approved_hash(seed_001)
+    assert letter.decisions_hash == workflow.approved_hash(seed_001)
     assert letters.check_letter(letter) == []
 
 
@@ -483,7 +482,7 @@ def test_seed_000_ncnd_response_pdf_contains_every_required_element(seed_000, of
 def test_ncnd_wording_is_byte_identical_whether_or_not_the_information_is_held(seed_000, officer):
     question = seed_000.questions.get()
     held = compose(seed_000, officer, Kind.FINAL_RESPONSE)
-    decisions.record_internal_held_status(question, actor=officer, held="not_held")
+    workflow.record_internal_held_status(question, actor=officer, held="not_held")
     not_held = compose(seed_000, officer, Kind.FINAL_RESPONSE)
 
     assert question.internal_held_status.held == "not_held"
@@ -498,8 +497,8 @@ def test_s17_4_omits_the_reasons_but_still_names_the_exemption(officer, reviewer
 
     case = log_case(officer, questions=["Which MPs have panic rooms?"], assignee=officer)
     question = case.questions.get()
-    decisions.record_answer(question, actor=officer, held_status="held", outcome="withheld_in_full")
-    decisions.apply_exemption(
+    workflow.record_answer(question, actor=officer, held_status="held", outcome="withheld_in_full")
+    workflow.apply_exemption(
         question,
         actor=officer,
         exemption=Exemption.objects.get(code="FOIA-s38"),
@@ -512,8 +511,8 @@ def test_s17_4_omits_the_reasons_but_still_names_the_exemption(officer, reviewer
         ),
         pit=seed_pit(case.received_at.date(), "A secret balance.", "Transparency.", "Safety."),
     )
-    decisions.submit_for_review(case, actor=officer)
-    decisions.approve_decisions(case, actor=reviewer)
+    workflow.submit_for_review(case, actor=officer)
+    workflow.approve_decisions(case, actor=reviewer)
 
     letter = compose(case, officer, Kind.FINAL_RESPONSE)
 
@@ -575,7 +574,7 @@ def test_final_response_cannot_be_composed_before_decisions_are_approved(case, o
 
 def test_letter_cannot_be_approved_once_its_decisions_change(seed_001, officer, reviewer):
     letter = compose(seed_001, officer, Kind.FINAL_RESPONSE)
-    decisions.withdraw_approval(seed_001, actor=officer, reason="New police advice.")
+    workflow.withdraw_approval(seed_001, actor=officer, reason="New police advice.")
 
     assert "not approved" in letters.stale_reason(letter)
     with pytest.raises(workflow.InvalidTransition, match="not approved"):
@@ -587,7 +586,7 @@ def test_letter_cannot_be_approved_once_its_decisions_change(seed_001, officer, 
 def test_refused_approval_says_which_decisions_changed_since_composing(seed_001, officer, reviewer):
     letter = compose(seed_001, officer, Kind.FINAL_RESPONSE)
     question = seed_001.questions.get(number=4)
-    decisions.record_answer(
+    workflow.record_answer(
         question, actor=officer, held_status="held", outcome="disclosed", answer_text="Found: 3."
     )
 

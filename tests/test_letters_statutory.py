@@ -7,7 +7,6 @@ import dataclasses
 
 import pytest
 
-from exemptions import workflow as decisions
 from exemptions.models import Exemption
 from exemptions.validation import CitationData
 from foi_cases import letters, workflow
@@ -56,8 +55,8 @@ def decide(case, reviewer, record) -> Case:
     """Record one question's decision, then submit and approve the case's decisions."""
     officer = case.assigned_to
     record(case.questions.get(number=1), officer)
-    decisions.submit_for_review(case, actor=officer)
-    decisions.approve_decisions(case, actor=reviewer)
+    workflow.submit_for_review(case, actor=officer)
+    workflow.approve_decisions(case, actor=reviewer)
     case.refresh_from_db()
     return case
 
@@ -73,7 +72,7 @@ def approved_pdf_text(letter: Letter, reviewer) -> str:
 
 def withhold(exemption_code: str, pit_summary: str = "", **citation):
     def record(question, officer):
-        decisions.record_answer(
+        workflow.record_answer(
             question, actor=officer, held_status="held", outcome="withheld_in_full"
         )
         pit = None
@@ -87,7 +86,7 @@ def withhold(exemption_code: str, pit_summary: str = "", **citation):
             if "presumption_applied" in {field.name for field in dataclasses.fields(pit)}:
                 # Where the rules record it, an EIR test says the reg 12(2) presumption applied.
                 pit = dataclasses.replace(pit, presumption_applied=True)
-        decisions.apply_exemption(
+        workflow.apply_exemption(
             question,
             actor=officer,
             exemption=Exemption.objects.get(code=exemption_code),
@@ -144,8 +143,8 @@ def test_the_precision_check_reads_the_catalogue_not_a_list():
 
 
 def _s12_2(question, officer):
-    decisions.record_answer(question, actor=officer, held_status="ncnd", outcome="procedural")
-    decisions.apply_exemption(
+    workflow.record_answer(question, actor=officer, held_status="ncnd", outcome="procedural")
+    workflow.apply_exemption(
         question,
         actor=officer,
         exemption=Exemption.objects.get(code="FOIA-s12"),
@@ -207,8 +206,8 @@ def test_a_vexatious_request_is_refused_as_such_even_when_nothing_is_confirmed(
     officer, reviewer, letterhead
 ):
     def record(question, officer):
-        decisions.record_answer(question, actor=officer, held_status="ncnd", outcome="procedural")
-        decisions.apply_exemption(
+        workflow.record_answer(question, actor=officer, held_status="ncnd", outcome="procedural")
+        workflow.apply_exemption(
             question,
             actor=officer,
             exemption=Exemption.objects.get(code="FOIA-s14(1)"),
@@ -409,8 +408,8 @@ def test_would_is_worded_as_more_probable_than_not(officer, reviewer, letterhead
 
 
 def _ncnd(question, officer):
-    decisions.record_answer(question, actor=officer, held_status="ncnd", outcome="withheld_in_full")
-    decisions.apply_exemption(
+    workflow.record_answer(question, actor=officer, held_status="ncnd", outcome="withheld_in_full")
+    workflow.apply_exemption(
         question,
         actor=officer,
         exemption=Exemption.objects.get(code="FOIA-s38"),
@@ -436,8 +435,8 @@ def test_the_same_ncnd_reasoning_for_several_questions_is_written_once(
     )
     for question in case.questions.all():
         _ncnd(question, officer)
-    decisions.submit_for_review(case, actor=officer)
-    decisions.approve_decisions(case, actor=reviewer)
+    workflow.submit_for_review(case, actor=officer)
+    workflow.approve_decisions(case, actor=reviewer)
     case.refresh_from_db()
 
     letter = final_response(case)
@@ -469,8 +468,8 @@ def test_the_same_exemption_reasoning_for_several_questions_is_written_once(
     )
     for question in case.questions.all():
         record(question, officer)
-    decisions.submit_for_review(case, actor=officer)
-    decisions.approve_decisions(case, actor=reviewer)
+    workflow.submit_for_review(case, actor=officer)
+    workflow.approve_decisions(case, actor=reviewer)
     case.refresh_from_db()
 
     letter = final_response(case)
@@ -491,7 +490,7 @@ def test_an_answer_that_says_it_is_held_is_not_prefixed_again(officer, reviewer,
     case = log_case(officer, questions=["What is the budget?"], assignee=officer)
 
     def record(question, officer):
-        decisions.record_answer(
+        workflow.record_answer(
             question,
             actor=officer,
             held_status="held",

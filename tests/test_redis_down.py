@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from exemptions import workflow as decisions
 from exemptions.models import Review
-from foi_cases import bank_holidays, tasks
+from foi_cases import bank_holidays, tasks, workflow
 from foi_cases.models import (
     Case,
     CaseEvent,
@@ -85,7 +84,7 @@ def test_pages_answer_without_redis(settings, officer, manager):
 
 def ready_for_review(officer) -> Case:
     case = factories.case_in_progress(officer, questions=("What was spent on office security?",))
-    decisions.record_answer(
+    workflow.record_answer(
         case.questions.get(),
         actor=officer,
         held_status="held",

@@ -208,18 +208,17 @@ def test_notification_page_lists_and_marks_read(client, officer):
 def test_submit_and_return_through_the_decision_workflow_notify_people(
     django_capture_on_commit_callbacks, officer, reviewer
 ):
-    from exemptions import workflow as decisions
     from tests.test_review import decide
 
     case = factories.case_in_progress(officer, questions=("What budget?", "How many referrals?"))
     decide(case, officer)
     with django_capture_on_commit_callbacks(execute=True):
-        decisions.submit_for_review(case, actor=officer)
+        workflow.submit_for_review(case, actor=officer)
     (waiting,) = Notification.objects.filter(kind="review_waiting")
     assert waiting.user == reviewer and waiting.case == case
     citation = case.questions.get(number=2).citations.get()
     with django_capture_on_commit_callbacks(execute=True):
-        decisions.return_decisions(case, actor=reviewer, comments={citation.pk: "Which advice?"})
+        workflow.return_decisions(case, actor=reviewer, comments={citation.pk: "Which advice?"})
     (returned,) = Notification.objects.filter(kind="returned")
     assert returned.user == officer
     assert [m.to for m in mail.outbox] == [[reviewer.email], [officer.email]]

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from foi_cases import after_response, retention, tasks
+from foi_cases import retention, tasks, workflow
 from foi_cases.models import Case, CaseEvent, ClockEvent, ICOComplaint, InternalReview, Requester
 from foi_cases.reporting import outcomes, statistics
 from tests import factories
@@ -161,15 +161,15 @@ def test_anonymisation_removes_personal_data_and_keeps_statistics(closed_case):
 def test_anonymisation_is_idempotent(closed_case):
     assert tasks.anonymise_expired_cases() == 1
     assert tasks.anonymise_expired_cases() == 0
-    assert after_response.anonymise_case(closed_case) is False
+    assert workflow.anonymise_case(closed_case) is False
     assert closed_case.events.filter(verb=CaseEvent.Verb.ANONYMISED).count() == 1
 
 
 def test_legal_hold_stops_anonymisation(closed_case, manager):
-    after_response.set_legal_hold(closed_case, actor=manager, hold=True, reason="Litigation")
+    workflow.set_legal_hold(closed_case, actor=manager, hold=True, reason="Litigation")
     assert tasks.anonymise_expired_cases() == 0
     with pytest.raises(ValidationError, match="legal hold"):
-        after_response.anonymise_case(closed_case)
+        workflow.anonymise_case(closed_case)
     closed_case.refresh_from_db()
     assert closed_case.anonymised_at is None and "jane" in _personal(closed_case)
     event = closed_case.events.filter(verb=CaseEvent.Verb.LEGAL_HOLD_CHANGED).get()
@@ -182,16 +182,16 @@ def test_a_case_not_yet_expired_is_left_alone(db):
     )
     assert tasks.anonymise_expired_cases() == 0
     with pytest.raises(ValidationError, match="not expired"):
-        after_response.anonymise_case(case)
+        workflow.anonymise_case(case)
 
 
 def test_a_requester_with_a_live_case_keeps_their_details_there(closed_case):
     live = factories.RespondedCaseFactory(requester=closed_case.requester)
-    after_response.anonymise_case(closed_case)
+    workflow.anonymise_case(closed_case)
     closed_case.refresh_from_db()
     live.refresh_from_db()
     assert live.requester.name == "Jane Smith"
-    assert closed_case.requester.name == after_response.ANONYMISED_NAME
+    assert closed_case.requester.name == workflow.ANONYMISED_NAME
     assert closed_case.requester.requester_type == live.requester.requester_type
     assert Requester.objects.filter(anonymised_at__isnull=False).count() == 1
 
@@ -203,7 +203,7 @@ def test_deletion_is_refused_under_legal_hold(closed_case, manager):
     Case.objects.filter(pk=closed_case.pk).update(legal_hold=True)
     closed_case.refresh_from_db()
     with pytest.raises(ValidationError, match="legal hold"):
-        after_response.delete_case(closed_case, actor=manager, reason="Tidy up")
+        workflow.delete_case(closed_case, actor=manager, reason="Tidy up")
     assert Case.objects.filter(pk=closed_case.pk).exists()
 
 
@@ -216,7 +216,7 @@ def test_deletion_is_refused_while_an_internal_review_is_open(closed_case, manag
         created_by=manager,
     )
     with pytest.raises(ValidationError, match="internal review"):
-        after_response.delete_case(closed_case, actor=manager, reason="Tidy up")
+        workflow.delete_case(closed_case, actor=manager, reason="Tidy up")
     assert Case.objects.filter(pk=closed_case.pk).exists()
 
 
@@ -225,17 +225,17 @@ def test_deletion_is_refused_while_an_ico_complaint_is_open(closed_case, manager
         case=closed_case, ico_reference="IC-3", notified_on=dt.date(2025, 1, 6), created_by=manager
     )
     with pytest.raises(ValidationError, match="ICO"):
-        after_response.delete_case(closed_case, actor=manager, reason="Tidy up")
+        workflow.delete_case(closed_case, actor=manager, reason="Tidy up")
 
 
 def test_deletion_is_refused_while_the_request_is_open(db, manager):
     case = factories.RespondedCaseFactory(status="in_progress")
     with pytest.raises(ValidationError, match="still open"):
-        after_response.delete_case(case, actor=manager, reason="Tidy up")
+        workflow.delete_case(case, actor=manager, reason="Tidy up")
 
 
 def test_a_closed_case_with_nothing_open_can_be_deleted_by_a_manager(closed_case, manager):
-    after_response.delete_case(closed_case, actor=manager, reason="Retention schedule")
+    workflow.delete_case(closed_case, actor=manager, reason="Retention schedule")
     assert not Case.objects.filter(pk=closed_case.pk).exists()
 
 
@@ -264,6 +264,6 @@ def test_a_real_worker_anonymises_an_expired_case_once(live_celery, roles):
     done = "foi_cases.tasks.anonymise_expired_cases["
     wait_for(lambda: live_celery.log().count(done) >= 4, live_celery)  # received, succeeded x2
     case.refresh_from_db()
-    assert case.requester.name == after_response.ANONYMISED_NAME
+    assert case.requester.name == workflow.ANONYMISED_NAME
     assert "Jane" not in case.questions.get().text
     assert case.events.filter(verb=CaseEvent.Verb.ANONYMISED).count() == 1

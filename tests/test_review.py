@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from exemptions import workflow
 from exemptions.models import Review, ReviewComment
 from exemptions.permissions import review_queue_for
 from exemptions.validation import CitationData, FactorData, PitData
+from foi_cases import workflow
 from foi_cases.models import CaseEvent
 from foi_cases.permissions import MANAGER, REVIEWER
 from foi_cases.workflow import InvalidTransition

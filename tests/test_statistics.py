@@ -150,8 +150,8 @@ def test_procedural_refusal_over_the_cost_estimate_counts_as_s12(officer):
 
 
 def test_stored_outcome_follows_the_workflow(officer):
-    from exemptions import workflow as decisions
     from foi_cases import workflow
+    from foi_cases.workflow import decisions
 
     case = factories.case_in_progress(officer)
 

@@ -8,13 +8,11 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from exemptions import workflow
 from exemptions.catalogue import by_code
 from exemptions.forms import AnswerForm, CitationForm
 from exemptions.models import Exemption, ExemptionCitation
 from exemptions.validation import CitationData, FactorData, PitData
-from foi_cases import deadlines
-from foi_cases import workflow as case_workflow
+from foi_cases import deadlines, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.models import CaseEvent, ReportingOutcome
 from tests import factories
@@ -482,7 +480,7 @@ def test_ncnd_answer_through_the_page_is_counted_as_ncnd(officer_client, officer
     # Sent, as the final response's send would record it (without composing the letter).
     case.status = "responded"
     case.save(update_fields=["status"])
-    case_workflow._record(case, CaseEvent.Verb.RESPONSE_SENT, actor=officer)
+    workflow.core.record(case, CaseEvent.Verb.RESPONSE_SENT, actor=officer)
     case.refresh_from_db()
     assert case.reporting_outcome == ReportingOutcome.NCND
 
@@ -537,7 +535,7 @@ def test_case_carries_a_variation_and_its_due_date_follows(officer, manager):
     case = factories.case_in_progress(officer)
     school_day = dt.date(2026, 4, 24)
 
-    warnings = case_workflow.set_variation(
+    warnings = workflow.set_variation(
         case, actor=officer, kind="school", twentieth_school_day=school_day
     )
 
@@ -547,10 +545,10 @@ def test_case_carries_a_variation_and_its_due_date_follows(officer, manager):
     event = CaseEvent.objects.get(case=case, verb="variation_set")
     assert event.actor == officer and event.data["due_on"] == school_day.isoformat()
     with pytest.raises(ValidationError) as excinfo:
-        case_workflow.set_variation(case, actor=officer, kind="outside_uk", working_days=70)
+        workflow.set_variation(case, actor=officer, kind="outside_uk", working_days=70)
     assert set(excinfo.value.message_dict) == {"working_days", "reference"}
 
-    case_workflow.set_variation(case, actor=officer, kind="")
+    workflow.set_variation(case, actor=officer, kind="")
     case.refresh_from_db()
     assert case.variation == "" and case.due_on == calendar_for("FOIA").add_working_days(
         RECEIVED, 20
@@ -563,13 +561,13 @@ def test_case_carries_a_variation_and_its_due_date_follows(officer, manager):
 @pytest.mark.django_db
 def test_eir_reg_7_extends_to_40_working_days_with_the_notice(officer):
     case = factories.case_in_progress(officer, regime="EIR")
-    case_workflow.recompute_deadline(case, reason="test set-up")
+    workflow.recompute_deadline(case, reason="test set-up")
     case.refresh_from_db()
     twentieth = case.due_on
     with pytest.raises(ValidationError, match="Say why"):
-        case_workflow.extend_for_complexity(case, actor=officer, notice_on=AS_AT, reason=" ")
+        workflow.extend_for_complexity(case, actor=officer, notice_on=AS_AT, reason=" ")
 
-    case_workflow.extend_for_complexity(
+    workflow.extend_for_complexity(
         case, actor=officer, notice_on=AS_AT, reason="Thousands of monitoring records."
     )
 
@@ -580,7 +578,7 @@ def test_eir_reg_7_extends_to_40_working_days_with_the_notice(officer):
     assert event.data["notice_on"] == AS_AT.isoformat()
     foia = factories.case_in_progress(officer)
     with pytest.raises(ValidationError, match="Only EIR requests"):
-        case_workflow.extend_for_complexity(foia, actor=officer, notice_on=AS_AT, reason="Big.")
+        workflow.extend_for_complexity(foia, actor=officer, notice_on=AS_AT, reason="Big.")
 
 
 @pytest.mark.django_db

@@ -180,7 +180,7 @@ def _test_type(exemption: Any, limbs: Sequence[str]) -> str:
 def answers_for(case: Case) -> list[Answer]:
     """The case's questions with their recorded decisions, in the form letters use.
 
-    Reads only what the reviewer approved (exemptions.workflow.canonical_decisions covers
+    Reads only what the reviewer approved (foi_cases.workflow.decisions.canonical_decisions covers
     the same fields); never the internal held status of an NCND question.
     """
     questions = case.questions.order_by("number").prefetch_related(
@@ -212,20 +212,20 @@ def answers_for(case: Case) -> list[Answer]:
 
 def decisions_hash_for(case: Case) -> str:
     """The hash the standing approval of the decisions recorded ("" if none stands)."""
-    from exemptions import workflow as decisions
+    from foi_cases.workflow import decisions
 
     return decisions.approved_hash(case)
 
 
 def decisions_as_recorded(case: Case) -> list[dict[str, Any]]:
     """Each question's decisions in the canonical form the approval hash covers, numbered."""
-    from exemptions import workflow as decisions
+    from foi_cases.workflow import decisions
 
     return decisions.canonical_decisions(case)["questions"]
 
 
 def decisions_approved(case: Case) -> bool:
-    from exemptions import workflow as decisions
+    from foi_cases.workflow import decisions
 
     return decisions.is_approved(case)
 

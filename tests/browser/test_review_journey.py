@@ -38,17 +38,17 @@ COMMENT = "Say what the harm to health and safety would be, not only to crime pr
 
 def seed_001_in_review(officer):
     """Seed 001 as journey 1 leaves it, recorded through the workflow (quick)."""
-    from exemptions import workflow as decisions
+    from foi_cases import workflow
 
     case = seed_001_decided(officer)
-    decisions.submit_for_review(case, actor=officer)
+    workflow.submit_for_review(case, actor=officer)
     return case
 
 
 def seed_001_decided(officer):
     """Seed 001 with every decision recorded through the workflow, not yet sent for review."""
-    from exemptions import workflow as decisions
     from exemptions.models import Exemption
+    from foi_cases import workflow
 
     case = log_case(officer, questions=SEED_001_QUESTIONS, assignee=officer)
     questions = {q.number: q for q in case.questions.all()}
@@ -60,7 +60,7 @@ def seed_001_decided(officer):
         5: ("held", "withheld_in_full"),
     }
     for number, (held, outcome) in outcomes.items():
-        decisions.record_answer(
+        workflow.record_answer(
             questions[number],
             actor=officer,
             held_status=held,
@@ -72,7 +72,7 @@ def seed_001_decided(officer):
         ("FOIA-s31", ("s31(1)(a)", "s31(1)(b)"), S31_REASONS, S31_SUMMARY),
         ("FOIA-s38", ("s38(1)(a)", "s38(1)(b)"), S38_REASONS, S38_SUMMARY),
     ):
-        decisions.apply_exemption(
+        workflow.apply_exemption(
             questions[5],
             actor=officer,
             exemption=Exemption.objects.get(code=code),
