@@ -20,6 +20,16 @@ ALLOWED_PREFIXES = (
 )
 
 
+def type_checking_imports(tree: ast.Module) -> set[int]:
+    """Imports under `if TYPE_CHECKING:`: annotations only, never run, so no cycle at runtime."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                skipped.update(id(inner) for inner in ast.walk(child))
+    return skipped
+
+
 def module_graph() -> dict[str, set[str]]:
     paths = {}
     for app in ("foi_cases", "exemptions"):
@@ -30,7 +40,11 @@ def module_graph() -> dict[str, set[str]]:
             paths[name.removesuffix(".__init__")] = path
     graph: dict[str, set[str]] = {name: set() for name in paths}
     for name, path in paths.items():
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        type_only = type_checking_imports(tree)
+        for node in ast.walk(tree):
+            if id(node) in type_only:
+                continue
             if isinstance(node, ast.Import):
                 graph[name].update(a.name for a in node.names if a.name in paths)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
