@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exemptions.views import review_queue
-from foi_cases import form_tokens, forms, intake, search, workflow
+from foi_cases import deadlines, form_tokens, forms, intake, search, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.clock import deadline_for
 from foi_cases.form_errors import attach_errors
@@ -40,7 +40,6 @@ from foi_cases.permissions import (
 
 CASES_PER_PAGE = 25
 DECIDING_STATUSES = (Case.Status.IN_PROGRESS, Case.Status.IN_REVIEW, Case.Status.APPROVED)
-DUE_SOON_WORKING_DAYS = 5
 TABS = {"mine": "My cases", "team": "My team", "all": "All cases"}
 
 
@@ -65,10 +64,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _due_soon_limits(today: dt.date, days: int) -> dict[str, dt.date]:
-    """The last date 'due within N working days' reaches, per regime's calendar."""
-    return {
-        regime: calendar_for(regime).add_working_days(today, days) for regime in Case.Regime.values
-    }
+    calendars = {regime: calendar_for(regime) for regime in Case.Regime.values}
+    return deadlines.due_soon_limits(today, calendars, days)
 
 
 def _within(cases: QuerySet, today: dt.date, limits: dict[str, dt.date]) -> QuerySet:
@@ -156,7 +153,7 @@ def case_list(request: HttpRequest, tab: str | None = None) -> HttpResponse:
     page = _search_page(cases, number) if form.cleaned_data.get("q") else None
     if page is None:
         page = Paginator(_listed(cases), CASES_PER_PAGE).get_page(number)
-    soon = _due_soon_limits(today, DUE_SOON_WORKING_DAYS)
+    soon = _due_soon_limits(today, deadlines.DUE_SOON_WORKING_DAYS)
     for case in page:
         due = case.current_due_on
         case.due_soon = (

@@ -17,7 +17,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
-from foi_cases.deadlines import WorkingCalendar
+from foi_cases.deadlines import DUE_SOON_WORKING_DAYS, WorkingCalendar, due_soon_limits
 from foi_cases.models import Case
 from foi_cases.reporting import charts
 from foi_cases.reporting.statistics import Row, Table
@@ -25,7 +25,6 @@ from foi_cases.reporting.statistics import Row, Table
 if TYPE_CHECKING:
     from foi_cases.reporting.dashboards import Dashboard, Filters, Scope
 
-DUE_SOON_WORKING_DAYS = 5
 LIST_LIMIT = 20
 LATE_BANDS = ((1, 5), (6, 10), (11, 20), (21, None))
 EXTENSION_BANDS = ((1, 10), (11, 20), (21, None))
@@ -128,9 +127,7 @@ def open_by_status(dash: Dashboard, groups: list[dict[str, Any]]) -> None:
 
 
 def _soon(dash: Dashboard, calendars: dict[str, WorkingCalendar]) -> dict[str, dt.date]:
-    return {
-        r: cal.add_working_days(dash.today, DUE_SOON_WORKING_DAYS) for r, cal in calendars.items()
-    }
+    return due_soon_limits(dash.today, calendars)
 
 
 def deadlines(
