@@ -36,6 +36,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	$(BIN)/lint-imports
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} DJANGO_SETTINGS_MODULE=config.settings $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

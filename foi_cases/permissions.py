@@ -8,7 +8,7 @@ a case that does not exist and for one the user may not see, so IDs leak nothing
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
@@ -19,7 +19,7 @@ REVIEWER = "Reviewer"
 MANAGER = "Manager"
 ROLES = (OFFICER, REVIEWER, MANAGER)
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def roles_of(user: AnyUser) -> frozenset[str]:
@@ -29,7 +29,7 @@ def roles_of(user: AnyUser) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_foi_roles", None)
     if cached is None:
         cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
-        user._foi_roles = cached  # type: ignore[union-attr]
+        user._foi_roles = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -54,7 +54,7 @@ def cases_visible_to(user: AnyUser):  # -> CaseQuerySet
 
     if is_manager(user):
         return Case.objects.all()
-    if not has_any_role(user):
+    if not user.is_authenticated or not has_any_role(user):
         return Case.objects.none()
     # A subquery rather than a join on the team, so rows are not repeated and no DISTINCT
     # is needed (DISTINCT would get in the way of ordering and counting).
@@ -119,13 +119,12 @@ def reviewer_conflicts(case, *, work) -> set[int]:
     from exemptions.authorship import decision_authors, original_decision_makers
     from foi_cases.models import Letter
 
-    people = decision_authors(case)
+    people: set[int | None] = set(decision_authors(case))
     if isinstance(work, Letter):
         people |= {work.composed_by_id, work.edited_by_id, work.submitted_by_id}
     elif work == INTERNAL_REVIEW:
         people |= original_decision_makers(case)
-    people.discard(None)
-    return people
+    return {pk for pk in people if pk is not None}
 
 
 def may_review(user: AnyUser, case, *, work) -> bool:
@@ -169,7 +168,8 @@ def get_case_for_user(request: HttpRequest, reference: str, *, write: bool = Fal
         raise Http404("No case with that reference.")
     if write and not can_edit_case(request.user, case):
         raise PermissionDenied("Only the assigned officer or a manager can change this case.")
-    if case.restricted:
+    # A restricted case is visible only to someone signed in.
+    if case.restricted and request.user.is_authenticated:
         CaseAccessLog.objects.create(
             case=case, user=request.user, what=request.path[:200], at=timezone.now()
         )

@@ -146,8 +146,8 @@ def check_question_citations(
         seen.add(key)
     by_limb = {limb: c for c in disclosure for limb in c.limbs if limb in ALTERNATIVE_LIMBS}
     if len(by_limb) == 2:
-        first, second = by_limb["s23(1)"], by_limb["s24(1)"]
-        if not first.alternative_group or first.alternative_group != second.alternative_group:
+        s23, s24 = by_limb["s23(1)"], by_limb["s24(1)"]
+        if not s23.alternative_group or s23.alternative_group != s24.alternative_group:
             errors.append(
                 "s23(1) and s24(1) exclude each other: cite them in the alternative (give both "
                 "the same alternative group), never together."

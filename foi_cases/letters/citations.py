@@ -43,7 +43,7 @@ class RegimeLaw:
         return self.short if self.short == "FOISA" else f"the {self.short}"
 
 
-REGIME_LAW = {
+REGIME_LAW: dict[str, RegimeLaw] = {
     Case.Regime.FOIA: RegimeLaw(
         act="Freedom of Information Act 2000",
         short="FOIA",

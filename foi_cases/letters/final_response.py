@@ -443,7 +443,7 @@ def _exemption_sections(
         ncnd = answer.position == Position.NCND
         for citation in answer.citations:
             pit = answer.aggregate_pit if answer.covered_by_aggregate(citation) else None
-            key = ("citation", citation, ncnd, pit)
+            key: tuple[Any, ...] = ("citation", citation, ncnd, pit)
             entries.setdefault(key, (citation, answer, []))[2].append(answer.number)
         if answer.aggregate_pit is not None:
             key = ("aggregate", answer.aggregate_pit, answer.aggregate_of, ncnd)

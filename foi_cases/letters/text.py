@@ -49,7 +49,8 @@ def normalise_body(text: str) -> str:
 def parse_body(text: str) -> list[Block]:
     """Split a letter's text into blocks: headings stand alone, like lines run together."""
     blocks: list[Block] = []
-    current_kind, current_lines = "", []
+    current_kind = ""
+    current_lines: list[str] = []
 
     def flush() -> None:
         nonlocal current_kind, current_lines

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -41,7 +41,7 @@ from foi_cases.workflow.letters import compose_letter
 
 Status = Case.Status
 Verb = CaseEvent.Verb
-User = AbstractBaseUser
+User = User
 
 LATE_REVIEW_WORKING_DAYS = 40
 ICO_STEPS_DAYS = 35
@@ -265,6 +265,8 @@ def record_decision_notice(
     complaint.steps_due_on = steps_due_on
     complaint.closed_on = None if steps_required else notice_on
     complaint.save()
+    appeal_due_on = complaint.appeal_due_on
+    assert appeal_due_on is not None  # the decision notice was recorded just above
     core.record(
         complaint.case,
         Verb.ICO_DECISION,
@@ -273,7 +275,7 @@ def record_decision_notice(
         outcome=outcome,
         notice_on=notice_on.isoformat(),
         steps_due_on=steps_due_on.isoformat() if steps_due_on else None,
-        appeal_due_on=complaint.appeal_due_on.isoformat(),
+        appeal_due_on=appeal_due_on.isoformat(),
     )
     return complaint
 
@@ -322,7 +324,8 @@ def record_tribunal_appeal(
     """Record an appeal to the First-tier Tribunal; one lodged after 28 days is flagged."""
     core.require(can_record_after_response(actor), "Only FOI staff can record an appeal.")
     complaint = _locked_complaint(complaint)
-    if complaint.decision_notice_on is None:
+    appeal_due_on = complaint.appeal_due_on
+    if complaint.decision_notice_on is None or appeal_due_on is None:
         raise InvalidTransition("An appeal follows the ICO's decision notice.")
     if appellant not in TribunalAppeal.Appellant.values:
         raise ValidationError({"appellant": "Choose who appealed."})
@@ -333,7 +336,7 @@ def record_tribunal_appeal(
         complaint=complaint,
         appellant=appellant,
         lodged_on=lodged_on,
-        lodged_late=lodged_on > complaint.appeal_due_on,
+        lodged_late=lodged_on > appeal_due_on,
         tribunal_reference=tribunal_reference.strip(),
         hearing_on=hearing_on,
         created_by=actor,

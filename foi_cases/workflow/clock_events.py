@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +21,7 @@ from foi_cases.workflow.core import InvalidTransition
 
 Status = Case.Status
 Verb = CaseEvent.Verb
-User = AbstractBaseUser
+User = User
 
 # s10(3) extends the time to consider the public interest, so only while decisions are made.
 PIT_EXTENSION_STATUSES = (Status.IN_PROGRESS, Status.IN_REVIEW, Status.APPROVED)
@@ -270,7 +270,7 @@ def set_variation(
         working_days=case.variation_working_days,
         reference=case.variation_reference,
         twentieth_school_day=(
-            twentieth_school_day.isoformat() if case.twentieth_school_day else None
+            case.twentieth_school_day.isoformat() if case.twentieth_school_day else None
         ),
         warnings=list(deadline.warnings),
         **changes,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -22,7 +22,7 @@ from foi_cases.reporting import outcomes
 
 Status = Case.Status
 Verb = CaseEvent.Verb
-User = AbstractBaseUser
+User = User
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     Status.RECEIVED: {Status.IN_PROGRESS, Status.AWAITING_CLARIFICATION, Status.CLOSED},
@@ -100,7 +100,7 @@ def apply_deadline(case: Case, deadline: deadlines.Deadline) -> dict[str, str | 
     }
 
 
-def delete_file_after_commit(name: str) -> None:
+def delete_file_after_commit(name: str | None) -> None:
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
 

@@ -16,7 +16,7 @@ import hashlib
 import json
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -37,7 +37,7 @@ from foi_cases.workflow.core import InvalidTransition
 
 Status = Case.Status
 Verb = CaseEvent.Verb
-User = AbstractBaseUser
+User = User
 Role = ExemptionCitation.Role
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -30,7 +30,7 @@ from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 
 Status = Case.Status
 Verb = CaseEvent.Verb
-User = AbstractBaseUser
+User = User
 
 
 def _locked_letter(letter: Letter) -> Letter:

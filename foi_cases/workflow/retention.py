@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +27,7 @@ from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 
 Status = Case.Status
 Verb = CaseEvent.Verb
-User = AbstractBaseUser
+User = User
 
 audit_log = logging.getLogger("foi_cases.audit")
 
@@ -83,8 +82,7 @@ def delete_case(case: Case, *, actor: User, reason: str) -> None:
         raise ValidationError({"reason": "Say why the case is deleted."})
     reference = case.reference
     for letter in case.letters.exclude(pdf=""):
-        name = letter.pdf.name
-        transaction.on_commit(lambda name=name: default_storage.delete(name))
+        core.delete_file_after_commit(letter.pdf.name)
     case.delete()
     audit_log.warning("Case %s deleted by %s: %s", reference, actor.get_username(), reason.strip())
 
@@ -133,8 +131,7 @@ def anonymise_case(
     ClockEvent.objects.filter(case=case).exclude(note="").update(note="")
     for letter in Letter.objects.filter(case=case):
         if letter.pdf:
-            name = letter.pdf.name
-            transaction.on_commit(lambda name=name: default_storage.delete(name))
+            core.delete_file_after_commit(letter.pdf.name)
     letters = Letter.objects.filter(case=case).update(
         body=REMOVED_TEXT, frame={}, sent_note="", pdf="", override_reason=""
     )
