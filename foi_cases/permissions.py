@@ -8,11 +8,16 @@ a case that does not exist and for one the user may not see, so IDs leak nothing
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from foi_cases.models import Case, CaseQuerySet, DisclosureLogEntryQuerySet, Letter
 
 OFFICER = "FOI officer"
 REVIEWER = "Reviewer"
@@ -49,7 +54,7 @@ def has_any_role(user: AnyUser) -> bool:
     return bool(roles_of(user))
 
 
-def cases_visible_to(user: AnyUser):  # -> CaseQuerySet
+def cases_visible_to(user: AnyUser) -> CaseQuerySet:
     from foi_cases.models import Case
 
     if is_manager(user):
@@ -62,13 +67,13 @@ def cases_visible_to(user: AnyUser):  # -> CaseQuerySet
     return Case.objects.filter(Q(restricted=False) | Q(assigned_to=user) | Q(pk__in=on_team))
 
 
-def is_on_case_team(user: AnyUser, case) -> bool:
+def is_on_case_team(user: AnyUser, case: Case) -> bool:
     if not user.is_authenticated:
         return False
     return case.assigned_to_id == user.pk or case.team.filter(pk=user.pk).exists()
 
 
-def can_view_case(user: AnyUser, case) -> bool:
+def can_view_case(user: AnyUser, case: Case) -> bool:
     if is_manager(user):
         return True
     if not has_any_role(user):
@@ -76,7 +81,7 @@ def can_view_case(user: AnyUser, case) -> bool:
     return not case.restricted or is_on_case_team(user, case)
 
 
-def can_triage_case(user: AnyUser, case) -> bool:
+def can_triage_case(user: AnyUser, case: Case) -> bool:
     """Assign, set topics, restrict: managers, and officers on an unassigned or own case."""
     if is_manager(user):
         return True
@@ -85,7 +90,7 @@ def can_triage_case(user: AnyUser, case) -> bool:
     return case.assigned_to_id in (None, user.pk)
 
 
-def can_edit_case(user: AnyUser, case) -> bool:
+def can_edit_case(user: AnyUser, case: Case) -> bool:
     """Record clock events, questions and decisions: the assigned officer or a manager."""
     if is_manager(user):
         return True
@@ -102,14 +107,14 @@ DECISIONS = "decisions"
 INTERNAL_REVIEW = "internal_review"
 
 
-def can_manage_team(user: AnyUser, case) -> bool:
+def can_manage_team(user: AnyUser, case: Case) -> bool:
     """Add and remove team members: managers, and the officer of an unrestricted case."""
     if is_manager(user):
         return True
     return not case.restricted and is_officer(user) and case.assigned_to_id == user.pk
 
 
-def reviewer_conflicts(case, *, work) -> set[int]:
+def reviewer_conflicts(case: Case, *, work: Letter | str) -> set[int]:
     """Everyone who may not review `work` (DECISIONS, INTERNAL_REVIEW or a Letter).
 
     Always the case's officer and everyone who wrote, changed or submitted its decisions;
@@ -127,7 +132,7 @@ def reviewer_conflicts(case, *, work) -> set[int]:
     return {pk for pk in people if pk is not None}
 
 
-def may_review(user: AnyUser, case, *, work) -> bool:
+def may_review(user: AnyUser, case: Case, *, work: Letter | str) -> bool:
     """Separation of duties, for decisions, letters and internal reviews alike.
 
     A reviewer (for an internal review, also a manager) who made none of the work under
@@ -140,7 +145,9 @@ def may_review(user: AnyUser, case, *, work) -> bool:
     return role and user.pk not in reviewer_conflicts(case, work=work)
 
 
-def may_second_approve(user: AnyUser, case, *, work, first_approver_id: int | None) -> bool:
+def may_second_approve(
+    user: AnyUser, case: Case, *, work: Letter | str, first_approver_id: int | None
+) -> bool:
     """A manager's second approval on a restricted case: independent, not the first approver."""
     return (
         is_manager(user)
@@ -149,7 +156,7 @@ def may_second_approve(user: AnyUser, case, *, work, first_approver_id: int | No
     )
 
 
-def get_case_for_user(request: HttpRequest, reference: str, *, write: bool = False):
+def get_case_for_user(request: HttpRequest, reference: str, *, write: bool = False) -> Case:
     """Fetch a case the user may see, else 404; with write, 403 unless they may edit it.
 
     Every read of a restricted case is logged, and so is every refused attempt to open one
@@ -184,7 +191,7 @@ def can_manage_disclosure_log(user: AnyUser) -> bool:
     return is_manager(user)
 
 
-def disclosure_entries_visible_to(user: AnyUser):  # -> DisclosureLogEntryQuerySet
+def disclosure_entries_visible_to(user: AnyUser) -> DisclosureLogEntryQuerySet:
     """Entries in every state for managers; for anyone else (the public), only published ones."""
     from foi_cases.models import DisclosureLogEntry
 
