@@ -23,6 +23,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(reason)
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per broad test (access matrix, fuzzers): how much it covered in this run."""
+    from tests import run_summary
+
+    described = ((name, describe()) for name, describe in run_summary.LINES.items())
+    lines = [f"{name}: {text}" for name, text in described if text]
+    if lines:
+        terminalreporter.write_sep("-", "what the broad tests covered")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 
 

@@ -37,7 +37,7 @@ from foi_cases.models import (
     TribunalAppeal,
 )
 from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
-from tests import factories
+from tests import factories, run_summary
 
 PERSONAS = ("anonymous", "officer_assigned", "officer_other", "reviewer", "manager", "no_role")
 SKIPPED_PREFIXES = ("admin/", "static/", "media/")
@@ -469,6 +469,10 @@ def is_case_scoped(pattern: URLPattern) -> bool:
 
 
 CELLS = {"checked": 0}
+run_summary.report(
+    "access matrix",
+    lambda: f"{CELLS['checked']} URL × persona cells checked" if CELLS["checked"] else "",
+)
 
 
 @pytest.mark.django_db
@@ -509,12 +513,6 @@ def test_access_matrix(name, world):
                         f"got {got} ({response.status_code})"
                     )
     assert not failures, "\n".join(failures)
-
-
-def test_zz_report_cells_checked(capsys):
-    """Runs last in this module: how many URL × persona cells the matrix checked."""
-    with capsys.disabled():
-        print(f"\naccess matrix: {CELLS['checked']} URL × persona cells checked")
 
 
 # --- Restricted cases: every read recorded, and managers see the record -------------------------

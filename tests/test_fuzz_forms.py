@@ -21,6 +21,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import run_summary
 from tests.test_access_matrix import RULES, named_patterns, url_for, world  # noqa: F401
 
 EXAMPLES_PER_FORM = 25
@@ -56,6 +57,20 @@ HOST_PAGES = {
 # not yet approvable, an entry already published): the view must still refuse them cleanly.
 GENERIC_FIELDS = ("reason", "comment", "body", "dated", "seen_hash", "note", "text", "outcome")
 RUN = {"examples": 0, "harvested": set(), "generic": set()}
+run_summary.report(
+    "form fuzzing",
+    lambda: (
+        (
+            f"{RUN['examples']} generated POSTs to "
+            f"{len(RUN['harvested']) + len(RUN['generic'])} endpoints "
+            f"({len(RUN['harvested'])} with the fields of their own form, "
+            f"{len(RUN['generic'])} in a state whose page shows no form: generic fields), "
+            "none answered 5xx"
+        )
+        if RUN["examples"]
+        else ""
+    ),
+)
 
 NASTY = st.sampled_from(
     [
@@ -192,17 +207,6 @@ def test_no_form_input_gives_a_500(name, world, data):  # noqa: F811
     response = client.post(url, payload)
     RUN["examples"] += 1
     assert response.status_code < 500, f"POST {url} as {persona} gave {response.status_code}"
-
-
-def test_zz_report_examples_run(capsys):
-    with capsys.disabled():
-        print(
-            f"\nform fuzzing: {RUN['examples']} generated POSTs to "
-            f"{len(RUN['harvested']) + len(RUN['generic'])} endpoints "
-            f"({len(RUN['harvested'])} with the fields of their own form, "
-            f"{len(RUN['generic'])} in a state whose page shows no form: generic fields), "
-            "none answered 5xx"
-        )
 
 
 def test_harvest_finds_the_fields_of_the_forms(world):  # noqa: F811

@@ -24,6 +24,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests import run_summary
 from tests.test_access_matrix import (  # noqa: F401
     OK,
     PERSONAS,
@@ -104,6 +105,17 @@ HOST_PAGES = {
 REFUSED_PATH = {400, 403, 404, 405}
 CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 RUN = {"requests": 0, "urls": 0, "parameters": 0}
+run_summary.report(
+    "URL fuzzing",
+    lambda: (
+        (
+            f"{RUN['requests']} hostile GETs to {RUN['urls']} URL patterns "
+            f"({RUN['parameters']} view parameters found on their pages), none answered 5xx"
+        )
+        if RUN["requests"]
+        else ""
+    ),
+)
 
 
 class QueryParameters(HTMLParser):
@@ -270,11 +282,3 @@ def route_values(route: str, real: str) -> dict[str, str]:
     found = re.fullmatch("/" + regex, real)
     assert found, (route, real)
     return found.groupdict()
-
-
-def test_zz_report_requests_made(capsys):
-    with capsys.disabled():
-        print(
-            f"\nURL fuzzing: {RUN['requests']} hostile GETs to {RUN['urls']} URL patterns "
-            f"({RUN['parameters']} view parameters found on their pages)"
-        )

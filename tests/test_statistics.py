@@ -170,7 +170,7 @@ def test_stored_outcome_follows_each_audited_decision_and_deleted_citation(offic
     """The audit event a change writes refreshes the stored outcome, whatever the change."""
     from exemptions.models import ExemptionCitation
     from foi_cases.models import CaseEvent
-    from foi_cases.workflow import _record
+    from foi_cases.workflow.core import record
 
     case = factories.CaseFactory(status="closed")
     question = factories.QuestionFactory(case=case, number=1, text="?", held_status="held")
@@ -179,7 +179,7 @@ def test_stored_outcome_follows_each_audited_decision_and_deleted_citation(offic
         return Case.objects.get(pk=case.pk).reporting_outcome
 
     def audited():
-        _record(case, CaseEvent.Verb.DECISION_RECORDED, actor=officer)
+        record(case, CaseEvent.Verb.DECISION_RECORDED, actor=officer)
         return stored()
 
     assert stored() == R.NOT_RECORDED
