@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from foi_cases import case_views, team_views
+from foi_cases import case_views, intake_views, team_views, triage_views
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -11,7 +11,7 @@ urlpatterns = [
     path("cases/mine/", case_views.case_list, {"tab": "mine"}, name="case_list_mine"),
     path("cases/team/", case_views.case_list, {"tab": "team"}, name="case_list_team"),
     path("cases/all/", case_views.case_list, {"tab": "all"}, name="case_list_all"),
-    path("cases/new/", case_views.case_new, name="case_new"),
+    path("cases/new/", intake_views.case_new, name="case_new"),
     path("cases/<str:reference>/", case_views.case_detail, name="case_detail"),
     path("cases/<str:reference>/team/", team_views.case_team, name="case_team"),
     path(
@@ -24,19 +24,19 @@ urlpatterns = [
         team_views.case_team_remove,
         name="case_team_remove",
     ),
-    path("cases/<str:reference>/triage/", case_views.case_triage, name="case_triage"),
-    path("cases/<str:reference>/triage/assign/", case_views.triage_assign, name="triage_assign"),
-    path("cases/<str:reference>/triage/topics/", case_views.triage_topics, name="triage_topics"),
+    path("cases/<str:reference>/triage/", triage_views.case_triage, name="case_triage"),
+    path("cases/<str:reference>/triage/assign/", triage_views.triage_assign, name="triage_assign"),
+    path("cases/<str:reference>/triage/topics/", triage_views.triage_topics, name="triage_topics"),
     path(
         "cases/<str:reference>/triage/restriction/",
-        case_views.triage_restriction,
+        triage_views.triage_restriction,
         name="triage_restriction",
     ),
     path(
         "cases/<str:reference>/triage/questions/",
-        case_views.triage_questions,
+        triage_views.triage_questions,
         name="triage_questions",
     ),
-    path("cases/<str:reference>/triage/cost/", case_views.triage_cost, name="triage_cost"),
+    path("cases/<str:reference>/triage/cost/", triage_views.triage_cost, name="triage_cost"),
     path("cases/<str:reference>/<slug:action>/", case_views.case_action, name="case_action"),
 ]
