@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from foi_cases import account_views, security_views, two_factor
 from foi_cases.forms import SignInForm
-from foi_cases.views import healthz
+from foi_cases.health_views import healthz
 
 handler400 = "foi_cases.bad_requests.bad_request"
 

@@ -222,7 +222,7 @@ CASE_COLUMNS = (
 @require_GET
 def case_list_export(request: HttpRequest) -> HttpResponse:
     """The case list with the same filters (and tab) as a CSV, formulas neutralised."""
-    from foi_cases.views import default_tab, filter_cases
+    from foi_cases.case_views import default_tab, filter_cases
 
     _require_role(request)
     tab = request.GET.get("tab") or default_tab(request.user)

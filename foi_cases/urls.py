@@ -1,18 +1,18 @@
 from django.urls import include, path
 
-from foi_cases import team_views, views
+from foi_cases import case_views, intake_views, team_views, triage_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", case_views.home, name="home"),
     path("", include("foi_cases.letter_urls")),
     path("", include("foi_cases.dashboard_urls")),
     path("", include("foi_cases.review_urls")),
-    path("cases/", views.case_list, name="case_list"),
-    path("cases/mine/", views.case_list, {"tab": "mine"}, name="case_list_mine"),
-    path("cases/team/", views.case_list, {"tab": "team"}, name="case_list_team"),
-    path("cases/all/", views.case_list, {"tab": "all"}, name="case_list_all"),
-    path("cases/new/", views.case_new, name="case_new"),
-    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("cases/", case_views.case_list, name="case_list"),
+    path("cases/mine/", case_views.case_list, {"tab": "mine"}, name="case_list_mine"),
+    path("cases/team/", case_views.case_list, {"tab": "team"}, name="case_list_team"),
+    path("cases/all/", case_views.case_list, {"tab": "all"}, name="case_list_all"),
+    path("cases/new/", intake_views.case_new, name="case_new"),
+    path("cases/<str:reference>/", case_views.case_detail, name="case_detail"),
     path("cases/<str:reference>/team/", team_views.case_team, name="case_team"),
     path(
         "cases/<str:reference>/team/clearance/",
@@ -24,19 +24,19 @@ urlpatterns = [
         team_views.case_team_remove,
         name="case_team_remove",
     ),
-    path("cases/<str:reference>/triage/", views.case_triage, name="case_triage"),
-    path("cases/<str:reference>/triage/assign/", views.triage_assign, name="triage_assign"),
-    path("cases/<str:reference>/triage/topics/", views.triage_topics, name="triage_topics"),
+    path("cases/<str:reference>/triage/", triage_views.case_triage, name="case_triage"),
+    path("cases/<str:reference>/triage/assign/", triage_views.triage_assign, name="triage_assign"),
+    path("cases/<str:reference>/triage/topics/", triage_views.triage_topics, name="triage_topics"),
     path(
         "cases/<str:reference>/triage/restriction/",
-        views.triage_restriction,
+        triage_views.triage_restriction,
         name="triage_restriction",
     ),
     path(
         "cases/<str:reference>/triage/questions/",
-        views.triage_questions,
+        triage_views.triage_questions,
         name="triage_questions",
     ),
-    path("cases/<str:reference>/triage/cost/", views.triage_cost, name="triage_cost"),
-    path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
+    path("cases/<str:reference>/triage/cost/", triage_views.triage_cost, name="triage_cost"),
+    path("cases/<str:reference>/<slug:action>/", case_views.case_action, name="case_action"),
 ]

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from foi_cases import bank_holidays, tasks, views, workflow
+from foi_cases import bank_holidays, case_views, tasks, workflow
 from foi_cases.models import BankHoliday, Case, CaseEvent, ClockEvent, SuspensionPeriod
 from tests.factories import CaseFactory, UserFactory
 
@@ -147,7 +147,9 @@ def test_stale_page_gets_the_concurrent_update_message(officer_client, officer, 
     workflow.request_clarification(
         Case.objects.get(pk=case.pk), actor=officer, on=dt.date(2026, 3, 5)
     )
-    monkeypatch.setattr(views, "get_case_for_user", lambda request, reference, write=False: stale)
+    monkeypatch.setattr(
+        case_views, "get_case_for_user", lambda request, reference, write=False: stale
+    )
 
     response = officer_client.post(
         action_url(case, "fees-notice"),

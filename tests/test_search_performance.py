@@ -1,7 +1,7 @@
 """The case list's search box: every match, in due order, page by page, in few queries.
 
-A search takes the page and the count from one reading of the matches (foi_cases.views.case_list);
-these pin that it lists and counts exactly what the paginator did.
+A search takes the page and the count from one reading of the matches
+(foi_cases.case_views.case_list); these pin that it lists and counts exactly what the paginator did.
 """
 
 import datetime as dt

@@ -1,3 +1,5 @@
+"""The case list, the home page and the case page with its clock steps."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,30 +8,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms as django_forms
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, connection
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from exemptions.views import review_queue
-from foi_cases import deadlines, form_tokens, forms, intake, search, workflow
+from foi_cases import deadlines, forms, search, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.clock import deadline_for
 from foi_cases.form_errors import attach_errors
-from foi_cases.models import Case, WorkerHeartbeat
+from foi_cases.models import Case
 from foi_cases.permissions import (
     can_edit_case,
-    can_log_requests,
     can_triage_case,
     cases_visible_to,
     get_case_for_user,
@@ -178,159 +175,6 @@ def case_list(request: HttpRequest, tab: str | None = None) -> HttpResponse:
             "query": query.urlencode(),
             "today": today,
         },
-    )
-
-
-# --- Intake -----------------------------------------------------------------------------
-
-
-def _unbound_copy(form: forms.IntakeForm, **changes: Any) -> forms.IntakeForm:
-    """The same values, without validation messages (for the steps before saving)."""
-    initial = {name: form[name].value() for name in form.fields}
-    initial.update(changes)
-    return forms.IntakeForm(initial=initial)
-
-
-def _render_intake(
-    request: HttpRequest,
-    form: forms.IntakeForm,
-    questions: django_forms.BaseFormSet,
-    *,
-    notice: str = "",
-    status: int = 200,
-    form_token: str = "",
-) -> HttpResponse:
-    text = form["request_text"].value() or ""
-    email = str(form["requester_email"].value() or "")
-    return render(
-        request,
-        "foi_cases/case_new.html",
-        {
-            "form": form,
-            "questions": questions,
-            "notice": notice,
-            "requester_suggestions": workflow.requester_suggestions(email, user=request.user),
-            "chosen_requester": str(form["existing_requester"].value() or ""),
-            "form_token": form_token or form_tokens.for_page(request),
-            "subject_access_reasons": intake.subject_access_reasons(text) if text else [],
-            "max_request_characters": f"{forms.MAX_REQUEST_CHARACTERS:,}",
-        },
-        status=status,
-    )
-
-
-def _too_big(request: HttpRequest) -> HttpResponse:
-    form = forms.IntakeForm()
-    form.add_error(
-        None,
-        "What you sent was too large to read. The request text must be "
-        f"{forms.MAX_REQUEST_CHARACTERS:,} characters or fewer: paste only the request, "
-        "and attach longer material to the case once it is logged.",
-    )
-    return _render_intake(
-        request, form, forms.question_formset([]), status=413, form_token=form_tokens.issue()
-    )
-
-
-def _split(form: forms.IntakeForm) -> tuple[forms.IntakeForm, django_forms.BaseFormSet]:
-    text = form["request_text"].value() or ""
-    ticked = bool(form["is_subject_access"].value()) or intake.looks_like_subject_access(text)
-    texts = intake.split_questions(text)
-    return _unbound_copy(form, is_subject_access=ticked), forms.question_formset(texts)
-
-
-@require_http_methods(["GET", "POST"])
-def case_new(request: HttpRequest) -> HttpResponse:
-    """Log a request: paste, split into questions, check them, save."""
-    if not can_log_requests(request.user):
-        raise PermissionDenied("Only FOI officers and managers can log requests.")
-    if request.method == "GET":
-        return _render_intake(request, forms.IntakeForm(), forms.question_formset([]))
-    try:
-        data = request.POST
-    except RequestDataTooBig:
-        return _too_big(request)
-    form = forms.IntakeForm(data)
-    questions = forms.question_formset(data=data)
-    action = data.get("action", "save")
-    earlier = form_tokens.earlier_result(request) if action == "save" else None
-    if earlier is not None:
-        return form_tokens.show_earlier_result(request, earlier, fallback=reverse("case_list"))
-    if action == "split" or (action == "save" and questions.total_form_count() == 0):
-        form, questions = _split(form)
-        notice = (
-            f"The request was split into {questions.total_form_count()} questions. "
-            "Check them, edit, merge or delete as needed, then save."
-            if questions.total_form_count()
-            else ""
-        )
-        return _render_intake(request, form, questions, notice=notice)
-    if not questions.is_valid():
-        return _render_intake(request, form if action == "save" else _unbound_copy(form), questions)
-    texts = forms.questions_from(questions)
-    if action in ("add_question", "update_questions"):
-        if action == "add_question":
-            texts.append("")
-        return _render_intake(request, _unbound_copy(form), forms.question_formset(texts))
-    if form.is_valid() and _unanswered_requester_match(request, form):
-        notice = (
-            "The e-mail address matches a requester on another case. Choose whether this "
-            "request is from them or from a new requester, then save."
-        )
-        return _render_intake(
-            request, _unbound_copy(form), forms.question_formset(texts), notice=notice
-        )
-    if form.is_valid() and not form_tokens.posted(request):
-        notice = (
-            "Check the details, then save again: the form came without the one-time token "
-            "that stops a request being logged twice."
-        )
-        return _render_intake(
-            request, _unbound_copy(form), forms.question_formset(texts), notice=notice
-        )
-    if form.is_valid():
-        try:
-            with form_tokens.submit_once(request, form_tokens.posted(request)) as claim:
-                case = _log(request, form.cleaned_data, texts)
-                claim.result_url = case.get_absolute_url()
-        except form_tokens.AlreadySubmitted as done:
-            return form_tokens.show_earlier_result(
-                request, done.result_url, fallback=reverse("case_list")
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, f"Request logged as {case.reference}.")
-            return redirect(case)
-    return _render_intake(request, form, forms.question_formset(texts))
-
-
-def _unanswered_requester_match(request: HttpRequest, form: forms.IntakeForm) -> bool:
-    """The e-mail matches a requester the officer may see, and they have not yet chosen."""
-    email = form.cleaned_data["requester_email"]
-    return "existing_requester" not in request.POST and bool(
-        workflow.requester_suggestions(email, user=request.user)
-    )
-
-
-def _log(request: HttpRequest, data: dict[str, Any], questions: list[str]) -> Case:
-    return workflow.log_request(
-        actor=request.user,
-        requester=workflow.RequesterDetails(
-            name=data["requester_name"],
-            email=data["requester_email"],
-            postal_address=data["requester_address"],
-            requester_type=data["requester_type"],
-        ),
-        channel=data["channel"],
-        received_at=data["received_datetime"],
-        regime=data["regime"],
-        title=data["title"],
-        request_text=data["request_text"],
-        questions=questions,
-        is_subject_access=data["is_subject_access"],
-        reference=data["reference"],
-        existing_requester_id=data["existing_requester"],
     )
 
 
@@ -543,205 +387,3 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         "foi_cases/case_action.html",
         {"case": case, "step": step, "form": form, "available": step.available(case)},
     )
-
-
-# --- Triage ---------------------------------------------------------------------------------
-
-
-def _case_for_triage(request: HttpRequest, reference: str) -> Case:
-    case = get_case_for_user(request, reference)
-    if not can_triage_case(request.user, case):
-        raise PermissionDenied("Only a manager or the case's officer can triage this case.")
-    return case
-
-
-def _render_triage(request: HttpRequest, case: Case, **bound: Any) -> HttpResponse:
-    estimate = workflow.cost_estimate(case)
-    matches = search.possible_duplicates(case, user=request.user)
-    context = {
-        "case": case,
-        "assign_form": forms.AssignForm(initial={"assignee": case.assigned_to_id}),
-        "topics_form": forms.TopicsForm(initial={"topics": list(case.topics.all())}),
-        "restriction_form": forms.RestrictionForm(initial={"restricted": case.restricted}),
-        "questions": forms.question_formset([q.text for q in case.questions.all()]),
-        "questions_seen_hash": workflow.questions_seen_hash(case),
-        "cost_form": forms.CostEstimateForm(
-            initial={
-                "determining": case.hours_determining,
-                "locating": case.hours_locating,
-                "retrieving": case.hours_retrieving,
-                "extracting": case.hours_extracting,
-                "notes": case.cost_estimate_notes,
-            }
-        ),
-        "estimate": estimate,
-        "matches": matches,
-    }
-    context.update(bound)
-    return render(request, "foi_cases/case_triage.html", context)
-
-
-@require_GET
-def case_triage(request: HttpRequest, reference: str) -> HttpResponse:
-    return _render_triage(request, _case_for_triage(request, reference))
-
-
-@require_POST
-def triage_assign(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case_for_triage(request, reference)
-    form = forms.AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.assign_case(case, actor=request.user, assignee=form.cleaned_data["assignee"])
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            assignee = form.cleaned_data["assignee"]
-            name = assignee.get_full_name() or assignee.get_username()
-            messages.success(request, f"Assigned to {name}.")
-            return redirect("case_triage", case.reference)
-    return _render_triage(request, case, assign_form=form)
-
-
-@require_POST
-def triage_topics(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case_for_triage(request, reference)
-    form = forms.TopicsForm(request.POST)
-    if form.is_valid():
-        workflow.set_topics(case, actor=request.user, topics=list(form.cleaned_data["topics"]))
-        messages.success(request, "Topics saved.")
-        return redirect("case_triage", case.reference)
-    return _render_triage(request, case, topics_form=form)
-
-
-@require_POST
-def triage_restriction(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case_for_triage(request, reference)
-    form = forms.RestrictionForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.set_restricted(
-                case,
-                actor=request.user,
-                restricted=form.cleaned_data["restricted"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "The case is now restricted." if case.restricted else "The case is not restricted.",
-            )
-            return redirect("case_triage", case.reference)
-    return _render_triage(request, case, restriction_form=form)
-
-
-def _seen_questions(request: HttpRequest) -> dict[str, str]:
-    """Keep the questions' hash the form was first shown with across its re-displays."""
-    seen = request.POST.get("seen_hash")
-    return {"questions_seen_hash": seen} if seen is not None else {}
-
-
-@require_POST
-def triage_questions(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case_for_triage(request, reference)
-    questions = forms.question_formset(data=request.POST)
-    if not questions.is_valid():
-        return _render_triage(request, case, questions=questions, **_seen_questions(request))
-    texts = forms.questions_from(questions)
-    action = request.POST.get("action", "save")
-    if action in ("add_question", "update_questions"):
-        if action == "add_question":
-            texts.append("")
-        return _render_triage(
-            request,
-            case,
-            questions=forms.question_formset(texts),
-            **_seen_questions(request),
-        )
-    try:
-        workflow.replace_questions(
-            case, actor=request.user, texts=texts, seen_hash=request.POST.get("seen_hash")
-        )
-    except ValidationError as error:
-        return _render_triage(
-            request,
-            case,
-            questions=forms.question_formset(texts),
-            questions_errors=error.messages,
-            **_seen_questions(request),
-        )
-    messages.success(request, f"Questions saved: {len(texts)}.")
-    return redirect("case_triage", case.reference)
-
-
-@require_POST
-def triage_cost(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case_for_triage(request, reference)
-    form = forms.CostEstimateForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.record_cost_estimate(case, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            estimate = workflow.cost_estimate(case)
-            verdict = "exceeds" if estimate.exceeds_limit else "is within"
-            messages.success(
-                request, f"Cost estimate saved: £{estimate.cost:,.2f}, which {verdict} the limit."
-            )
-            return redirect("case_triage", case.reference)
-    return _render_triage(request, case, cost_form=form)
-
-
-# --- Health ---------------------------------------------------------------------------------
-
-
-def _database_status() -> str:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as exc:
-        return f"unavailable: {exc.__class__.__name__}"
-    return "ok"
-
-
-def _broker_status() -> str:
-    if not settings.REDIS_URL:
-        return "eager"
-    import redis
-
-    try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
-        )
-        client.ping()
-    except redis.RedisError as exc:
-        return f"unavailable: {exc.__class__.__name__}"
-    return "ok"
-
-
-def _last_worker_heartbeat(database: str) -> str | None:
-    if database != "ok":
-        return None
-    latest = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
-    return latest.isoformat() if latest else None
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    database = _database_status()
-    broker = _broker_status()
-    healthy = database == "ok" and broker in {"ok", "eager"}
-    body = {
-        "status": "ok" if healthy else "unavailable",
-        "database": database,
-        "broker": broker,
-        "worker_last_seen": _last_worker_heartbeat(database),
-        "time": timezone.now().isoformat(),
-    }
-    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,84 @@
+"""The case manager's models, one module per part of a case's life, all importable from here."""
+
+# ruff: noqa: E402 (default_authority_name is defined before the modules that use it)
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def default_authority_name() -> str:
+    """LetterSettings.authority_name's default; migration 0005 names it at this path."""
+    return settings.AUTHORITY_NAME
+
+
+from foi_cases.models.after_response import (
+    DisclosureLogEntry,
+    DisclosureLogEntryQuerySet,
+    ICOComplaint,
+    ICOComplaintQuerySet,
+    InternalReview,
+    InternalReviewQuerySet,
+    TribunalAppeal,
+)
+from foi_cases.models.calendar import BankHoliday, SuspensionPeriod
+from foi_cases.models.cases import (
+    Case,
+    CaseEvent,
+    CaseQuerySet,
+    ClockEvent,
+    Question,
+    ReferenceSequence,
+    ReportingOutcome,
+    Requester,
+    Topic,
+)
+from foi_cases.models.letters import (
+    DEFAULT_INTERNAL_REVIEW_TEXT,
+    DEFAULT_REUSE_TEXT,
+    Letter,
+    LetterSettings,
+    Redaction,
+)
+from foi_cases.models.notifications import Notification, ReminderSent
+from foi_cases.models.security import (
+    CaseAccessLog,
+    FormSubmission,
+    OutboxMessage,
+    SignedInSession,
+    WorkerHeartbeat,
+)
+
+__all__ = [
+    "DEFAULT_INTERNAL_REVIEW_TEXT",
+    "DEFAULT_REUSE_TEXT",
+    "BankHoliday",
+    "Case",
+    "CaseAccessLog",
+    "CaseEvent",
+    "CaseQuerySet",
+    "ClockEvent",
+    "DisclosureLogEntry",
+    "DisclosureLogEntryQuerySet",
+    "FormSubmission",
+    "ICOComplaint",
+    "ICOComplaintQuerySet",
+    "InternalReview",
+    "InternalReviewQuerySet",
+    "Letter",
+    "LetterSettings",
+    "Notification",
+    "OutboxMessage",
+    "Question",
+    "Redaction",
+    "ReferenceSequence",
+    "ReminderSent",
+    "ReportingOutcome",
+    "Requester",
+    "SignedInSession",
+    "SuspensionPeriod",
+    "Topic",
+    "TribunalAppeal",
+    "WorkerHeartbeat",
+    "default_authority_name",
+]
