@@ -248,6 +248,31 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBac
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "foi@example.org")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS on EMAIL_PORT (587)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
+
+# The FOI mailbox (issue 19): requests arrive there over IMAP, and every message sent from a
+# case comes from its address, with a copy to it. Without IMAP_HOST nothing is polled;
+# `manage.py import_email` imports saved messages instead.
+FOI_MAIL_ADDRESS = env("FOI_MAIL_ADDRESS", DEFAULT_FROM_EMAIL)
+IMAP_HOST = env("IMAP_HOST")
+IMAP_SSL = env_bool("IMAP_SSL", True)
+IMAP_STARTTLS = env_bool("IMAP_STARTTLS", False)
+IMAP_PORT = env_int("IMAP_PORT", 993 if IMAP_SSL else 143)
+IMAP_USER = env("IMAP_USER")
+IMAP_PASSWORD = env_secret("IMAP_PASSWORD")
+IMAP_FOLDER = env("IMAP_FOLDER", "INBOX")
+IMAP_PROCESSED_FOLDER = env("IMAP_PROCESSED_FOLDER", "Processed")
+IMAP_FAILED_FOLDER = env("IMAP_FAILED_FOLDER", "Failed")
+FOI_MAIL_POLL_SECONDS = env_int("FOI_MAIL_POLL_SECONDS", 60)
+FOI_MAIL_POLL_BATCH = env_int("FOI_MAIL_POLL_BATCH", 200)
+FOI_MAIL_MAX_MESSAGE_MB = env_int("FOI_MAIL_MAX_MESSAGE_MB", 40)
+FOI_MAIL_MAX_ATTACHMENT_MB = env_int("FOI_MAIL_MAX_ATTACHMENT_MB", 20)
+FOI_MAIL_MAX_ATTACHMENTS = env_int("FOI_MAIL_MAX_ATTACHMENTS", 20)
+FOI_MAIL_ACKNOWLEDGE = env_bool("FOI_MAIL_ACKNOWLEDGE", False)
+FOI_WHATDOTHEYKNOW_DOMAINS = env_list("FOI_WHATDOTHEYKNOW_DOMAINS", "whatdotheyknow.com")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -336,4 +361,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Tasks queued while the broker was down wait in the outbox (foi_cases.outbox) for this sweep.
     "publish-outbox": {"task": "foi_cases.tasks.publish_outbox", "schedule": 30.0},
+    # The FOI mailbox: new mail becomes cases (does nothing without IMAP_HOST).
+    "poll-mailbox": {
+        "task": "foi_cases.tasks.poll_mailbox",
+        "schedule": float(FOI_MAIL_POLL_SECONDS),
+    },
 }

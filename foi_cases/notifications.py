@@ -230,6 +230,17 @@ def notify_letter_approved(letter: Any, *, actor: Any, final: bool) -> list[int]
     )
 
 
+def notify_mail(case: Case, message: Any, *, kind: str) -> list[int]:
+    """Tell the case's officer (or who sent it) that mail arrived, or that a message bounced."""
+    if kind == Kind.NOT_DELIVERED:
+        what = f"An e-mail to {message.to_addresses} about {_case_words(case)} was not delivered."
+    else:
+        what = f"An e-mail from {message.from_address} arrived on {_case_words(case)}."
+    people = _who_can_open(case, [case.assigned_to_id or getattr(message, "sent_by_id", None)])
+    today = timezone.localdate()
+    return _record([Notice(pk, case.pk, kind, what[:500], today) for pk in people if pk])
+
+
 def notify_account_security(user: Any, message: str) -> list[int]:
     """Tell a person about a change to how they sign in that someone else made."""
     row = Notification.objects.create(

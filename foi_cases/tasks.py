@@ -180,3 +180,28 @@ def reconcile_reporting_outcomes() -> int:
 def publish_outbox() -> int:
     """Send the tasks actions queued while the broker was down; safe to re-run."""
     return outbox.publish_pending()
+
+
+# --- E-mail (foi_cases.mail) ------------------------------------------------------------------
+
+
+@shared_task
+def poll_mailbox() -> int:
+    """Import the FOI mailbox's new mail; a second poller at the same time does nothing."""
+    from foi_cases.mail import inbound
+
+    return len(inbound.poll())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def send_email(self: Task, correspondence_id: int) -> str:
+    """Send one queued message; a retry never sends a second copy (see mail.outbound.deliver)."""
+    import smtplib
+
+    from foi_cases.mail import outbound
+
+    try:
+        return outbound.deliver(correspondence_id)
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("Sending message %s failed: %s", correspondence_id, exc)
+        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 1800)) from exc

@@ -136,3 +136,36 @@ def live_celery(celery_worker) -> Iterator[WorkerProcess]:
     conf.task_default_queue = celery_worker.queue
     yield celery_worker
     conf.task_always_eager, conf.task_default_queue = saved
+
+
+@pytest.fixture(scope="session")
+def mail_servers():
+    """Dovecot (IMAP) and an SMTP server delivering into it, private to this session."""
+    from tests.mail_servers import start_mail_servers, stop_mail_servers
+    from tests.services import mail_unavailable
+
+    reason = mail_unavailable()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run this test, but: {reason}", pytrace=False)
+        pytest.skip(reason)
+    servers, controller, _ = start_mail_servers()
+    yield servers
+    stop_mail_servers(servers, controller)
+
+
+@pytest.fixture
+def foi_mailbox(mail_servers, settings):
+    """The FOI mailbox on the real servers: its own user per test, and SMTP for sending."""
+    import uuid
+
+    user = f"foi{uuid.uuid4().hex[:10]}"
+    settings.FOI_MAIL_ADDRESS = f"{user}@authority.test"
+    settings.IMAP_HOST, settings.IMAP_PORT = mail_servers.host, mail_servers.imap_port
+    settings.IMAP_SSL, settings.IMAP_STARTTLS = False, False
+    settings.IMAP_USER, settings.IMAP_PASSWORD = user, mail_servers.password
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = mail_servers.host, mail_servers.smtp_port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    mail_servers.user = user
+    return mail_servers

@@ -52,11 +52,18 @@ def browser_unavailable() -> str:
     return postgres_unavailable() or redis_unavailable()
 
 
+def mail_unavailable() -> str:
+    from tests.mail_servers import mail_unavailable as missing
+
+    return missing() or postgres_unavailable()
+
+
 SERVICE_CHECKS = {
     "postgres": postgres_unavailable,
     "redis": redis_unavailable,
     "worker": worker_unavailable,
     "browser": browser_unavailable,
+    "mail": mail_unavailable,
 }
 
 

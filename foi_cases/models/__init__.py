@@ -33,6 +33,7 @@ from foi_cases.models.cases import (
     Requester,
     Topic,
 )
+from foi_cases.models.correspondence import Correspondence, MailAttachment
 from foi_cases.models.letters import (
     DEFAULT_INTERNAL_REVIEW_TEXT,
     DEFAULT_REUSE_TEXT,
@@ -58,6 +59,7 @@ __all__ = [
     "CaseEvent",
     "CaseQuerySet",
     "ClockEvent",
+    "Correspondence",
     "DisclosureLogEntry",
     "DisclosureLogEntryQuerySet",
     "FormSubmission",
@@ -67,6 +69,7 @@ __all__ = [
     "InternalReviewQuerySet",
     "Letter",
     "LetterSettings",
+    "MailAttachment",
     "Notification",
     "OutboxMessage",
     "Question",

@@ -450,6 +450,10 @@ class CaseEvent(models.Model):
         REVIEWER_ALLOCATED = "reviewer_allocated", "Reviewer allocated"
         LETTER_SUBMITTED = "letter_submitted", "Letter sent for approval"
         LETTER_RETURNED = "letter_returned", "Letter returned for redraft"
+        EMAIL_RECEIVED = "email_received", "E-mail received"
+        EMAIL_SENT = "email_sent", "E-mail sent"
+        EMAIL_NOT_DELIVERED = "email_not_delivered", "E-mail not delivered"
+        EMAIL_RELEASED = "email_released", "Quarantined e-mail released"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -22,6 +22,8 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", "Case due within 5 working days"
         OVERDUE = "overdue", "Case overdue"
         ACCOUNT_SECURITY = "account_security", "Change to your sign-in"
+        NOT_DELIVERED = "not_delivered", "E-mail not delivered"
+        MAIL_ARRIVED = "mail_arrived", "E-mail arrived on your case"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -1,0 +1,209 @@
+"""Sending from the case: the approved letter as a PDF, or a message, each once.
+
+The Message-ID is stored before the SMTP conversation. Every message is copied (Bcc) to the
+FOI mailbox itself, so a retried task whose first attempt may have been accepted looks for
+that copy before sending again. The time SMTP accepted the message is the time sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from foi_cases import letters, outbox
+from foi_cases.mail import mailbox
+from foi_cases.mail.common import system_user
+from foi_cases.models import Case, CaseEvent, Correspondence, Letter
+from foi_cases.workflow import core
+from foi_cases.workflow.core import InvalidTransition
+from foi_cases.workflow.letters import record_letter_sent
+
+logger = logging.getLogger(__name__)
+Status = Correspondence.Status
+
+
+def _message_id() -> str:
+    domain = settings.FOI_MAIL_ADDRESS.rpartition("@")[2] or "foi.invalid"
+    return email.utils.make_msgid(domain=domain)
+
+
+def letter_refusal(letter: Letter) -> str:
+    """Why this letter cannot be e-mailed now, or "" (the same guards as recording it sent)."""
+    if letter.is_sent:
+        return "This letter was already sent."
+    if letter.status != Letter.Status.READY or not letter.is_approved:
+        return "Only an approved letter with its PDF ready can be sent."
+    if not letter.case.requester.email:
+        return "The requester has no e-mail address."
+    stale = letters.stale_reason(letter)
+    if stale:
+        return stale
+    return ""
+
+
+def _reply_headers(case: Case) -> str:
+    """The last message the requester sent, to thread the answer under it (WDTK needs it)."""
+    last = case.correspondence.filter(direction="in").order_by("-received_at", "-pk").first()
+    return last.message_id if last else ""
+
+
+@transaction.atomic
+def send_letter(letter: Letter, *, actor: User) -> Correspondence:
+    """Queue the approved letter to the requester; refused if not approved or out of date."""
+    letter = Letter.objects.select_for_update().select_related("case__requester").get(pk=letter.pk)
+    refusal = letter_refusal(letter)
+    if refusal:
+        raise InvalidTransition(refusal)
+    if letter.emails.filter(status__in=(Status.SENDING, Status.SENT, Status.UNCONFIRMED)).exists():
+        raise InvalidTransition("This letter is already being sent.")
+    case = letter.case
+    body = render_to_string(
+        "mail/letter_email.txt", {"case": case, "letter": letter, "settings": settings}
+    )
+    subject = f"{case.reference}: {letter.get_kind_display()} – {case.title}"[:998]
+    return _queue(case, subject=subject, body=body, actor=actor, letter=letter)
+
+
+def queue_acknowledgement(case: Case) -> Correspondence | None:
+    """The automatic acknowledgement of a new request, with its due date explained."""
+    if not case.requester.email:
+        return None
+    body = render_to_string("mail/acknowledgement.txt", {"case": case, "settings": settings})
+    subject = f"{case.reference}: we have received your request – {case.title}"[:998]
+    return _queue(case, subject=subject, body=body, actor=None, letter=None)
+
+
+def _queue(
+    case: Case, *, subject: str, body: str, actor: User | None, letter: Letter | None
+) -> Correspondence:
+    row = Correspondence.objects.create(
+        case=case,
+        letter=letter,
+        direction=Correspondence.Direction.OUT,
+        kind=Correspondence.Kind.LETTER if letter else Correspondence.Kind.MESSAGE,
+        status=Status.SENDING,
+        message_id=_message_id(),
+        in_reply_to=_reply_headers(case),
+        from_address=settings.FOI_MAIL_ADDRESS,
+        to_addresses=case.requester.email,
+        subject=subject,
+        body_text=body,
+        channel=case.channel,
+        sent_by=actor,
+    )
+    outbox.enqueue("foi_cases.tasks.send_email", row.pk, dedupe_key=f"send-email:{row.pk}")
+    return row
+
+
+def _build(row: Correspondence) -> EmailMessage:
+    headers = {"Message-ID": row.message_id, "Auto-Submitted": "no"}
+    if row.in_reply_to:
+        headers["In-Reply-To"] = row.in_reply_to
+        headers["References"] = row.in_reply_to
+    message = EmailMessage(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.FOI_MAIL_ADDRESS,
+        to=[row.to_addresses],
+        bcc=[settings.FOI_MAIL_ADDRESS],
+        headers=headers,
+    )
+    if row.letter_id and row.letter and row.letter.pdf:
+        with row.letter.pdf.open("rb") as handle:
+            message.attach(letters.download_name(row.letter), handle.read(), "application/pdf")
+    return message
+
+
+def deliver(row_id: int) -> str:
+    """Send one queued message (the Celery task's body); safe to run again.
+
+    1. Stop if it is no longer waiting to be sent, or its letter can no longer be sent.
+    2. If an earlier attempt got as far as SMTP, look for the mailbox's copy: found means it
+       was accepted then, and is recorded without sending again.
+    3. Record the attempt (committed), send, and record the time SMTP accepted it.
+    """
+    row = Correspondence.objects.select_related("letter", "case").filter(pk=row_id).first()
+    if row is None or row.status != Status.SENDING:
+        return "nothing to send"
+    if row.letter_id:
+        assert row.letter is not None
+        refusal = letter_refusal(row.letter)
+        if refusal:
+            Correspondence.objects.filter(pk=row.pk).update(status=Status.FAILED, reason=refusal)
+            return refusal
+    if row.send_attempted_at is not None:
+        if not mailbox.configured():
+            Correspondence.objects.filter(pk=row.pk).update(
+                status=Status.UNCONFIRMED,
+                reason="An earlier attempt may have been sent; with no mailbox to check, an "
+                "officer must confirm before it is sent again.",
+            )
+            return "unconfirmed"
+        accepted_at = mailbox.find_copy(row.message_id)
+        if accepted_at is not None:
+            record_sent(row.pk, sent_at=accepted_at, raw=b"")
+            return "found the copy of an earlier attempt"
+    Correspondence.objects.filter(pk=row.pk).update(send_attempted_at=timezone.now())
+    message = _build(row)
+    raw = message.message().as_bytes()
+    with get_connection(fail_silently=False) as connection:
+        connection.send_messages([message])
+    record_sent(row.pk, sent_at=timezone.now(), raw=raw)
+    return "sent"
+
+
+@transaction.atomic
+def record_sent(row_id: int, *, sent_at: dt.datetime, raw: bytes) -> None:
+    """SMTP accepted the message: store it, and a letter becomes sent (the response date)."""
+    row = Correspondence.objects.select_for_update().select_related("case").get(pk=row_id)
+    if row.status != Status.SENDING:
+        return
+    row.status, row.sent_at = Status.SENT, sent_at
+    if raw:
+        digest = hashlib.sha256(raw).hexdigest()
+        row.sha256, row.size = digest, len(raw)
+        row.raw.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
+    row.save()
+    case = row.case
+    assert case is not None
+    if row.letter_id:
+        letter = Letter.objects.get(pk=row.letter_id)
+        via = (
+            Letter.Via.WHATDOTHEYKNOW
+            if case.channel == Case.Channel.WHATDOTHEYKNOW
+            else Letter.Via.EMAIL
+        )
+        actor = row.sent_by or system_user()
+        try:
+            record_letter_sent(
+                letter,
+                actor=actor,
+                sent_at=sent_at,
+                via=via,
+                note=f"E-mailed to {row.to_addresses}, {row.message_id}",
+            )
+        except ValidationError as exc:
+            # The e-mail went; the officer must see why the letter could not be marked sent.
+            row.reason = "; ".join(exc.messages)
+            row.save(update_fields=["reason"])
+        return
+    core.record(
+        case,
+        CaseEvent.Verb.EMAIL_SENT,
+        actor=row.sent_by,
+        message_id=row.message_id,
+        to=row.to_addresses,
+        sent_at=sent_at.isoformat(),
+        sha256=row.sha256,
+    )
