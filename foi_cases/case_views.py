@@ -326,6 +326,7 @@ def case_pages(user: Any, case: Case) -> list[tuple[str, str]]:
         pages.append(("Letters", reverse("letter_list", args=ref)))
     if case.status in Case.FINISHED_STATUSES:
         pages.append(("After the response", reverse("case_after_response", args=ref)))
+    pages.append(("Correspondence", reverse("case_correspondence", args=ref)))
     pages.append(("Case team", reverse("case_team", args=ref)))
     return pages
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from foi_cases import case_views, intake_views, team_views, triage_views
+from foi_cases import case_views, correspondence_views, intake_views, team_views, triage_views
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -14,6 +14,24 @@ urlpatterns = [
     path("cases/new/", intake_views.case_new, name="case_new"),
     path("cases/<str:reference>/", case_views.case_detail, name="case_detail"),
     path("cases/<str:reference>/team/", team_views.case_team, name="case_team"),
+    path(
+        "cases/<str:reference>/correspondence/",
+        correspondence_views.case_correspondence,
+        name="case_correspondence",
+    ),
+    path(
+        "cases/<str:reference>/correspondence/send/<int:letter_pk>/",
+        correspondence_views.send_letter,
+        name="correspondence_send_letter",
+    ),
+    path(
+        "cases/<str:reference>/correspondence/<int:pk>/clarification/",
+        correspondence_views.accept_clarification,
+        name="correspondence_accept_clarification",
+    ),
+    path("mail/quarantine/", correspondence_views.quarantine, name="mail_quarantine"),
+    path("mail/<int:pk>/release/", correspondence_views.release, name="mail_release"),
+    path("mail/attachments/<int:pk>/", correspondence_views.attachment, name="mail_attachment"),
     path(
         "cases/<str:reference>/team/clearance/",
         team_views.case_clearance,

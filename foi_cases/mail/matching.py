@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 
 from foi_cases import notifications
 from foi_cases.mail.common import Outcome, is_whatdotheyknow, local
 from foi_cases.mail.parsing import ParsedMail
 from foi_cases.models import Case, CaseEvent, Correspondence
 from foi_cases.workflow import core
+from foi_cases.workflow.clock_events import receive_clarification
 
 Status = Correspondence.Status
 Kind = Correspondence.Kind
@@ -108,3 +113,21 @@ def handle_bounce(row: Correspondence, mail: ParsedMail) -> Outcome:
     )
     notifications.notify_mail(sent.case, sent, kind=notifications.Kind.NOT_DELIVERED)
     return _outcome(row, "attached", f"delivery failure: {sent.to_addresses} did not receive it")
+
+
+@transaction.atomic
+def accept_clarification(row: Correspondence, *, actor: User) -> Case:
+    """ "This is the clarification": the clock restarts from the reply's day of receipt (s1(3))."""
+    row = (
+        Correspondence.objects.select_for_update(of=("self",)).select_related("case").get(pk=row.pk)
+    )
+    case = row.case
+    if row.kind != Kind.CLARIFICATION or case is None or row.received_at is None:
+        raise ValidationError("Only a reply to a clarification request can be the clarification.")
+    if row.clarification_accepted_at is not None:
+        raise ValidationError("This reply was already recorded as the clarification.")
+    on = timezone.localtime(row.received_at).date()
+    receive_clarification(case, actor=actor, on=on, note=f"By e-mail: {row.subject}"[:500])
+    row.clarification_accepted_at = timezone.now()
+    row.save(update_fields=["clarification_accepted_at"])
+    return case

@@ -166,7 +166,9 @@ def deliver(row_id: int) -> str:
 @transaction.atomic
 def record_sent(row_id: int, *, sent_at: dt.datetime, raw: bytes) -> None:
     """SMTP accepted the message: store it, and a letter becomes sent (the response date)."""
-    row = Correspondence.objects.select_for_update().select_related("case").get(pk=row_id)
+    row = (
+        Correspondence.objects.select_for_update(of=("self",)).select_related("case").get(pk=row_id)
+    )
     if row.status != Status.SENDING:
         return
     row.status, row.sent_at = Status.SENT, sent_at

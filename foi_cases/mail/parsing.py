@@ -181,6 +181,7 @@ def _filename(part: Message, number: int, problems: list[str]) -> str:
     except Exception:
         name = ""
     name = Path(name.replace("\\", "/")).name.strip() if name else ""
+    name = name.replace("\x00", "")
     return name or f"attachment-{number}{_extension(part.get_content_type())}"
 
 
@@ -251,7 +252,26 @@ def parse(raw: bytes) -> ParsedMail:
         problems.append(f"the message structure could not be read ({type(exc).__name__})")
         mail.body_text = raw.decode("utf-8", "replace").split("\n\n", 1)[-1][:100_000]
     _classify(message, mail)
+    _drop_nul(mail)
     return mail
+
+
+def _drop_nul(mail: ParsedMail) -> None:
+    """PostgreSQL text cannot hold NUL characters; they carry nothing a reader needs."""
+    for name in (
+        "message_id",
+        "from_name",
+        "from_address",
+        "reply_to",
+        "subject",
+        "in_reply_to",
+        "body_text",
+    ):
+        value = getattr(mail, name)
+        if "\x00" in value:
+            setattr(mail, name, value.replace("\x00", ""))
+    mail.to_addresses = [a.replace("\x00", "") for a in mail.to_addresses]
+    mail.references = [r.replace("\x00", "") for r in mail.references]
 
 
 def _decoded(value: str) -> str:

@@ -1,0 +1,118 @@
+"""The case's correspondence: every e-mail in and out, sending a letter, accepting a
+clarification, and the quarantine of mail an officer must look at first."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from foi_cases.mail import inbound, matching, outbound
+from foi_cases.models import Correspondence, Letter, MailAttachment
+from foi_cases.permissions import can_edit_case, get_case_for_user, is_manager, is_officer
+
+
+@require_GET
+def case_correspondence(request: HttpRequest, reference: str) -> HttpResponse:
+    case = get_case_for_user(request, reference)
+    items = (
+        case.correspondence.prefetch_related("attachments")
+        .select_related("letter", "sent_by")
+        .order_by(Coalesce("received_at", "sent_at", "created_at"), "pk")
+    )
+    editable = can_edit_case(request.user, case)
+    sendable = []
+    if editable:
+        ready = case.letters.filter(status=Letter.Status.READY, sent_at__isnull=True)
+        sendable = [(letter, outbound.letter_refusal(letter)) for letter in ready]
+    return render(
+        request,
+        "foi_cases/case_correspondence.html",
+        {
+            "case": case,
+            "items": items,
+            "can_edit": editable,
+            "sendable": sendable,
+            "awaiting_clarification": case.status == case.Status.AWAITING_CLARIFICATION,
+        },
+    )
+
+
+@require_POST
+def send_letter(request: HttpRequest, reference: str, letter_pk: int) -> HttpResponse:
+    case = get_case_for_user(request, reference, write=True)
+    letter = get_object_or_404(case.letters, pk=letter_pk)
+    try:
+        row = outbound.send_letter(letter, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The letter is being sent to {row.to_addresses}.")
+    return redirect("case_correspondence", reference=case.reference)
+
+
+@require_POST
+def accept_clarification(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, reference, write=True)
+    row = get_object_or_404(case.correspondence, pk=pk)
+    try:
+        case = matching.accept_clarification(row, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        due = f"{case.due_on:%d %B %Y}" if case.due_on else "not set"
+        messages.success(request, f"Clarification recorded: the clock restarted; due {due}.")
+    return redirect("case_correspondence", reference=case.reference)
+
+
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(MailAttachment.objects.select_related("correspondence"), pk=pk)
+    message = item.correspondence
+    if message.case_id:
+        get_case_for_user(request, message.case.reference)  # type: ignore[union-attr]
+    elif not (is_officer(request.user) or is_manager(request.user)):
+        raise PermissionDenied("Only FOI officers can open mail that is not on a case.")
+    if item.blocked_reason and message.released_at is None:
+        raise PermissionDenied("This file is quarantined until an officer releases the message.")
+    # Served as a download, never rendered: the sender chose its type.
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.filename,
+        content_type="application/octet-stream",
+    )
+
+
+def _require_officer(request: HttpRequest) -> None:
+    if not (is_officer(request.user) or is_manager(request.user)):
+        raise PermissionDenied("Only FOI officers can see quarantined mail.")
+
+
+@require_GET
+def quarantine(request: HttpRequest) -> HttpResponse:
+    _require_officer(request)
+    held = Correspondence.objects.filter(
+        direction=Correspondence.Direction.IN,
+        status__in=(Correspondence.Status.QUARANTINED, Correspondence.Status.FAILED),
+    ).prefetch_related("attachments")
+    return render(request, "foi_cases/mail_quarantine.html", {"held": held})
+
+
+@require_POST
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_officer(request)
+    row = get_object_or_404(Correspondence, pk=pk, direction=Correspondence.Direction.IN)
+    try:
+        outcome = inbound.release(row, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("mail_quarantine")
+    if outcome.reference:
+        messages.success(request, f"Released: {outcome.action} on {outcome.reference}.")
+        return redirect("case_correspondence", reference=outcome.reference)
+    messages.error(request, f"Released, but not imported: {outcome.reason}")
+    return redirect("mail_quarantine")

@@ -1,0 +1,143 @@
+"""Sending from the case over a real SMTP server, read back from the real IMAP mailbox."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from foi_cases import workflow
+from foi_cases.mail import inbound, outbound
+from foi_cases.models import CaseEvent, Correspondence, Letter, Notification
+from foi_cases.tasks import send_email
+from tests.letter_helpers import SEED_001_QUESTIONS, complete_letter_settings, log_case
+
+pytestmark = [pytest.mark.mail, pytest.mark.django_db]
+Status = Correspondence.Status
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def approved_letter(officer, reviewer, capture, *, email_address="sam@example.com") -> Letter:
+    complete_letter_settings()
+    case = log_case(officer, questions=SEED_001_QUESTIONS, assignee=officer)
+    case.requester.email = email_address
+    case.requester.save()
+    letter = workflow.compose_letter(case, actor=officer, kind=Letter.Kind.ACKNOWLEDGEMENT)
+    with capture(execute=True):
+        workflow.approve_letter(letter, actor=reviewer, seen_hash=letter.content_hash)
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.READY
+    return letter
+
+
+def copies(foi_mailbox, user: str, message_id: str) -> list[email.message.EmailMessage]:
+    found = []
+    for raw in foi_mailbox.messages(user):
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        if message["Message-ID"] == message_id:
+            found.append(message)
+    return found
+
+
+def test_the_approved_letter_is_sent_and_read_back_from_the_mailbox(
+    foi_mailbox, officer, reviewer, django_capture_on_commit_callbacks
+):
+    letter = approved_letter(officer, reviewer, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        row = outbound.send_letter(letter, actor=officer)
+
+    row.refresh_from_db()
+    letter.refresh_from_db()
+    assert row.status == Status.SENT and row.sent_at is not None
+    assert letter.sent_at == row.sent_at and letter.sent_via == Letter.Via.EMAIL
+    (received,) = copies(foi_mailbox, "sam", row.message_id)
+    (pdf,) = [part for part in received.iter_attachments()]
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_content() == letter.pdf.open("rb").read()
+    assert letter.case.reference in received["Subject"]
+    # The mailbox keeps its own copy, which the next poll recognises and does not import.
+    assert len(copies(foi_mailbox, foi_mailbox.user, row.message_id)) == 1
+    assert [o.action for o in inbound.poll()] == ["duplicate"]
+    event = letter.case.events.get(verb=CaseEvent.Verb.RESPONSE_SENT)
+    assert event.actor == officer and event.data["via"] == Letter.Via.EMAIL
+
+
+def test_a_retry_after_smtp_accepted_the_message_does_not_send_it_again(
+    foi_mailbox, officer, reviewer, django_capture_on_commit_callbacks
+):
+    letter = approved_letter(officer, reviewer, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        row = outbound.send_letter(letter, actor=officer)
+    # The first attempt got its message accepted, then its worker died before recording it.
+    from django.core.mail import get_connection
+    from django.utils import timezone
+
+    Correspondence.objects.filter(pk=row.pk).update(send_attempted_at=timezone.now())
+    with get_connection() as connection:
+        connection.send_messages([outbound._build(row)])
+
+    assert send_email.apply(args=[row.pk]).get() == "found the copy of an earlier attempt"
+    assert send_email.apply(args=[row.pk]).get() == "nothing to send"
+
+    assert len(copies(foi_mailbox, "sam", row.message_id)) == 1
+    row.refresh_from_db()
+    letter.refresh_from_db()
+    assert row.status == Status.SENT and letter.sent_at == row.sent_at
+
+
+def test_a_letter_that_is_not_approved_is_not_sent(foi_mailbox, officer):
+    complete_letter_settings()
+    case = log_case(officer, questions=SEED_001_QUESTIONS, assignee=officer)
+    letter = workflow.compose_letter(case, actor=officer, kind=Letter.Kind.ACKNOWLEDGEMENT)
+
+    with pytest.raises(ValidationError, match="Only an approved letter"):
+        outbound.send_letter(letter, actor=officer)
+
+    assert not Correspondence.objects.exists()
+
+
+def test_a_letter_out_of_date_by_the_time_the_task_runs_is_not_sent(
+    foi_mailbox, officer, reviewer, django_capture_on_commit_callbacks
+):
+    letter = approved_letter(officer, reviewer, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        row = outbound.send_letter(letter, actor=officer)
+    case = letter.case
+    workflow.replace_questions(case, actor=officer, texts=["A different question?"])
+
+    result = send_email.apply(args=[row.pk]).get()
+
+    row.refresh_from_db()
+    assert row.status == Status.FAILED and "changed" in result
+    assert copies(foi_mailbox, "sam", row.message_id) == []
+    letter.refresh_from_db()
+    assert letter.sent_at is None
+
+
+def test_a_bounce_flags_the_letter_not_delivered_and_tells_the_officer(
+    foi_mailbox, officer, reviewer, django_capture_on_commit_callbacks
+):
+    letter = approved_letter(
+        officer, reviewer, django_capture_on_commit_callbacks, email_address="sam@bounce.test"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        row = outbound.send_letter(letter, actor=officer)
+
+    outcomes = inbound.poll()
+
+    bounce = [o for o in outcomes if o.action == "attached"]
+    assert len(bounce) == 1 and "delivery failure" in bounce[0].reason
+    row.refresh_from_db()
+    assert row.status == Status.NOT_DELIVERED
+    report = Correspondence.objects.get(kind=Correspondence.Kind.BOUNCE)
+    assert report.case == letter.case and report.bounced_message == row
+    assert letter.case.events.filter(verb=CaseEvent.Verb.EMAIL_NOT_DELIVERED).count() == 1
+    notice = Notification.objects.get(kind=Notification.Kind.NOT_DELIVERED)
+    assert notice.user == officer and "sam@bounce.test" in notice.message
