@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from foi_cases.bank_holidays import calendar_for
-from foi_cases.models import Case, Requester
+from foi_cases.models import Case, Correspondence, Requester
 from foi_cases.permissions import cases_visible_to
 
 # The stored to_tsvector('english', title || ' ' || request_text) of migration 0011, under
@@ -31,6 +31,14 @@ from foi_cases.permissions import cases_visible_to
 SEARCH_VECTOR = '"search_vector"'
 # The same for the case's requester (neither the requester nor a user has such a column).
 REQUESTER_ID = '"requester_id"'
+# The references of cases whose e-mail (migration 0026's stored tsvector) matches; the case
+# column is named unqualified for the same reason, and only the case table has "reference".
+REFERENCE = '"reference"'
+MAIL_REFERENCES = (
+    "SELECT mail_case.reference FROM foi_cases_correspondence mail "
+    "JOIN foi_cases_case mail_case ON mail_case.id = mail.case_id "
+    "WHERE mail.search_vector @@ websearch_to_tsquery('english', %s)"
+)
 QUERY_WORDS = 12
 SIMILAR_LIMIT = 10
 SAME_REQUESTER_LIMIT = 20
@@ -159,7 +167,11 @@ def matching_cases(cases: QuerySet, text: str) -> QuerySet:
     requesters = Requester.objects.filter(Q(name__icontains=text) | Q(email__iexact=text))
     if connection.vendor != "postgresql":
         by_words = Q(title__icontains=text) | Q(request_text__icontains=text)
-        return cases.filter(by_words | Q(requester__in=requesters.values("pk")))
+        mail = Correspondence.objects.filter(
+            Q(subject__icontains=text) | Q(body_text__icontains=text)
+        )
+        by_mail = Q(pk__in=mail.filter(case__isnull=False).values("case_id"))
+        return cases.filter(by_words | by_mail | Q(requester__in=requesters.values("pk")))
     # One condition on the case row that two indexes answer together (a BitmapOr of the
     # text's GIN index and the case's requester index, the requesters found first through
     # their trigram index of migration 0012 as an array): the cases are read once, so the
@@ -170,8 +182,9 @@ def matching_cases(cases: QuerySet, text: str) -> QuerySet:
     return cases.filter(
         RawSQL(
             f"({SEARCH_VECTOR} @@ websearch_to_tsquery('english', %s) "
-            f"OR {REQUESTER_ID} = ANY(ARRAY({requester_sql})))",
-            (text, *requester_params),
+            f"OR {REQUESTER_ID} = ANY(ARRAY({requester_sql})) "
+            f"OR {REFERENCE} = ANY(ARRAY({MAIL_REFERENCES})))",
+            (text, *requester_params, text),
             output_field=BooleanField(),
         )
     )

@@ -153,3 +153,23 @@ def test_import_email_prints_one_json_line_per_file(tmp_path, officer):
     assert lines[0]["due"] == Case.objects.get().due_on.isoformat()
     assert "no time of receipt" in lines[2]["reason"]
     assert lines[3]["reason"] and Correspondence.objects.count() == 3
+
+
+def test_the_case_search_finds_a_case_by_words_in_its_correspondence(client, manager):
+    created = import_message(
+        received(plain_mail(to="foi@authority.test"), dt.datetime(2025, 3, 3, 9, 0, tzinfo=LONDON)),
+        source="test",
+    )
+    reply = plain_mail(
+        to="foi@authority.test",
+        subject=f"Re: {created.reference}",
+        body="Please include the hovercraft maintenance contracts too.",
+    )
+    import_message(received(reply, dt.datetime(2025, 3, 4, 9, 0, tzinfo=LONDON)), source="test")
+    client.force_login(manager)
+
+    found = client.get(reverse("case_list_all"), {"q": "hovercraft", "status": "any"})
+    missed = client.get(reverse("case_list_all"), {"q": "submarine", "status": "any"})
+
+    assert created.reference in found.content.decode()
+    assert created.reference not in missed.content.decode()
