@@ -173,3 +173,28 @@ def test_the_case_search_finds_a_case_by_words_in_its_correspondence(client, man
 
     assert created.reference in found.content.decode()
     assert created.reference not in missed.content.decode()
+
+
+def test_a_new_request_is_acknowledged_with_its_due_date_when_the_setting_is_on(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.FOI_MAIL_ACKNOWLEDGE = True
+    settings.FOI_MAIL_ADDRESS = "foi@authority.test"
+    request = plain_mail(to="foi@authority.test")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = import_message(
+            received(request, dt.datetime(2025, 6, 29, 23, 30, tzinfo=LONDON)), source="test"
+        )
+
+    (sent,) = mailoutbox
+    case = Case.objects.get(reference=outcome.reference)
+    assert sent.to == ["sam.sender@example.net"] and sent.bcc == ["foi@authority.test"]
+    assert case.reference in sent.subject
+    assert "Sunday 29 June 2025" in sent.body
+    assert f"{case.due_on:%A} {case.due_on.day} {case.due_on:%B %Y}" in sent.body
+    row = case.correspondence.get(direction=Correspondence.Direction.OUT)
+    assert row.status == Correspondence.Status.SENT and sent.extra_headers["Message-ID"] == (
+        row.message_id
+    )
+    assert case.events.filter(verb=CaseEvent.Verb.EMAIL_SENT).count() == 1
