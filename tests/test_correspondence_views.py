@@ -141,18 +141,24 @@ def test_import_email_prints_one_json_line_per_file(tmp_path, officer):
     no_receipt.write_bytes(bytes(plain_mail(to="foi@authority.test")))
     garbage = tmp_path / "garbage.eml"
     garbage.write_bytes(b"\x00\xff\xfe not mail at all")
+    not_outlook = tmp_path / "saved.msg"
+    not_outlook.write_bytes(b"this is not an Outlook file")
     out = io.StringIO()
 
-    call_command("import_email", str(good), str(good), str(no_receipt), str(garbage), stdout=out)
+    call_command(
+        "import_email", *map(str, (good, good, no_receipt, garbage, not_outlook)), stdout=out
+    )
 
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [line["action"] for line in lines] == ["created", "duplicate", "rejected", "rejected"]
+    actions = ["created", "duplicate", "rejected", "rejected", "rejected"]
+    assert [line["action"] for line in lines] == actions
     keys = ["message_id", "reference", "action", "received_at", "due", "reason"]
     assert all(list(line) == keys for line in lines)
     assert lines[0]["received_at"] == "2025-06-29T23:30:00+01:00"
     assert lines[0]["due"] == Case.objects.get().due_on.isoformat()
     assert "no time of receipt" in lines[2]["reason"]
     assert lines[3]["reason"] and Correspondence.objects.count() == 3
+    assert "saved.msg: not a readable Outlook message" in lines[4]["reason"]
 
 
 def test_the_case_search_finds_a_case_by_words_in_its_correspondence(client, manager):
