@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from foi_cases import workflow
 from foi_cases.mail import inbound, outbound
-from foi_cases.models import CaseEvent, Correspondence, Letter, Notification
+from foi_cases.models import Case, CaseEvent, Correspondence, Letter, Notification
 from foi_cases.tasks import send_email
 from tests.letter_helpers import SEED_001_QUESTIONS, complete_letter_settings, log_case
 
@@ -141,3 +142,25 @@ def test_a_bounce_flags_the_letter_not_delivered_and_tells_the_officer(
     assert letter.case.events.filter(verb=CaseEvent.Verb.EMAIL_NOT_DELIVERED).count() == 1
     notice = Notification.objects.get(kind=Notification.Kind.NOT_DELIVERED)
     assert notice.user == officer and "sam@bounce.test" in notice.message
+
+
+def test_the_requesters_answer_to_a_sent_letter_lands_on_its_case_by_in_reply_to(
+    foi_mailbox, officer, reviewer, django_capture_on_commit_callbacks
+):
+    letter = approved_letter(officer, reviewer, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = outbound.send_letter(letter, actor=officer)
+    assert [o.action for o in inbound.poll()] == ["duplicate"]  # the mailbox's own copy
+    answer = email.message.EmailMessage()
+    answer["From"] = "Sam Requester <sam@example.com>"
+    answer["To"] = f"{foi_mailbox.user}@authority.test"
+    answer["Subject"] = "Re: your letter"  # no reference: the thread alone says which case
+    answer["Message-ID"] = "<answer-1@example.com>"
+    answer["In-Reply-To"] = row.message_id
+    answer.set_content("Thank you for the acknowledgement.")
+    foi_mailbox.deliver(foi_mailbox.user, bytes(answer))
+
+    (outcome,) = inbound.poll()
+
+    assert outcome.action == "attached" and outcome.reference == letter.case.reference
+    assert Case.objects.count() == 1
