@@ -4,7 +4,8 @@ Each pytest session writes its own Dovecot configuration under a temporary direc
 listens on free high ports, so concurrent test runs never clash. Any user name logs in with
 the one password and gets its own mailbox: mail to requester@example.net lands in the
 mailbox of user "requester". Mail to an address at bounce.test is accepted, then a delivery
-status notification goes back to the sender, as Postfix sends one.
+status notification goes back to the sender, as Postfix sends one; an address at refused.test
+is refused at RCPT.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 PASSWORD = "mail-test-password"
 BOUNCE_DOMAIN = "bounce.test"
+REFUSED_DOMAIN = "refused.test"
 
 
 def mail_unavailable() -> str:
@@ -185,6 +187,12 @@ class _Delivery:
 
     def __init__(self, servers: MailServers) -> None:
         self.servers = servers
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.partition("@")[2].lower() == REFUSED_DOMAIN:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         stamp = email.utils.formatdate(localtime=False)

@@ -164,3 +164,28 @@ def test_the_requesters_answer_to_a_sent_letter_lands_on_its_case_by_in_reply_to
 
     assert outcome.action == "attached" and outcome.reference == letter.case.reference
     assert Case.objects.count() == 1
+
+
+def test_an_address_the_server_refuses_leaves_the_letter_unsent_and_tells_the_officer(
+    foi_mailbox, officer, reviewer, django_capture_on_commit_callbacks
+):
+    letter = approved_letter(
+        officer, reviewer, django_capture_on_commit_callbacks, email_address="sam@refused.test"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        row = outbound.send_letter(letter, actor=officer)
+
+    row.refresh_from_db()
+    letter.refresh_from_db()
+    assert row.status == Status.NOT_DELIVERED and "550" in row.reason
+    assert letter.sent_at is None and letter.case.status != Case.Status.RESPONDED
+    event = letter.case.events.get(verb=CaseEvent.Verb.EMAIL_NOT_DELIVERED)
+    assert "User unknown" in event.data["reason"]
+    assert Notification.objects.get(kind=Notification.Kind.NOT_DELIVERED).user == officer
+    # The officer can correct the address and send the letter again.
+    letter.case.requester.email = "sam@example.com"
+    letter.case.requester.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = outbound.send_letter(letter, actor=officer)
+    again.refresh_from_db()
+    assert again.status == Status.SENT

@@ -11,17 +11,19 @@ import datetime as dt
 import email.utils
 import hashlib
 import logging
+import smtplib
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from foi_cases import letters, outbox
+from foi_cases import letters, notifications, outbox
 from foi_cases.mail import mailbox
 from foi_cases.mail.common import system_user
 from foi_cases.models import Case, CaseEvent, Correspondence, Letter
@@ -156,11 +158,55 @@ def deliver(row_id: int) -> str:
             return "found the copy of an earlier attempt"
     Correspondence.objects.filter(pk=row.pk).update(send_attempted_at=timezone.now())
     message = _build(row)
-    raw = message.message().as_bytes()
-    with get_connection(fail_silently=False) as connection:
-        connection.send_messages([message])
+    raw = message.message().as_bytes(linesep="\r\n")
+    refused = _send(message, raw)
+    if row.to_addresses in refused:
+        code, reply = refused[row.to_addresses]
+        reason = (
+            f"The mail server refused {row.to_addresses}: {code} {reply.decode(errors='replace')}"
+        )
+        record_refused(row.pk, reason=reason)
+        return reason
     record_sent(row.pk, sent_at=timezone.now(), raw=raw)
     return "sent"
+
+
+def _send(message: EmailMessage, raw: bytes) -> dict[str, tuple[int, bytes]]:
+    """Send; return the recipients the SMTP server refused (the console backend refuses none)."""
+    connection = get_connection(fail_silently=False)
+    if not isinstance(connection, SMTPBackend):
+        connection.send_messages([message])
+        return {}
+    with connection:
+        assert connection.connection is not None
+        try:
+            return dict(
+                connection.connection.sendmail(message.from_email, message.recipients(), raw)
+            )
+        except smtplib.SMTPRecipientsRefused as exc:
+            return dict(exc.recipients)
+
+
+@transaction.atomic
+def record_refused(row_id: int, *, reason: str) -> None:
+    """The server refused the requester's address: nothing went to them; the officer is told."""
+    row = (
+        Correspondence.objects.select_for_update(of=("self",)).select_related("case").get(pk=row_id)
+    )
+    if row.status != Status.SENDING or row.case is None:
+        return
+    row.status, row.reason = Status.NOT_DELIVERED, reason[:2000]
+    row.save(update_fields=["status", "reason"])
+    core.record(
+        row.case,
+        CaseEvent.Verb.EMAIL_NOT_DELIVERED,
+        actor=None,
+        message_id=row.message_id,
+        to=row.to_addresses,
+        letter=row.letter_id,
+        reason=reason[:500],
+    )
+    notifications.notify_mail(row.case, row, kind=notifications.Kind.NOT_DELIVERED)
 
 
 @transaction.atomic
