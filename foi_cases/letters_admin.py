@@ -22,6 +22,7 @@ class LetterSettingsAdmin(admin.ModelAdmin):
         ("Signatory", {"fields": ("signed_by", "signatory_name", "signatory_title")}),
         ("Internal review procedure (s17(7)(a))", {"fields": ("internal_review_text",)}),
         ("Re-use of information", {"fields": ("reuse_text",)}),
+        ("Acknowledgement by e-mail", {"fields": ("acknowledgement_email",)}),
         (
             "Information Commissioner (s17(7)(b))",
             {"fields": ("ico_name", "ico_address", "ico_email", "ico_telephone", "ico_website")},

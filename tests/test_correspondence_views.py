@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from foi_cases import workflow
 from foi_cases.mail.inbound import import_message
-from foi_cases.models import Case, CaseEvent, ClockEvent, Correspondence
+from foi_cases.models import Case, CaseEvent, ClockEvent, Correspondence, LetterSettings
 from tests.mail_helpers import plain_mail, wdtk_request
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +204,25 @@ def test_a_new_request_is_acknowledged_with_its_due_date_when_the_setting_is_on(
         row.message_id
     )
     assert case.events.filter(verb=CaseEvent.Verb.EMAIL_SENT).count() == 1
+
+
+def test_the_acknowledgement_is_the_text_managers_edit(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.FOI_MAIL_ACKNOWLEDGE = True
+    row = LetterSettings.load()
+    row.acknowledgement_email = "Hello {name}: {reference} is due {due}. {unknown} stays."
+    row.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = import_message(
+            received(
+                plain_mail(to="foi@authority.test"), dt.datetime(2025, 6, 29, 23, 30, tzinfo=LONDON)
+            ),
+            source="test",
+        )
+
+    case = Case.objects.get(reference=outcome.reference)
+    (sent,) = mailoutbox
+    due = f"{case.due_on:%A} {case.due_on.day} {case.due_on:%B %Y}"
+    assert sent.body == f"Hello Sam Sender: {case.reference} is due {due}. {{unknown}} stays."

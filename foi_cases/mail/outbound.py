@@ -11,6 +11,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import logging
+import re
 import smtplib
 
 from django.conf import settings
@@ -26,13 +27,14 @@ from django.utils import timezone
 from foi_cases import letters, notifications, outbox
 from foi_cases.mail import mailbox
 from foi_cases.mail.common import system_user
-from foi_cases.models import Case, CaseEvent, Correspondence, Letter
+from foi_cases.models import Case, CaseEvent, Correspondence, Letter, LetterSettings
 from foi_cases.workflow import core
 from foi_cases.workflow.core import InvalidTransition
 from foi_cases.workflow.letters import record_letter_sent
 
 logger = logging.getLogger(__name__)
 Status = Correspondence.Status
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def _message_id() -> str:
@@ -77,11 +79,26 @@ def send_letter(letter: Letter, *, actor: User) -> Correspondence:
     return _queue(case, subject=subject, body=body, actor=actor, letter=letter)
 
 
+def _long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def queue_acknowledgement(case: Case) -> Correspondence | None:
-    """The automatic acknowledgement of a new request, with its due date explained."""
+    """The automatic acknowledgement of a new request, from the text managers edit."""
     if not case.requester.email:
         return None
-    body = render_to_string("mail/acknowledgement.txt", {"case": case, "settings": settings})
+    values = {
+        "name": case.requester.name,
+        "reference": case.reference,
+        "title": case.title,
+        "received": _long_date(timezone.localtime(case.received_at).date()),
+        "due": _long_date(case.due_on) if case.due_on else "the due date",
+        "authority": settings.AUTHORITY_NAME,
+        "mailbox": settings.FOI_MAIL_ADDRESS,
+    }
+    text = LetterSettings.load().acknowledgement_email
+    # Known placeholders are filled; anything else in braces is left as typed.
+    body = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
     subject = f"{case.reference}: we have received your request – {case.title}"[:998]
     return _queue(case, subject=subject, body=body, actor=None, letter=None)
 

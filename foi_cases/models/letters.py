@@ -29,6 +29,21 @@ DEFAULT_REUSE_TEXT = (
 )
 
 
+DEFAULT_ACKNOWLEDGEMENT_EMAIL = """Dear {name},
+
+Thank you for your request, which we received on {received}. Its reference is {reference}; \
+please keep it in the subject line if you write to us about it.
+
+We will respond promptly and by {due} at the latest. That is the twentieth working day after \
+the day we received your request, as the law requires (weekends and bank holidays do not \
+count). If we need to ask you what you are looking for, or to charge a fee, the time stops \
+until you reply, and we will tell you the new date.
+
+{authority}
+{mailbox}
+"""
+
+
 class LetterSettings(models.Model):
     """Letterhead, signatory and the s17(7) text every letter uses: one row, edited in the admin."""
 
@@ -89,6 +104,11 @@ class LetterSettings(models.Model):
         max_length=200, blank=True, default="www.itspublicknowledge.info/appeal"
     )
     sic_telephone = models.CharField(max_length=40, blank=True, default="01334 464610")
+    acknowledgement_email = models.TextField(
+        default=DEFAULT_ACKNOWLEDGEMENT_EMAIL,
+        help_text="Sent when a request arrives by e-mail, if FOI_MAIL_ACKNOWLEDGE is on. "
+        "Placeholders: {name}, {reference}, {title}, {received}, {due}, {authority}, {mailbox}.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
