@@ -89,6 +89,28 @@ service imap-login {{
 service anvil {{
   chroot =
 }}
+# Unix sockets owned by the current user, not the "dovecot" group: runs without root too.
+service stats {{
+  unix_listener stats-writer {{
+    group =
+    mode = 0666
+  }}
+}}
+service imap-hibernate {{
+  unix_listener imap-hibernate {{
+    group =
+  }}
+}}
+service dict {{
+  unix_listener dict {{
+    group =
+  }}
+}}
+service dict-async {{
+  unix_listener dict-async {{
+    group =
+  }}
+}}
 namespace inbox {{
   inbox = yes
 }}
