@@ -37,6 +37,9 @@ def case_correspondence(request: HttpRequest, reference: str) -> HttpResponse:
             "can_edit": editable,
             "sendable": sendable,
             "awaiting_clarification": case.status == case.Status.AWAITING_CLARIFICATION,
+            "undelivered": [
+                item for item in items if item.status == Correspondence.Status.NOT_DELIVERED
+            ],
         },
     )
 

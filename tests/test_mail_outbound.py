@@ -8,6 +8,7 @@ import email.policy
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from foi_cases import workflow
 from foi_cases.mail import inbound, outbound
@@ -123,7 +124,7 @@ def test_a_letter_out_of_date_by_the_time_the_task_runs_is_not_sent(
 
 
 def test_a_bounce_flags_the_letter_not_delivered_and_tells_the_officer(
-    foi_mailbox, officer, reviewer, django_capture_on_commit_callbacks
+    foi_mailbox, officer, reviewer, django_capture_on_commit_callbacks, client
 ):
     letter = approved_letter(
         officer, reviewer, django_capture_on_commit_callbacks, email_address="sam@bounce.test"
@@ -142,6 +143,9 @@ def test_a_bounce_flags_the_letter_not_delivered_and_tells_the_officer(
     assert letter.case.events.filter(verb=CaseEvent.Verb.EMAIL_NOT_DELIVERED).count() == 1
     notice = Notification.objects.get(kind=Notification.Kind.NOT_DELIVERED)
     assert notice.user == officer and "sam@bounce.test" in notice.message
+    client.force_login(officer)
+    page = client.get(reverse("case_correspondence", args=[letter.case.reference]))
+    assert "Not delivered: the acknowledgement (version 1)" in page.content.decode()
 
 
 def test_the_requesters_answer_to_a_sent_letter_lands_on_its_case_by_in_reply_to(
