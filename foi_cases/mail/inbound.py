@@ -79,7 +79,12 @@ def import_message(
     except IntegrityError:
         seen = Correspondence.objects.filter(direction="in", message_id=message_id).first()
         return _duplicate(seen, message_id)
-    row.raw.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
+    try:
+        row.raw.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
+    except OSError as exc:
+        # Left in the mailbox's failed folder (or the file given): the row says why.
+        logger.exception("Could not store %s", source)
+        return _failed(row, f"the message could not be stored ({exc}); it is still in the mailbox")
     _copy_headers(row, mail)
     row.save()
     try:
