@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from exemptions.validation import citation_is_absolute
 from foi_cases.models import Case, Question
 
 
@@ -134,8 +135,6 @@ class Exemption(models.Model):
         A limb's own "absolute" flag wins (s37(1)(a), s40(1)); otherwise s36 is absolute
         for a House of Parliament, and the rest follows the exemption's kind.
         """
-        from exemptions.validation import citation_is_absolute
-
         return citation_is_absolute(
             self, limbs, house_of_parliament=settings.FOI_AUTHORITY_IS_HOUSE_OF_PARLIAMENT
         )

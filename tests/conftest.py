@@ -114,6 +114,14 @@ def outsider(db):
     return factories.UserFactory(username="nobody", roles=[])
 
 
+@pytest.fixture
+def personas(officer, other_officer, reviewer, manager, outsider) -> dict[str, object]:
+    """The people of the access matrix by persona (tests/url_targets.py), anonymous first."""
+    from tests.url_targets import personas as by_persona
+
+    return by_persona(officer, other_officer, reviewer, manager, outsider)
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]:
     """One real Celery worker for the session, consuming a private queue on Redis."""

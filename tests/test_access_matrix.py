@@ -18,28 +18,14 @@ are not on its team.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from exemptions.models import ExemptionCitation
-from foi_cases import team, workflow
-from foi_cases.demo import seed_citation, seed_pit
-from foi_cases.models import (
-    DisclosureLogEntry,
-    ICOComplaint,
-    InternalReview,
-    Letter,
-    TribunalAppeal,
-)
-from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
-from tests import factories, run_summary
+from foi_cases.models import CaseAccessLog
+from tests import run_summary
+from tests.url_targets import PERSONAS, UrlTargets, case_in_review, every_target, team_reviewer_on
 
-PERSONAS = ("anonymous", "officer_assigned", "officer_other", "reviewer", "manager", "no_role")
 SKIPPED_PREFIXES = ("admin/", "static/", "media/")
 
 OK, LOGIN = "OK", "LOGIN"
@@ -331,128 +317,12 @@ def test_every_url_pattern_is_named():
     assert not unnamed, f"Unnamed URL patterns cannot be checked: {unnamed}"
 
 
-# --- The world the matrix runs in -------------------------------------------------------------
+# --- What the URLs point at --------------------------------------------------------------------
 
 
-def _case_with_everything(officer, reviewer, *, restricted: bool):
-    """A case in review: one answered question with an s31 citation, a letter with a PDF."""
-    from exemptions.models import Exemption
-
-    factories.catalogue_exemption("FOIA-s31")
-    case = factories.case_in_progress(officer, questions=("How many?", "Where?"))
-    if restricted:
-        workflow.set_restricted(case, actor=officer, restricted=True, reason="Need to know")
-    q1 = case.questions.get(number=1)
-    workflow.record_answer(q1, actor=officer, held_status="held", outcome="withheld_in_full")
-    workflow.apply_exemption(
-        case.questions.get(number=1),
-        actor=officer,
-        exemption=Exemption.objects.get(code="FOIA-s31"),
-        data=seed_citation(limbs=("s31(1)(a)",), likelihood="would", reasoning="Would prejudice."),
-        pit=seed_pit(case.received_at.date(), "Maintained.", "Openness.", "Safety of Members."),
-    )
-    workflow.record_answer(
-        case.questions.get(number=2),
-        actor=officer,
-        held_status="held",
-        outcome="disclosed",
-        answer_text="In the Palace.",
-    )
-    letter = workflow.compose_letter(case, actor=officer, kind=Letter.Kind.ACKNOWLEDGEMENT)
-    letter.pdf.save(f"matrix-{case.reference}.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
-    letter.status = Letter.Status.READY
-    letter.save()
-    workflow.submit_for_review(case, actor=officer)
-    # After-response records, made directly: the matrix asks who reaches their pages.
-    InternalReview.objects.create(
-        case=case,
-        requested_on=dt.date(2026, 4, 2),
-        target_due_on=dt.date(2026, 4, 30),
-        due_on=dt.date(2026, 5, 28),
-        created_by=officer,
-    )
-    complaint = ICOComplaint.objects.create(
-        case=case, ico_reference="IC-1", notified_on=dt.date(2026, 5, 1), created_by=officer
-    )
-    TribunalAppeal.objects.create(
-        complaint=complaint,
-        appellant="requester",
-        lodged_on=dt.date(2026, 6, 1),
-        created_by=officer,
-    )
-    case.refresh_from_db()
-    return case, letter
-
-
-@pytest.fixture
-def world(roles, settings, tmp_path):
+@pytest.fixture(autouse=True)
+def _letters_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    people = {
-        "anonymous": AnonymousUser(),
-        "officer_assigned": factories.UserFactory(username="olivia", roles=[OFFICER]),
-        "officer_other": factories.UserFactory(username="oscar", roles=[OFFICER]),
-        "reviewer": factories.UserFactory(username="rita", roles=[REVIEWER]),
-        "manager": factories.UserFactory(username="maya", roles=[MANAGER]),
-        "no_role": factories.UserFactory(username="nobody", roles=[]),
-    }
-    officer = people["officer_assigned"]
-    cases = {
-        restricted: _case_with_everything(officer, people["reviewer"], restricted=restricted)
-        for restricted in (False, True)
-    }
-    # A second reviewer, on the restricted case's team (need to know), not in PERSONAS.
-    people["team_reviewer"] = factories.UserFactory(username="tess", roles=[REVIEWER])
-    team.add_team_member(
-        cases[True][0],
-        actor=people["manager"],
-        member=people["team_reviewer"],
-        reason="Reviews security cases",
-    )
-    published = factories.CaseFactory(status="responded")
-    entry = DisclosureLogEntry.objects.create(
-        case=published,
-        title="Published",
-        request_text="Asked",
-        response_text="Answered",
-        disclosed_on=dt.date(2026, 4, 1),
-        status=DisclosureLogEntry.Status.PUBLISHED,
-        prepared_by=people["manager"],
-    )
-    return {"people": people, "cases": cases, "entry": entry}
-
-
-def url_for(name: str, pattern: URLPattern, world, *, restricted: bool) -> str:
-    case, letter = world["cases"][restricted]
-    citation = ExemptionCitation.objects.filter(question__case=case).first()
-    candidates = {
-        "reference": case.reference,
-        "number": 1,
-        "kind": Letter.Kind.ACKNOWLEDGEMENT,
-        "action": "close",
-        "table": "overdue",
-    }
-    if "letter" in name:
-        candidates["pk"] = letter.pk
-    elif "citation" in name:
-        candidates["pk"] = citation.pk
-    elif "disclosure_log" in name or "disclosure_entr" in name:
-        candidates["pk"] = world["entry"].pk
-    elif name == "case_team_remove":
-        candidates["pk"] = world["people"]["team_reviewer"].pk
-    elif name in ("review_assign", "review_decide"):
-        candidates["pk"] = case.internal_reviews.get().pk
-    elif name.startswith("ico_"):
-        candidates["pk"] = case.ico_complaints.get().pk
-    elif name == "appeal_decision":
-        candidates["pk"] = TribunalAppeal.objects.get(complaint__case=case).pk
-    elif name == "two_factor_remove":
-        candidates["pk"] = world["people"]["officer_assigned"].pk
-    elif name == "account_session_end":
-        candidates["pk"] = 1
-    if name == "statistics_table_csv":
-        candidates["table"] = "table3"
-    wanted = pattern.pattern.regex.groupindex.keys() - pattern.default_args.keys()
-    return reverse(name, kwargs={key: candidates[key] for key in wanted})
 
 
 def outcome(response) -> str:
@@ -477,7 +347,8 @@ run_summary.report(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(RULES))
-def test_access_matrix(name, world):
+def test_access_matrix(name, personas):
+    targets = every_target(personas)
     patterns = {n: p for _, n, p in named_patterns()}
     if name not in patterns:
         pytest.skip(f"{name} is not in the URLconf (test_every_url_pattern_has_a_rule says so)")
@@ -486,7 +357,7 @@ def test_access_matrix(name, world):
     failures = []
     variants = [False, True] if is_case_scoped(pattern) else [False]
     for restricted in variants:
-        url = url_for(name, pattern, world, restricted=restricted)
+        url = targets.url(name, pattern, restricted=restricted)
         for method in ("get", "post"):
             spec = rule.get(f"{method}_restricted" if restricted else method)
             if restricted and rule.get(method) == NOT_ALLOWED:
@@ -501,7 +372,7 @@ def test_access_matrix(name, world):
             for i in order:
                 persona = PERSONAS[i]
                 client = Client(raise_request_exception=False)
-                user = world["people"][persona]
+                user = personas[persona]
                 if user.is_authenticated:
                     client.force_login(user)
                 response = getattr(client, method)(url)
@@ -519,12 +390,10 @@ def test_access_matrix(name, world):
 
 
 @pytest.mark.django_db
-def test_every_read_of_a_restricted_case_is_recorded_and_shown_to_managers(world):
-    from foi_cases.models import CaseAccessLog
-
-    officer, manager = world["people"]["officer_assigned"], world["people"]["manager"]
-    case, letter = world["cases"][True]
-    open_case, _ = world["cases"][False]
+def test_every_read_of_a_restricted_case_is_recorded_and_shown_to_managers(officer, manager):
+    restricted = case_in_review(officer, restricted=True)
+    case, letter = restricted.case, restricted.letter
+    open_case = case_in_review(officer, restricted=False).case
     CaseAccessLog.objects.all().delete()
     client = Client()
     client.force_login(officer)
@@ -570,17 +439,20 @@ def _outcome_as(user, method: str, url: str) -> str:
 @pytest.mark.parametrize(
     "name", sorted(n for _, n, p in named_patterns() if is_case_scoped(p) and n in RULES)
 )
-def test_team_member_of_a_restricted_case_gets_what_a_reviewer_gets_on_an_open_case(name, world):
+def test_team_member_of_a_restricted_case_gets_what_a_reviewer_gets_on_an_open_case(name, personas):
     """Membership (need to know) opens every page of the case; non-members still get 404."""
     pattern = {n: p for _, n, p in named_patterns()}[name]
     rule = RULES[name]
-    member, outsider = world["people"]["team_reviewer"], world["people"]["reviewer"]
+    restricted = case_in_review(personas["officer_assigned"], restricted=True)
+    member = team_reviewer_on(restricted, manager=personas["manager"])
+    targets = UrlTargets(people=personas, restricted=restricted, team_member=member)
+    outsider = personas["reviewer"]
     reviewer_column = PERSONAS.index("reviewer")
     failures = []
     for method in ("get", "post"):
         if method not in rule or rule[method] == NOT_ALLOWED:
             continue
-        url = url_for(name, pattern, world, restricted=True)
+        url = targets.url(name, pattern, restricted=True)
         got_outsider = _outcome_as(outsider, method, url)
         if got_outsider != "404":
             failures.append(f"{method.upper()} {url} as a reviewer not on the team: {got_outsider}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -22,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import run_summary
-from tests.test_access_matrix import RULES, named_patterns, url_for, world  # noqa: F401
+from tests.test_access_matrix import RULES, named_patterns
+from tests.url_targets import UrlTargets, case_in_review, every_target
 
 EXAMPLES_PER_FORM = 25
 POST_PATTERNS = sorted(name for name, rule in RULES.items() if "post" in rule)
@@ -53,7 +55,7 @@ HOST_PAGES = {
         for action in ("edit", "redact", "submit", "publish", "withhold", "return")
     },
 }
-# Fields posted to an endpoint whose form the world's state does not show (a letter that is
+# Fields posted to an endpoint whose form the cases' state does not show (a letter that is
 # not yet approvable, an entry already published): the view must still refuse them cleanly.
 GENERIC_FIELDS = ("reason", "comment", "body", "dated", "seen_hash", "note", "text", "outcome")
 RUN = {"examples": 0, "harvested": set(), "generic": set()}
@@ -140,15 +142,15 @@ class FormFields(HTMLParser):
             self.select = None
 
 
-def harvest(people: dict, case_world, patterns, names) -> dict[str, dict[str, set[str]]]:
+def harvest(targets: UrlTargets, patterns, names) -> dict[str, dict[str, set[str]]]:
     """The fields of the forms on these pages, as the officer, reviewer and manager see them."""
     found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for persona in ("anonymous", "officer_assigned", "reviewer", "manager"):
         client = Client()
         if persona != "anonymous":
-            client.force_login(people[persona])
+            client.force_login(targets.people[persona])
         for name in names:
-            path = url_for(name, patterns[name], case_world, restricted=False)
+            path = targets.url(name, patterns[name], restricted=False)
             response = client.get(path)
             if response.status_code != 200:
                 continue
@@ -158,6 +160,43 @@ def harvest(people: dict, case_world, patterns, names) -> dict[str, dict[str, se
                 for field, values in fields.items():
                     found[action][field] |= values
     return found
+
+
+@pytest.fixture
+def targets(personas, settings, tmp_path) -> UrlTargets:
+    """Every object the URLs name (tests/url_targets.py); the POSTs go to the open case's."""
+    settings.MEDIA_ROOT = tmp_path
+    return every_target(personas)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the test posts, and the fields (with the values offered) it posts there."""
+
+    url: str
+    fields: dict[str, set[str]]
+    own_form: bool
+
+
+@pytest.fixture
+def endpoint(name, targets) -> Endpoint:
+    """The endpoint's URL on the open case, with the fields of its form as its page shows it.
+
+    When the page shows no form for it (a letter not yet approvable, an entry already
+    published), generic fields and every field of the page's other forms instead.
+    """
+    patterns = {n: p for _, n, p in named_patterns()}
+    if name not in patterns:
+        pytest.skip(f"{name} is not in the URLconf")
+    url = targets.url(name, patterns[name], restricted=False)
+    harvested = harvest(targets, patterns, [HOST_PAGES.get(name, name)])
+    if url in harvested:
+        return Endpoint(url, dict(harvested[url]), own_form=True)
+    fields: dict[str, set[str]] = {field: set() for field in GENERIC_FIELDS}
+    for form in harvested.values():
+        for field in form:
+            fields.setdefault(field, set())
+    return Endpoint(url, fields, own_form=False)
 
 
 def field_values(offered: set[str]):
@@ -176,44 +215,33 @@ def field_values(offered: set[str]):
     database=None,
 )
 @given(data=st.data())
-def test_no_form_input_gives_a_500(name, world, data):  # noqa: F811
-    patterns = {n: p for _, n, p in named_patterns()}
-    if name not in patterns:
-        pytest.skip(f"{name} is not in the URLconf")
-    url = url_for(name, patterns[name], world, restricted=False)
-    people = world["people"]
-    if "fields" not in world:
-        host = HOST_PAGES.get(name, name)
-        world["fields"] = harvest(people, world, patterns, [host])
-    harvested = world["fields"]
-    if url in harvested:
-        fields = harvested[url]
-        RUN["harvested"].add(name)
-    else:
-        fields = defaultdict(set, {field: set() for field in GENERIC_FIELDS})
-        for form in harvested.values():
-            for field in form:
-                fields[field] |= set()
-        RUN["generic"].add(name)
+def test_no_form_input_gives_a_500(name, endpoint, personas, data):
+    (RUN["harvested"] if endpoint.own_form else RUN["generic"]).add(name)
     payload = data.draw(
         st.fixed_dictionaries(
-            {}, optional={field: field_values(offered) for field, offered in fields.items()}
+            {},
+            optional={field: field_values(offered) for field, offered in endpoint.fields.items()},
         ),
         label="fields",
     )
     persona = data.draw(st.sampled_from(["officer_assigned", "reviewer", "manager"]))
     client = Client(raise_request_exception=False)
-    client.force_login(people[persona])
-    response = client.post(url, payload)
+    client.force_login(personas[persona])
+    response = client.post(endpoint.url, payload)
     RUN["examples"] += 1
-    assert response.status_code < 500, f"POST {url} as {persona} gave {response.status_code}"
+    assert response.status_code < 500, (
+        f"POST {endpoint.url} as {persona} gave {response.status_code}"
+    )
 
 
-def test_harvest_finds_the_fields_of_the_forms(world):  # noqa: F811
+@pytest.mark.django_db
+def test_harvest_finds_the_fields_of_the_forms(officer, personas, settings, tmp_path):
     """The fuzzer reaches real fields: a sanity check on the harvesting itself."""
+    settings.MEDIA_ROOT = tmp_path
+    case = case_in_review(officer, restricted=False)
+    targets = UrlTargets(people=personas, open=case)
     patterns = {n: p for _, n, p in named_patterns()}
-    found = harvest(world["people"], world, patterns, ["case_triage", "exemption_review"])
-    case, _ = world["cases"][False]
-    assign = found[reverse("triage_assign", args=[case.reference])]
+    found = harvest(targets, patterns, ["case_triage", "exemption_review"])
+    assign = found[reverse("triage_assign", args=[case.case.reference])]
     assert "assignee" in assign and len(assign["assignee"]) >= 2
-    assert found[reverse("exemption_approve", args=[case.reference])]
+    assert found[reverse("exemption_approve", args=[case.case.reference])]

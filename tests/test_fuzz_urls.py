@@ -25,15 +25,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import run_summary
-from tests.test_access_matrix import (  # noqa: F401
-    OK,
-    PERSONAS,
-    RULES,
-    named_patterns,
-    row,
-    url_for,
-    world,
-)
+from tests.test_access_matrix import OK, RULES, named_patterns, row
+from tests.url_targets import PERSONAS, UrlTargets, every_target
 
 COMMON_PARAMETERS = (
     "q",
@@ -153,24 +146,24 @@ def reaching(name: str) -> list[str]:
     return [persona for persona, got in zip(PERSONAS, row(spec), strict=True) if got == OK]
 
 
-def clients(world) -> dict[str, Client]:  # noqa: F811
+def clients(people) -> dict[str, Client]:
     signed_in = {}
     for persona in PERSONAS:
         client = Client(raise_request_exception=False)
-        user = world["people"][persona]
+        user = people[persona]
         if user.is_authenticated:
             client.force_login(user)
         signed_in[persona] = client
     return signed_in
 
 
-def own_parameters(name: str, patterns, world, people: dict[str, Client]) -> set[str]:  # noqa: F811
+def own_parameters(name: str, patterns, targets: UrlTargets, people: dict[str, Client]) -> set[str]:
     """The GET parameter names of this view, read from its page (or its host page)."""
     page_name = HOST_PAGES.get(name, name)
     personas = reaching(page_name)
     if not personas:
         return set()
-    path = url_for(page_name, patterns[page_name], world, restricted=False)
+    path = targets.url(page_name, patterns[page_name], restricted=False)
     response = people["manager" if "manager" in personas else personas[0]].get(path)
     if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
         return set()
@@ -209,19 +202,21 @@ def url_names(patterns) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_hostile_query_strings_at_every_url(world, settings):  # noqa: F811
+def test_hostile_query_strings_at_every_url(personas, settings, tmp_path):
     settings.DEBUG = False
+    settings.MEDIA_ROOT = tmp_path
+    targets = every_target(personas)
     patterns = {n: p for _, n, p in named_patterns()}
-    people = clients(world)
+    people = clients(personas)
     all_known = set(COMMON_PARAMETERS)
     own = {}
     for name in url_names(patterns):
-        own[name] = own_parameters(name, patterns, world, people)
+        own[name] = own_parameters(name, patterns, targets, people)
         all_known |= own[name]
     failures = []
     for name in url_names(patterns):
         rng = random.Random(f"query:{name}")
-        path = url_for(name, patterns[name], world, restricted=False)
+        path = targets.url(name, patterns[name], restricted=False)
         # Refusals (a 403, a sign-in redirect) run code too, but the view only for these.
         through = reaching(name) or list(PERSONAS)
         RUN["urls"] += 1
@@ -250,15 +245,17 @@ def with_segment(route: str, replaced: str, segment: str, kwargs: dict) -> str:
 
 
 @pytest.mark.django_db
-def test_hostile_path_segments_at_every_url(world, settings):  # noqa: F811
+def test_hostile_path_segments_at_every_url(personas, settings, tmp_path):
     settings.DEBUG = False
-    people = clients(world)
+    settings.MEDIA_ROOT = tmp_path
+    targets = every_target(personas)
+    people = clients(personas)
     failures = []
     for route, name, pattern in named_patterns():
         if name not in RULES or not CONVERTER.search(route):
             continue
         rng = random.Random(f"path:{name}")
-        kwargs = route_values(route, url_for(name, pattern, world, restricted=False))
+        kwargs = route_values(route, targets.url(name, pattern, restricted=False))
         through = reaching(name) or list(PERSONAS)
         RUN["urls"] += 1
         for match in CONVERTER.finditer(route):

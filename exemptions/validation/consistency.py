@@ -65,8 +65,8 @@ def check_answer(held_status: str, outcome: str) -> None:
         )
     else:
         message = (
-            f"Information that is {Held(held_status).label.lower()} cannot be "
-            f"{Outcome(outcome).label.lower()}: change whether it is held or what happens to it."
+            f"Information that is {Held.label_of(held_status).lower()} cannot be "
+            f"{Outcome.label_of(outcome).lower()}: change whether it is held or what happens to it."
         )
     raise ValidationError({"outcome": [message]})
 

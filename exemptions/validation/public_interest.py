@@ -73,7 +73,7 @@ def check_pit(
             errors.append("Describe every public interest factor, or remove it.")
         if not MIN_WEIGHT <= factor.weight <= MAX_WEIGHT:
             errors.append(f"Give each factor a weight from {MIN_WEIGHT} to {MAX_WEIGHT}.")
-        if factor.side not in Side.values:
+        if factor.side not in Side.values():
             errors.append("Each factor must favour disclosure or maintaining the exemption.")
     if not any(f.side == Side.DISCLOSURE for f in pit.factors):
         errors.append(
@@ -82,7 +82,7 @@ def check_pit(
         )
     if not any(f.side == Side.MAINTAIN for f in pit.factors):
         errors.append("List at least one factor for maintaining the exemption.")
-    if pit.conclusion not in Conclusion.values:
+    if pit.conclusion not in Conclusion.values():
         errors.append("Choose the conclusion: maintain the exemption, or disclose.")
     if not pit.summary.strip():
         errors.append("Summarise the reasons for the conclusion, for the letter (s17(3)).")

@@ -9,10 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from foi_cases import approval
 from foi_cases.letters.citations import format_provisions, parse_provision, provision_key
 from foi_cases.models import Case
+
+if TYPE_CHECKING:
+    from exemptions.models import Exemption, ExemptionCitation, PublicInterestTest
+    from foi_cases.models import Question
 
 
 class Position(StrEnum):
@@ -97,14 +102,14 @@ class Answer:
         return bool(self.aggregate_pit and set(citation.provisions) & set(self.aggregate_of))
 
 
-def _cites_s12_2(citations: Sequence[Any]) -> bool:
+def _cites_s12_2(citations: Sequence[ExemptionCitation]) -> bool:
     return any(
         c.exemption.section == "s12" and any(provision_key(limb) == "12(2)" for limb in c.limbs)
         for c in citations
     )
 
 
-def _position(question: Any, citations: Sequence[Any]) -> Position | None:
+def _position(question: Question, citations: Sequence[ExemptionCitation]) -> Position | None:
     held, outcome = question.held_status, question.outcome
     Outcome = type(question).Outcome
     sections = {c.exemption.section for c in citations}
@@ -125,15 +130,16 @@ def _position(question: Any, citations: Sequence[Any]) -> Position | None:
         if "s14(2)" in sections:
             return Position.REPEATED
         return Position.PROCEDURAL
-    return {
+    positions: dict[str, Position] = {
         Outcome.DISCLOSED: Position.DISCLOSED,
         Outcome.WITHHELD_IN_PART: Position.PART_DISCLOSED,
         Outcome.WITHHELD_IN_FULL: Position.WITHHELD,
         Outcome.NOT_HELD: Position.NOT_HELD,
-    }.get(outcome)
+    }
+    return positions.get(outcome)
 
 
-def _public_interest(test: Any) -> PublicInterest | None:
+def _public_interest(test: PublicInterestTest | None) -> PublicInterest | None:
     if test is None:
         return None
     factors = sorted(test.factors.all(), key=lambda f: (f.position, f.pk))
@@ -145,7 +151,7 @@ def _public_interest(test: Any) -> PublicInterest | None:
     )
 
 
-def _citation(citation: Any) -> Citation:
+def _citation(citation: ExemptionCitation) -> Citation:
     exemption = citation.exemption
     provisions = tuple(citation.limbs) or (citation.provision or exemption.section,)
     return Citation(
@@ -164,15 +170,15 @@ def _citation(citation: Any) -> Citation:
     )
 
 
-def _ncnd_codes(exemption: Any) -> list[str]:
+def _ncnd_codes(exemption: Exemption) -> list[str]:
     """The NCND provisions, whether stored as codes or as limbs with their own status."""
     return [p if isinstance(p, str) else p["code"] for p in exemption.ncnd_provisions]
 
 
-def _test_type(exemption: Any, limbs: Sequence[str]) -> str:
+def _test_type(exemption: Exemption, limbs: Sequence[str]) -> str:
     """The test the cited limbs engage: a limb's own (s27(2) is class-based) or the section's."""
     entries = [*exemption.limbs, *(p for p in exemption.ncnd_provisions if isinstance(p, dict))]
-    own = {entry.get("code"): entry.get("test_type") for entry in entries}
+    own: dict[str, str] = {entry.get("code"): entry.get("test_type") for entry in entries}
     tests = {own.get(code) or exemption.test_type for code in limbs}
     return tests.pop() if len(tests) == 1 else exemption.test_type
 
@@ -180,7 +186,7 @@ def _test_type(exemption: Any, limbs: Sequence[str]) -> str:
 def answers_for(case: Case) -> list[Answer]:
     """The case's questions with their recorded decisions, in the form letters use.
 
-    Reads only what the reviewer approved (foi_cases.workflow.decisions.canonical_decisions covers
+    Reads only what the reviewer approved (foi_cases.approval.canonical_decisions covers
     the same fields); never the internal held status of an NCND question.
     """
     questions = case.questions.order_by("number").prefetch_related(
@@ -212,22 +218,17 @@ def answers_for(case: Case) -> list[Answer]:
 
 def decisions_hash_for(case: Case) -> str:
     """The hash the standing approval of the decisions recorded ("" if none stands)."""
-    from foi_cases.workflow import decisions
-
-    return decisions.approved_hash(case)
+    return approval.approved_hash(case)
 
 
 def decisions_as_recorded(case: Case) -> list[dict[str, Any]]:
     """Each question's decisions in the canonical form the approval hash covers, numbered."""
-    from foi_cases.workflow import decisions
-
-    return decisions.canonical_decisions(case)["questions"]
+    questions: list[dict[str, Any]] = approval.canonical_decisions(case)["questions"]
+    return questions
 
 
 def decisions_approved(case: Case) -> bool:
-    from foi_cases.workflow import decisions
-
-    return decisions.is_approved(case)
+    return approval.is_approved(case)
 
 
 def case_outcome(answers: Sequence[Answer]) -> str:

@@ -60,9 +60,10 @@ DECISION_LABELS = {
 }
 
 
-def _as_json(value: Any) -> Any:
+def _as_json(value: dict[str, Any]) -> dict[str, Any]:
     """The value as a JSONField returns it, so a fresh snapshot compares equal to a stored one."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    stored: dict[str, Any] = json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return stored
 
 
 def composed_from(case: Case, kind: str) -> dict[str, Any]:

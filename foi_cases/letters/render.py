@@ -39,7 +39,7 @@ def signatory_name(letter: Letter) -> str:
     """Who signs: the reviewer who approved the letter, or the configured role's holder."""
     frame = letter.frame
     if frame.get("signed_by") != LetterSettings.SignedBy.APPROVER:
-        return frame.get("signatory_name", "")
+        return str(frame.get("signatory_name", ""))
     approver = letter.approved_by if letter.approved_hash else None
     if approver is None:
         return "[The reviewer who approves this letter]"

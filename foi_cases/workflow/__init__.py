@@ -15,6 +15,15 @@ commit. The steps live in one module per stage; this package re-exports them, so
 - `retention`: legal hold, deletion and anonymisation
 """
 
+from foi_cases.approval import (
+    approved_hash,
+    canonical_decisions,
+    citation_content,
+    current_review,
+    decisions_hash,
+    is_approved,
+    question_regime,
+)
 from foi_cases.workflow.after_response import (
     ICO_STEPS_DAYS,
     LATE_REVIEW_WORKING_DAYS,
@@ -57,16 +66,9 @@ from foi_cases.workflow.core import (
 )
 from foi_cases.workflow.decisions import (
     NotAllowed,
-    approved_hash,
-    canonical_decisions,
-    citation_content,
-    current_review,
-    decisions_hash,
-    is_approved,
     lock_case,
     open_for_edit,
     pit_event_data,
-    question_regime,
     readiness_problems,
     received_on,
     record_answer,

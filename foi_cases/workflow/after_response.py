@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from foi_cases import team
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.deadlines import receipt_date, review_due_dates
 from foi_cases.models import (
@@ -35,7 +34,7 @@ from foi_cases.permissions import (
     is_reviewer,
     may_review,
 )
-from foi_cases.workflow import core
+from foi_cases.workflow import core, team
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 from foi_cases.workflow.letters import compose_letter
 

@@ -21,6 +21,7 @@ from exemptions import validation
 from exemptions.catalogue import EMISSIONS_BARRED_LIMBS
 from exemptions.models import Exemption, ExemptionCitation, PublicInterestTest
 from exemptions.validation import CitationData, CitedSummary, PitData
+from foi_cases import approval
 from foi_cases.models import Case, CaseEvent, Question
 from foi_cases.workflow import core, decisions
 
@@ -58,7 +59,7 @@ def _check(
         exemption,
         data,
         pit=pit,
-        regime=decisions.question_regime(question),
+        regime=approval.question_regime(question),
         house_of_parliament=settings.FOI_AUTHORITY_IS_HOUSE_OF_PARLIAMENT,
         government_department=settings.FOI_AUTHORITY_IS_GOVERNMENT_DEPARTMENT,
         today=timezone.localdate(),
@@ -188,7 +189,7 @@ def update_citation(
         ]
         combined = [summary if s.pk == citation.pk else s for s in combined]
         validation.check_aggregate(combined, same_question=True)
-    before = decisions.citation_content(citation)
+    before = approval.citation_content(citation)
     fields = _citation_fields(data)
     if data.template_version_id is None:
         fields["template_version_id"] = citation.template_version_id
@@ -292,7 +293,7 @@ def record_aggregate_pit(
         pit,
         today=timezone.localdate(),
         received_on=decisions.received_on(question.case),
-        regime=decisions.question_regime(question),
+        regime=approval.question_regime(question),
         compliance_due=question.case.current_due_on,
     )
     decisions.open_for_edit(

@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from foi_cases import letters, notifications, outbox, team
+from foi_cases import letters, notifications, outbox
 from foi_cases.models import Case, CaseEvent, Letter, LetterSettings
 from foi_cases.permissions import (
     can_edit_case,
@@ -25,7 +25,7 @@ from foi_cases.permissions import (
     may_review,
     may_second_approve,
 )
-from foi_cases.workflow import core
+from foi_cases.workflow import core, team
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 
 Status = Case.Status

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from exemptions.models import ExemptionCitation, Review, ReviewComment
 from exemptions.permissions import can_decide, can_review, can_second_approve
-from foi_cases import notifications, team
+from foi_cases import approval, notifications
 from foi_cases.models import Case, CaseEvent, Question
 from foi_cases.permissions import is_manager, is_reviewer
-from foi_cases.workflow import core, decisions
+from foi_cases.workflow import core, decisions, team
 from foi_cases.workflow.core import InvalidTransition
 
 Status = Case.Status
@@ -39,7 +39,7 @@ def submit_for_review(case: Case, *, actor: User, reviewer: User | None = None) 
     problems = decisions.readiness_problems(case)
     if problems:
         raise ValidationError(problems)
-    content_hash = decisions.decisions_hash(case)
+    content_hash = approval.decisions_hash(case)
     round_number = (Review.objects.filter(case=case).aggregate(top=Max("round"))["top"] or 0) + 1
     core.move(case, Status.IN_REVIEW, action="submit for review")
     review = Review.objects.create(
@@ -69,7 +69,7 @@ def submit_for_review(case: Case, *, actor: User, reviewer: User | None = None) 
 
 
 def _open_review(case: Case) -> Review:
-    review = decisions.current_review(case)
+    review = approval.current_review(case)
     if (
         case.status != Status.IN_REVIEW
         or review is None
@@ -176,7 +176,7 @@ def approve_decisions(case: Case, *, actor: User, note: str = "") -> Review:
     """
     decisions.lock_case(case)
     review = _open_review(case)
-    content_hash = decisions.decisions_hash(case)
+    content_hash = approval.decisions_hash(case)
     if content_hash != review.submitted_hash:
         raise ValidationError(
             "The decisions changed after they were submitted. Return them to the officer."

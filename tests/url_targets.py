@@ -1,0 +1,207 @@
+"""What the tests that visit every URL point the URLs at: a builder, not a shared fixture.
+
+The access matrix and the fuzz tests visit every named URL. A URL names a case, a letter, a
+citation, an internal review, an ICO complaint, a tribunal appeal, a disclosure log entry or a
+person; `case_in_review` makes one case with one of each of its records, and `UrlTargets`
+says which object each URL names. Each test builds only what it visits: the open case, the
+restricted one, or both, with the published entry when it visits the public log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, reverse
+
+from exemptions.models import Exemption, ExemptionCitation
+from foi_cases import team, workflow
+from foi_cases.demo import seed_citation, seed_pit
+from foi_cases.models import (
+    Case,
+    DisclosureLogEntry,
+    ICOComplaint,
+    InternalReview,
+    Letter,
+    TribunalAppeal,
+)
+from foi_cases.permissions import REVIEWER
+from tests import factories
+
+T = TypeVar("T")
+
+# The personas of the matrix, in the order of its rows; the people are conftest's fixtures.
+PERSONAS = ("anonymous", "officer_assigned", "officer_other", "reviewer", "manager", "no_role")
+
+
+def personas(
+    officer, other_officer, reviewer, manager, outsider
+) -> dict[str, User | AnonymousUser]:
+    return {
+        "anonymous": AnonymousUser(),
+        "officer_assigned": officer,
+        "officer_other": other_officer,
+        "reviewer": reviewer,
+        "manager": manager,
+        "no_role": outsider,
+    }
+
+
+@dataclass(frozen=True)
+class CaseInReview:
+    """A case in review and one of each record its pages name."""
+
+    case: Case
+    letter: Letter
+    citation: ExemptionCitation
+    internal_review: InternalReview
+    complaint: ICOComplaint
+    appeal: TribunalAppeal
+
+
+def case_in_review(officer: User, *, restricted: bool) -> CaseInReview:
+    """Assigned to the officer: one answered question with an s31 citation, one disclosed,
+    an acknowledgement with its PDF, submitted for review; then an internal review, an ICO
+    complaint and a tribunal appeal recorded directly (the tests ask who reaches their pages).
+    """
+    factories.catalogue_exemption("FOIA-s31")
+    case = factories.case_in_progress(officer, questions=("How many?", "Where?"))
+    if restricted:
+        workflow.set_restricted(case, actor=officer, restricted=True, reason="Need to know")
+    first, second = case.questions.get(number=1), case.questions.get(number=2)
+    workflow.record_answer(first, actor=officer, held_status="held", outcome="withheld_in_full")
+    workflow.apply_exemption(
+        case.questions.get(number=1),
+        actor=officer,
+        exemption=Exemption.objects.get(code="FOIA-s31"),
+        data=seed_citation(limbs=("s31(1)(a)",), likelihood="would", reasoning="Would prejudice."),
+        pit=seed_pit(case.received_at.date(), "Maintained.", "Openness.", "Safety of Members."),
+    )
+    workflow.record_answer(
+        second, actor=officer, held_status="held", outcome="disclosed", answer_text="In the Palace."
+    )
+    letter = workflow.compose_letter(case, actor=officer, kind=Letter.Kind.ACKNOWLEDGEMENT)
+    letter.pdf.save(f"matrix-{case.reference}.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    letter.status = Letter.Status.READY
+    letter.save()
+    workflow.submit_for_review(case, actor=officer)
+    internal_review = InternalReview.objects.create(
+        case=case,
+        requested_on=dt.date(2026, 4, 2),
+        target_due_on=dt.date(2026, 4, 30),
+        due_on=dt.date(2026, 5, 28),
+        created_by=officer,
+    )
+    complaint = ICOComplaint.objects.create(
+        case=case, ico_reference="IC-1", notified_on=dt.date(2026, 5, 1), created_by=officer
+    )
+    appeal = TribunalAppeal.objects.create(
+        complaint=complaint,
+        appellant="requester",
+        lodged_on=dt.date(2026, 6, 1),
+        created_by=officer,
+    )
+    case.refresh_from_db()
+    return CaseInReview(
+        case=case,
+        letter=letter,
+        citation=ExemptionCitation.objects.get(question=first),
+        internal_review=internal_review,
+        complaint=complaint,
+        appeal=appeal,
+    )
+
+
+def team_reviewer_on(restricted: CaseInReview, *, manager: User) -> User:
+    """A second reviewer, put on the restricted case's team (need to know)."""
+    member = factories.UserFactory(username="tess", roles=[REVIEWER])
+    team.add_team_member(
+        restricted.case, actor=manager, member=member, reason="Reviews security cases"
+    )
+    return member
+
+
+def published_entry(manager: User) -> DisclosureLogEntry:
+    """An entry of the public disclosure log, for a responded case."""
+    return DisclosureLogEntry.objects.create(
+        case=factories.CaseFactory(status="responded"),
+        title="Published",
+        request_text="Asked",
+        response_text="Answered",
+        disclosed_on=dt.date(2026, 4, 1),
+        status=DisclosureLogEntry.Status.PUBLISHED,
+        prepared_by=manager,
+    )
+
+
+def every_target(people: dict[str, User | AnonymousUser]) -> UrlTargets:
+    """Both cases (the restricted one with a reviewer on its team) and a published entry."""
+    officer, manager = people["officer_assigned"], people["manager"]
+    open_case = case_in_review(officer, restricted=False)
+    restricted = case_in_review(officer, restricted=True)
+    return UrlTargets(
+        people=people,
+        open=open_case,
+        restricted=restricted,
+        team_member=team_reviewer_on(restricted, manager=manager),
+        entry=published_entry(manager),
+    )
+
+
+@dataclass(frozen=True)
+class UrlTargets:
+    """The objects the URLs name; `url` builds any named URL from them.
+
+    `open` and `restricted` may be left out by a test that visits only the other's URLs.
+    """
+
+    people: dict[str, User | AnonymousUser]
+    open: CaseInReview | None = None
+    restricted: CaseInReview | None = None
+    entry: DisclosureLogEntry | None = None
+    team_member: User | None = None
+
+    def url(self, name: str, pattern: URLPattern, *, restricted: bool) -> str:
+        wanted = pattern.pattern.regex.groupindex.keys() - pattern.default_args.keys()
+        return reverse(name, kwargs={key: self._value(name, key, restricted) for key in wanted})
+
+    def _value(self, name: str, key: str, restricted: bool) -> object:
+        fixed = {"number": 1, "kind": Letter.Kind.ACKNOWLEDGEMENT, "action": "close"}
+        if key in fixed:
+            return fixed[key]
+        if key == "table":
+            return "table3" if name == "statistics_table_csv" else "overdue"
+        if key == "reference":
+            return self._case(restricted).case.reference
+        assert key == "pk", f"No value for <{key}> in the URL {name}"
+        if "letter" in name:
+            return self._case(restricted).letter.pk
+        if "citation" in name:
+            return self._case(restricted).citation.pk
+        if "disclosure_log" in name or "disclosure_entr" in name:
+            return built(self.entry, "a published disclosure log entry").pk
+        if name == "case_team_remove":
+            return built(self.team_member, "a team member of the restricted case").pk
+        if name in ("review_assign", "review_decide"):
+            return self._case(restricted).internal_review.pk
+        if name.startswith("ico_"):
+            return self._case(restricted).complaint.pk
+        if name == "appeal_decision":
+            return self._case(restricted).appeal.pk
+        if name == "two_factor_remove":
+            return self.people["officer_assigned"].pk
+        if name == "account_session_end":
+            return 1
+        raise AssertionError(f"No value for <pk> in the URL {name}")
+
+    def _case(self, restricted: bool) -> CaseInReview:
+        which = "restricted" if restricted else "open"
+        return built(self.restricted if restricted else self.open, f"the {which} case")
+
+
+def built(value: T | None, what: str) -> T:
+    assert value is not None, f"This test did not build {what}"
+    return value
