@@ -115,7 +115,7 @@ def test_script_in_every_field_renders_inert_on_every_page(hostile_case, manager
         reverse("case_list"): ("title",),
         reverse("case_detail", args=[ref]): ("title", "request", "question1", "requester"),
         reverse("exemption_decisions", args=[ref]): ("question1", "answer", "reasoning"),
-        reverse("exemption_review", args=[ref]): ("answer", "reasoning", "factor-for"),
+        reverse("decision_review", args=[ref]): ("answer", "reasoning", "factor-for"),
         reverse("letter_list", args=[ref]): (),
         reverse("letter_detail", args=[ref, letter.pk]): ("letter-text",),
         reverse("letter_preview", args=[ref, letter.pk]): ("letter-text", "answer"),

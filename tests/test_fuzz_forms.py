@@ -39,8 +39,8 @@ HOST_PAGES = {
     "exemption_submit": "exemption_decisions",
     "exemption_answer": "exemption_decisions",
     "exemption_citation_remove": "exemption_citation_edit",
-    "exemption_approve": "exemption_review",
-    "exemption_return": "exemption_review",
+    "decision_review_approve": "decision_review",
+    "decision_review_return": "decision_review",
     "notifications_mark_read": "notifications",
     "disclosure_prepare": "case_after_response",
     "logout": "home",
@@ -212,8 +212,8 @@ def test_no_form_input_gives_a_500(name, world, data):  # noqa: F811
 def test_harvest_finds_the_fields_of_the_forms(world):  # noqa: F811
     """The fuzzer reaches real fields: a sanity check on the harvesting itself."""
     patterns = {n: p for _, n, p in named_patterns()}
-    found = harvest(world["people"], world, patterns, ["case_triage", "exemption_review"])
+    found = harvest(world["people"], world, patterns, ["case_triage", "decision_review"])
     case, _ = world["cases"][False]
     assign = found[reverse("triage_assign", args=[case.reference])]
     assert "assignee" in assign and len(assign["assignee"]) >= 2
-    assert found[reverse("exemption_approve", args=[case.reference])]
+    assert found[reverse("decision_review_approve", args=[case.reference])]
