@@ -361,6 +361,8 @@ def _step(request: HttpRequest, decision: Decision, step: str) -> HttpResponse:
             if step in TEMPLATE_TARGET
             else "",
             "template_modes": TEMPLATE_MODES,
+            "has_errors": bool(form.errors)
+            or any(f.is_bound and f.total_error_count() for _, _, f in formsets),
             "for_formset": formsets[0][2] if formsets else None,
             "against_formset": formsets[1][2] if formsets else None,
             "confirm_template": getattr(form, "confirm_template", None),

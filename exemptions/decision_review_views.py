@@ -138,7 +138,8 @@ def decision_review(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def old_decision_review(request: HttpRequest, reference: str) -> HttpResponse:
     """The page's address before it was called decision review: kept for bookmarks."""
-    return redirect("decision_review", reference, permanent=True)
+    case = get_case_for_user(request, reference)
+    return redirect("decision_review", case.reference, permanent=True)
 
 
 @require_POST

@@ -165,6 +165,7 @@ class ReasoningTemplate(models.Model):
             ("answer_text", "The answer to the question"),
         ],
         default="reasoning",
+        db_default="reasoning",
         help_text="The field of a decision the paragraph is written for.",
     )
     active = models.BooleanField(default=True)

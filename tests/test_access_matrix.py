@@ -244,8 +244,25 @@ RULES: dict[str, dict[str, str]] = {
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
     },
+    "exemption_check": {"get": EDITORS, "get_restricted": RESTRICTED_EDITORS},
+    "exemption_question": {"get": EDITORS, "get_restricted": RESTRICTED_EDITORS},
+    **{
+        name: {
+            "get": EDITORS,
+            "get_restricted": RESTRICTED_EDITORS,
+            "post": EDITORS,
+            "post_restricted": RESTRICTED_EDITORS,
+        }
+        for name in (
+            "exemption_citation_new_check",
+            "exemption_citation_new_step",
+            "exemption_citation_step",
+        )
+    },
+    "old_decision_review": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
     "exemption_answer": {
-        "get": NOT_ALLOWED,
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
     },
@@ -430,6 +447,8 @@ def url_for(name: str, pattern: URLPattern, world, *, restricted: bool) -> str:
         "kind": Letter.Kind.ACKNOWLEDGEMENT,
         "action": "close",
         "table": "overdue",
+        "exemption_id": citation.exemption_id,
+        "step": "reasons",
     }
     if "letter" in name:
         candidates["pk"] = letter.pk

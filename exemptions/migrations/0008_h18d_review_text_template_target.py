@@ -30,6 +30,7 @@ class Migration(migrations.Migration):
                     ("answer_text", "The answer to the question"),
                 ],
                 default="reasoning",
+                db_default="reasoning",
                 help_text="The field of a decision the paragraph is written for.",
                 max_length=20,
                 verbose_name="field it fills",

@@ -94,7 +94,7 @@ def test_restricted_case_through_review_allocation_letter_return_and_second_appr
     success_banner(page, "The case is now restricted.")
 
     # ... and sends the decisions to Rita, choosing her as the reviewer.
-    page.goto(reverse("exemption_decisions", args=[case.reference]))
+    page.goto(reverse("exemption_check", args=[case.reference]))
     page.get_by_label("Reviewer", exact=True).select_option(label="Rita Reviewer")
     axe_check(page, "officer-chooses-reviewer")
     page.get_by_role("button", name="Send the decisions for review").click()
