@@ -52,6 +52,10 @@ def _case_urls(case, letter, citation_pk: int, member_pk: int):
 
     values = {"reference": case.reference, "number": 1, "kind": "final_response"}
     values["action"] = "close"
+    from exemptions.models import ExemptionCitation
+
+    values["exemption_id"] = ExemptionCitation.objects.get(pk=citation_pk).exemption_id
+    values["step"] = "reasons"
     for pattern in patterns(get_resolver().url_patterns):
         groups = pattern.pattern.regex.groupindex.keys() - pattern.default_args.keys()
         if "reference" not in groups:
