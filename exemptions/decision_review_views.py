@@ -68,7 +68,7 @@ def _return_form(case: Case, data: Any = None) -> forms.ReturnForm:
     form = forms.ReturnForm(data, citations=citations, questions=list(case.questions.all()))
     for name, field in form.fields.items():
         # Each comment sits beside its decision, outside the form element it belongs to.
-        field.widget.attrs.update({"form": "return-form", "rows": 3})
+        field.widget.attrs.update({"form": "return-form", "rows": 2})
         if name != "note":
             field.label = f"Comment on {field.label}"
     return form
