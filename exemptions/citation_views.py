@@ -20,14 +20,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from exemptions import forms, precedents, reasoning, validation
+from exemptions import drafts, forms, precedents, reasoning, validation
 from exemptions.decision_views import (
     LATE_PIT_WARNING,
     back_to_question,
     decider_case,
     get_question,
 )
-from exemptions.models import Exemption, ExemptionCitation, ReasoningTemplate
+from exemptions.models import Exemption, ExemptionCitation
 from exemptions.validation import FactorData
 from foi_cases import form_tokens, workflow
 from foi_cases.form_errors import attach_errors
@@ -67,13 +67,11 @@ TEMPLATE_TARGET = {"reasons": "reasoning", "conclusion": "pit_summary"}
 # Which step fixes a refusal about a field ("pit" is the test as a whole).
 STEP_OF = {name: step for step, names in STEP_FIELDS.items() for name in names}
 STEP_OF.update({"pit": "conclusion", "exemption": "exemption", "template": "reasons"})
-DATES = ("qp_opinion_on", "pit_as_at")
 TEMPLATE_MODES = [
     ("replace", "Replace my text with the template"),
     ("append", "Add the template after my text"),
     ("keep", "Keep my text and do not use the template"),
 ]
-DRAFTS = "decision_drafts"
 # Left off the check page when empty: most decisions never need them.
 OPTIONAL = {
     "alternative_group",
@@ -84,61 +82,6 @@ OPTIONAL = {
     "pit_presumption_applied",
     "pit_late_reason",
 }
-
-
-# --- The draft -------------------------------------------------------------------------------
-
-
-def _key(question: Question, exemption: Exemption, citation: ExemptionCitation | None) -> str:
-    return f"c{citation.pk}" if citation else f"q{question.pk}-e{exemption.pk}"
-
-
-def _stored(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, ReasoningTemplate):
-        return None
-    return value
-
-
-def _from_citation(citation: ExemptionCitation | None) -> dict[str, Any]:
-    if citation is None:
-        return {"values": {}, "factors": []}
-    values = {k: _stored(v) for k, v in forms.CitationForm.initial_from(citation).items()}
-    pit = getattr(citation, "pit", None)
-    factors = [
-        {"side": f.side, "text": f.text, "weight": f.weight}
-        for f in (pit.factors.all() if pit else [])
-    ]
-    return {"values": values, "factors": factors}
-
-
-def _draft(request: HttpRequest, key: str, citation: ExemptionCitation | None) -> dict[str, Any]:
-    drafts = request.session.setdefault(DRAFTS, {})
-    if key not in drafts:
-        drafts[key] = _from_citation(citation)
-        request.session.modified = True
-    return drafts[key]
-
-
-def _save_draft(request: HttpRequest, key: str, draft: dict[str, Any]) -> None:
-    request.session.setdefault(DRAFTS, {})[key] = draft
-    request.session.modified = True
-
-
-def _drop_draft(request: HttpRequest, key: str) -> None:
-    if key in request.session.get(DRAFTS, {}):
-        del request.session[DRAFTS][key]
-        request.session.modified = True
-
-
-def _values(draft: dict[str, Any]) -> dict[str, Any]:
-    """The draft's values as a form's initial data (dates as dates)."""
-    values = dict(draft["values"])
-    for name in DATES:
-        if values.get(name):
-            values[name] = dt.date.fromisoformat(values[name])
-    return values
 
 
 # --- Where each step lives -------------------------------------------------------------------
@@ -191,7 +134,7 @@ class Decision:
             exemption,
             citation,
         )
-        self.key = _key(question, exemption, citation)
+        self.key = drafts.key(question, exemption, citation)
 
     def step_url(self, step: str) -> str:
         if self.citation is not None:
@@ -262,7 +205,7 @@ def citation_new(request: HttpRequest, reference: str, number: int) -> HttpRespo
     decision = Decision(case, question, chooser.cleaned_data["exemption"], None)
     if request.method == "POST":
         return _save_whole(request, decision)
-    _drop_draft(request, decision.key)
+    drafts.drop(request, decision.key)
     return redirect(decision.step_url("exemption"))
 
 
@@ -313,7 +256,7 @@ def _use_template(
 
 
 def _step(request: HttpRequest, decision: Decision, step: str) -> HttpResponse:
-    draft = _draft(request, decision.key, decision.citation)
+    draft = drafts.get(request, decision.key, decision.citation)
     if step not in _steps(decision.exemption, draft):
         raise Http404("That step does not apply to this exemption.")
     change = request.GET.get("change") == "1"
@@ -331,7 +274,7 @@ def _step(request: HttpRequest, decision: Decision, step: str) -> HttpResponse:
         elif action == "add_factors":
             formsets = forms.side_factor_formsets(factors=_posted_factors(formsets), extra_rows=1)
         elif valid:
-            values = {k: _stored(v) for k, v in form.cleaned_data.items() if k != "template"}
+            values = {k: drafts.stored(v) for k, v in form.cleaned_data.items() if k != "template"}
             if "on_emissions" in values:
                 values["on_emissions"] = {True: "yes", False: "no"}.get(values["on_emissions"], "")
             if request.POST.get("template_version") and step == "reasons":
@@ -339,12 +282,12 @@ def _step(request: HttpRequest, decision: Decision, step: str) -> HttpResponse:
             draft["values"].update(values)
             if step == "factors":
                 draft["factors"] = [f.__dict__ for f in forms.factors_from_sides(formsets)]
-            _save_draft(request, decision.key, draft)
+            drafts.save(request, decision.key, draft)
             return redirect(_next_url(decision, draft, step, change=change))
         else:
             status = 400
     else:
-        form = decision.form(step=step, initial=_values(draft))
+        form = decision.form(step=step, initial=drafts.values(draft))
         if step == "factors":
             formsets = forms.side_factor_formsets(factors=draft["factors"])
     return render(
@@ -426,7 +369,7 @@ def citation_step(request: HttpRequest, reference: str, pk: int, step: str) -> H
 
 
 def _summary_rows(decision: Decision, draft: dict[str, Any]) -> list[dict[str, Any]]:
-    values = _values(draft)
+    values = drafts.values(draft)
     form = decision.form(initial=values)
     rows = []
     for step in _steps(decision.exemption, draft):
@@ -497,7 +440,8 @@ def _render_check(
             "rows": _summary_rows(decision, draft),
             "errors": errors or [],
             "comment": comment,
-            "changed": decision.citation is not None and draft != _from_citation(decision.citation),
+            "changed": decision.citation is not None
+            and draft != drafts.from_citation(decision.citation),
             "precedents": precedents.for_question(
                 decision.question, user=request.user, exemption=decision.exemption
             ),
@@ -559,15 +503,15 @@ def _save(
 
 def _check(request: HttpRequest, decision: Decision) -> HttpResponse:
     if request.method == "GET" and request.GET.get("start") == "1":
-        _drop_draft(request, decision.key)
-    draft = _draft(request, decision.key, decision.citation)
+        drafts.drop(request, decision.key)
+    draft = drafts.get(request, decision.key, decision.citation)
     if request.method == "GET":
         return _render_check(request, decision, draft)
     if "reasoning" in request.POST or "factor-TOTAL_FORMS" in request.POST:
         return _save_whole(request, decision)
     form = decision.form()
     form.errors  # noqa: B018 (an unbound form's errors start empty; refusals are added to it)
-    values = _values(draft)
+    values = drafts.values(draft)
     values["on_emissions"] = {"yes": True, "no": False}.get(values.get("on_emissions") or "")
     form.cleaned_data = values
     factors = [FactorData(**f) for f in draft["factors"]]
@@ -577,7 +521,7 @@ def _check(request: HttpRequest, decision: Decision) -> HttpResponse:
         return _render_check(
             request, decision, draft, errors=_refusals(decision, error), status=400
         )
-    _drop_draft(request, decision.key)
+    drafts.drop(request, decision.key)
     return shown or back_to_question(decision.case, decision.question)
 
 
@@ -607,9 +551,9 @@ def _save_whole(request: HttpRequest, decision: Decision) -> HttpResponse:
             if not form.errors:
                 attach_errors(form, error)
         else:
-            _drop_draft(request, decision.key)
+            drafts.drop(request, decision.key)
             return shown or back_to_question(decision.case, decision.question)
-    draft = _draft(request, decision.key, decision.citation)
+    draft = drafts.get(request, decision.key, decision.citation)
     errors = [
         (decision.step_url(STEP_OF[name]) if name in STEP_OF else "", str(message))
         for name, messages_ in form.errors.items()
