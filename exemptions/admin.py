@@ -63,7 +63,7 @@ class ReasoningTemplateForm(forms.ModelForm):
 
     class Meta:
         model = ReasoningTemplate
-        fields = ["exemption", "topic_slug", "title", "kind", "active"]
+        fields = ["exemption", "topic_slug", "title", "kind", "target", "active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,7 +101,7 @@ class VersionInline(admin.TabularInline):
 @admin.register(ReasoningTemplate)
 class ReasoningTemplateAdmin(ManagerEditable):
     form = ReasoningTemplateForm
-    list_display = ["title", "exemption", "topic_slug", "kind", "active", "version"]
+    list_display = ["title", "exemption", "topic_slug", "kind", "target", "active", "version"]
     list_filter = ["kind", "active", "exemption__regime"]
     search_fields = ["title", "topic_slug", "versions__text"]
     inlines = [VersionInline]

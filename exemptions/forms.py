@@ -166,7 +166,15 @@ class CitationForm(GovukForm):
         help_text="Only where the date assessed at is after the due date.",
     )
 
-    def __init__(self, *args: Any, exemption: Exemption, topic_slugs: list[str], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        exemption: Exemption,
+        topic_slugs: list[str],
+        only: tuple[str, ...] = (),
+        template_target: str = "",
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.exemption = exemption
         choices = [(code, _limb_choice(exemption, code)) for code in exemption.limb_codes()]
@@ -178,9 +186,15 @@ class CitationForm(GovukForm):
         templates = exemption.reasoning_templates.filter(active=True)
         if topic_slugs:
             templates = templates.filter(topic_slug__in=["", *topic_slugs])
+        if template_target:
+            templates = templates.filter(target=template_target)
         self.fields["template"].queryset = templates  # type: ignore[attr-defined]
         if exemption.is_procedural:
             del self.fields["role"]
+        if only:
+            # One step of the decision: only that step's fields.
+            for name in [name for name in self.fields if name not in only]:
+                del self.fields[name]
 
     def citation_data(self) -> CitationData:
         data = self.cleaned_data
@@ -327,6 +341,87 @@ def factors_from(formset: forms.BaseFormSet) -> list[FactorData]:
         )
         for f in formset.forms
         if f.cleaned_data.get("side")
+    ]
+
+
+class SideFactorForm(forms.Form):
+    """One factor on a side the table gives: a wide description and a narrow weight."""
+
+    text = forms.CharField(
+        label="Factor",
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+    )
+    weight = forms.TypedChoiceField(
+        label="Weight",
+        choices=[("", "Choose"), *WEIGHTS],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, name: str = "Factor", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.name = name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        text = (data.get("text") or "").strip()
+        if data.get("weight") is not None and not text:
+            self.add_error("text", f"{self.name}: enter the factor")
+        if text and data.get("weight") is None:
+            self.add_error("weight", f"{self.name}: choose its weight from 1 to 5")
+        return data
+
+
+SIDES = {
+    PublicInterestFactor.Side.DISCLOSURE: ("factor_for", "for disclosure"),
+    PublicInterestFactor.Side.MAINTAIN: ("factor_against", "against disclosure"),
+}
+
+
+class BaseSideFactorFormSet(forms.BaseFormSet):
+    side_words = ""
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        number = (index or 0) + 1
+        return {"name": f"Factor {number} {self.side_words}"}
+
+
+def side_factor_formsets(
+    data: Any = None, *, factors: list[dict[str, Any]] | None = None, extra_rows: int = 0
+) -> list[tuple[str, str, forms.BaseFormSet]]:
+    """A formset per side (for, against disclosure), each with a few blank rows to fill."""
+    result = []
+    for side, (prefix, words) in SIDES.items():
+        formset_class = forms.formset_factory(
+            SideFactorForm,
+            formset=type("SideFactorFormSet", (BaseSideFactorFormSet,), {"side_words": words}),
+            extra=0,
+            max_num=20,
+            absolute_max=20,
+        )
+        if data is not None:
+            formset = formset_class(data, prefix=prefix)
+        else:
+            rows = [
+                {"text": f["text"], "weight": f["weight"]}
+                for f in factors or []
+                if f["side"] == side
+            ]
+            rows += [{} for _ in range(max(2 - len(rows), 0) + 1 + extra_rows)]
+            formset = formset_class(initial=rows, prefix=prefix)
+        result.append((str(side), words, formset))
+    return result
+
+
+def factors_from_sides(formsets: list[tuple[str, str, forms.BaseFormSet]]) -> list[FactorData]:
+    return [
+        FactorData(side=side, text=f.cleaned_data["text"].strip(), weight=f.cleaned_data["weight"])
+        for side, _, formset in formsets
+        for f in formset.forms
+        if (f.cleaned_data.get("text") or "").strip()
     ]
 
 

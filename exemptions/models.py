@@ -155,6 +155,18 @@ class ReasoningTemplate(models.Model):
         blank=True,
         help_text="What the paragraph is for, e.g. harm, public interest, NCND.",
     )
+    target = models.CharField(
+        "field it fills",
+        max_length=20,
+        choices=[
+            ("reasoning", "Why the exemption applies"),
+            ("pit_summary", "Public interest reasons"),
+            ("answer_text", "The answer to the question"),
+        ],
+        default="reasoning",
+        db_default="reasoning",
+        help_text="The field of a decision the paragraph is written for.",
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -439,6 +451,11 @@ class Review(models.Model):
     )
     submitted_at = models.DateTimeField(default=timezone.now)
     submitted_hash = models.CharField(max_length=64)
+    submitted_content = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The decisions as submitted (unchanged while in review, so also as returned).",
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

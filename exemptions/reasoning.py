@@ -63,3 +63,11 @@ def values_for(question: Question, *, provision: str = "") -> dict[str, str]:
         "provision": provision,
         "topic": ", ".join(topics) if topics else "the information requested",
     }
+
+
+def place(current: str, paragraph: str, *, mode: str) -> str:
+    """The field's text after using a template: replaced, or the paragraph added at the end."""
+    current = current.strip()
+    if mode == "append" and current:
+        return f"{current}\n\n{paragraph}"
+    return paragraph

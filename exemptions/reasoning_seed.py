@@ -31,6 +31,16 @@ TEMPLATE_KINDS: tuple[str, ...] = (
     "answer",
 )
 
+# The field of a decision each kind of paragraph is written for: a paragraph on the public
+# interest goes to the public interest reasons, never to "why the exemption applies".
+TARGET_FOR_KIND: dict[str, str] = {
+    "harm": "reasoning",
+    "ncnd": "reasoning",
+    "pit_for_disclosure": "pit_summary",
+    "pit_for_maintaining": "pit_summary",
+    "answer": "answer_text",
+}
+
 PLACEHOLDERS: tuple[str, ...] = (
     "reference",
     "received_date",

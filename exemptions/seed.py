@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from exemptions.catalogue import CATALOGUE, Limb
-from exemptions.reasoning_seed import REASONING_TEMPLATES
+from exemptions.reasoning_seed import REASONING_TEMPLATES, TARGET_FOR_KIND
 
 
 def limb_row(limb: Limb) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def load_reasoning_templates(exemption_model: Any, template_model: Any, version_
             exemption=exemption,
             topic_slug=seed.topic_slug,
             title=seed.title,
-            defaults={"kind": seed.kind},
+            defaults={"kind": seed.kind, "target": TARGET_FOR_KIND[seed.kind]},
         )
         if made:
             version_model.objects.create(template=template, number=1, text=seed.text)

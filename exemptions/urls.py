@@ -1,43 +1,61 @@
 from django.urls import path
 
-from exemptions import views
+from exemptions import citation_views, decision_review_views, decision_views
+
+case = "cases/<str:reference>/"
+decisions = f"{case}decisions/"
+question = f"{decisions}<int:number>/"
+new = f"{question}exemptions/new/<int:exemption_id>/"
+citation = f"{decisions}exemptions/<int:pk>/"
 
 urlpatterns = [
-    path("reviews/", views.review_queue, name="review_queue"),
-    path("cases/<str:reference>/decisions/", views.decisions, name="exemption_decisions"),
-    path("cases/<str:reference>/decisions/submit/", views.submit, name="exemption_submit"),
+    # Decisions: a task list, a page per question, steps per exemption, check and send.
+    path(decisions, decision_views.decisions, name="exemption_decisions"),
+    path(f"{decisions}check/", decision_views.check_answers, name="exemption_check"),
+    path(f"{decisions}submit/", decision_views.submit, name="exemption_submit"),
+    path(question, decision_views.question_page, name="exemption_question"),
+    path(f"{question}answer/", decision_views.question_answer, name="exemption_answer"),
+    path(f"{question}held/", decision_views.internal_held, name="exemption_internal_held"),
+    path(f"{question}aggregate/", decision_views.aggregate, name="exemption_aggregate"),
     path(
-        "cases/<str:reference>/decisions/<int:number>/answer/",
-        views.question_answer,
-        name="exemption_answer",
-    ),
-    path(
-        "cases/<str:reference>/decisions/<int:number>/held/",
-        views.internal_held,
-        name="exemption_internal_held",
-    ),
-    path(
-        "cases/<str:reference>/decisions/<int:number>/exemptions/new/",
-        views.citation_new,
+        f"{question}exemptions/new/",
+        citation_views.citation_new,
         name="exemption_citation_new",
     ),
+    path(new, citation_views.citation_new_check, name="exemption_citation_new_check"),
     path(
-        "cases/<str:reference>/decisions/<int:number>/aggregate/",
-        views.aggregate,
-        name="exemption_aggregate",
+        f"{new}<slug:step>/",
+        citation_views.citation_new_step,
+        name="exemption_citation_new_step",
     ),
+    path(citation, citation_views.citation_edit, name="exemption_citation_edit"),
     path(
-        "cases/<str:reference>/decisions/exemptions/<int:pk>/",
-        views.citation_edit,
-        name="exemption_citation_edit",
-    ),
-    path(
-        "cases/<str:reference>/decisions/exemptions/<int:pk>/remove/",
-        views.citation_remove,
+        f"{citation}remove/",
+        decision_views.citation_remove,
         name="exemption_citation_remove",
     ),
-    path("cases/<str:reference>/review/", views.review, name="exemption_review"),
-    path("cases/<str:reference>/review/allocate/", views.review_allocate, name="review_allocate"),
-    path("cases/<str:reference>/review/approve/", views.review_approve, name="exemption_approve"),
-    path("cases/<str:reference>/review/return/", views.review_return, name="exemption_return"),
+    path(f"{citation}<slug:step>/", citation_views.citation_step, name="exemption_citation_step"),
+    # Decision review (approval of the decisions; internal review is in foi_cases).
+    path("reviews/", decision_review_views.approval_queue, name="approval_queue"),
+    path(
+        f"{case}decision-review/",
+        decision_review_views.decision_review,
+        name="decision_review",
+    ),
+    path(
+        f"{case}decision-review/allocate/",
+        decision_review_views.decision_review_allocate,
+        name="decision_review_allocate",
+    ),
+    path(
+        f"{case}decision-review/approve/",
+        decision_review_views.decision_review_approve,
+        name="decision_review_approve",
+    ),
+    path(
+        f"{case}decision-review/return/",
+        decision_review_views.decision_review_return,
+        name="decision_review_return",
+    ),
+    path(f"{case}review/", decision_review_views.old_decision_review, name="old_decision_review"),
 ]

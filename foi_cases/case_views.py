@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from exemptions.views import review_queue
+from exemptions.decision_review_views import approval_queue
 from foi_cases import deadlines, forms, search, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.clock import deadline_for
@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not has_any_role(request.user):
         return render(request, "foi_cases/home.html")
     if not (is_officer(request.user) or is_manager(request.user)):
-        return review_queue(request)
+        return approval_queue(request)
     return case_list(request, tab=default_tab(request.user))
 
 
@@ -321,7 +321,7 @@ def case_pages(user: Any, case: Case) -> list[tuple[str, str]]:
     if can_edit_case(user, case) and case.status in DECIDING_STATUSES:
         pages.append(("Decisions per question", reverse("exemption_decisions", args=ref)))
     if case.status == Case.Status.IN_REVIEW and (can_review(user, case) or is_manager(user)):
-        pages.append(("Review the decisions", reverse("exemption_review", args=ref)))
+        pages.append(("Review the decisions", reverse("decision_review", args=ref)))
     if case.status != Case.Status.RECEIVED:
         pages.append(("Letters", reverse("letter_list", args=ref)))
     if case.status in Case.FINISHED_STATUSES:

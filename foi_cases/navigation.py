@@ -23,7 +23,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Cases", "case_list_team", frozenset({REVIEWER})),
     NavItem("All cases", "case_list_all", frozenset({MANAGER})),
     NavItem("New request", "case_new", frozenset({OFFICER, MANAGER})),
-    NavItem("Review queue", "review_queue", frozenset({REVIEWER, MANAGER})),
+    NavItem("Review queue", "approval_queue", frozenset({REVIEWER, MANAGER})),
     NavItem("Dashboard", "dashboard", frozenset({OFFICER, MANAGER})),
     NavItem("Disclosure log", "disclosure_entries", frozenset({MANAGER})),
     NavItem("Sign-in security", "sign_in_security", frozenset({MANAGER})),

@@ -73,7 +73,7 @@ def next_to_act(work: Any) -> str:
 def allocate_url(work: Any) -> str:
     if isinstance(work, Letter):
         return reverse("letter_allocate", args=[work.case.reference, work.pk])
-    return reverse("review_allocate", args=[work.case.reference])
+    return reverse("decision_review_allocate", args=[work.case.reference])
 
 
 def allocation_choices(user: Any, case: Case, work: Any) -> dict[str, Any] | None:
@@ -114,7 +114,7 @@ def _decision_items(user: Any) -> list[QueueItem]:
                 case=case,
                 work=review,
                 what=f"Decisions (round {review.round})",
-                url=reverse("exemption_review", args=[case.reference]),
+                url=reverse("decision_review", args=[case.reference]),
                 next_to_act=next_to_act(review),
                 allocated=review.reviewer_id is not None or _second_stage(review),
                 allocation=allocation_choices(user, case, review),

@@ -135,5 +135,5 @@ def allocate(request: HttpRequest, work: Any) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = reverse("review_queue")
+        target = reverse("approval_queue")
     return redirect(target)

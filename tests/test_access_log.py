@@ -46,7 +46,7 @@ def test_refused_attempts_through_letter_decision_and_review_pages_are_recorded(
         reverse("letter_download", args=[restricted.reference, letter.pk]),
         reverse("letter_list", args=[restricted.reference]),
         reverse("exemption_decisions", args=[restricted.reference]),
-        reverse("exemption_review", args=[restricted.reference]),
+        reverse("decision_review", args=[restricted.reference]),
         reverse("review_request", args=[restricted.reference]),
         reverse("access_log", args=[restricted.reference]),
     ]

@@ -92,7 +92,7 @@ RULES: dict[str, dict[str, str]] = {
     "statistics_table_csv": {"get": MANAGERS},
     "notifications": {"get": "L ok ok ok ok ok"},  # one's own notifications only
     "notifications_mark_read": {"get": NOT_ALLOWED, "post": "L ok ok ok ok ok"},
-    "review_queue": {"get": "L 403 403 ok ok 403"},
+    "approval_queue": {"get": "L 403 403 ok ok 403"},
     "access_log_all": {"get": MANAGERS},
     "disclosure_entries": {"get": MANAGERS},
     "redaction_log": {"get": MANAGERS},
@@ -230,8 +230,25 @@ RULES: dict[str, dict[str, str]] = {
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
     },
+    "exemption_check": {"get": EDITORS, "get_restricted": RESTRICTED_EDITORS},
+    "exemption_question": {"get": EDITORS, "get_restricted": RESTRICTED_EDITORS},
+    **{
+        name: {
+            "get": EDITORS,
+            "get_restricted": RESTRICTED_EDITORS,
+            "post": EDITORS,
+            "post_restricted": RESTRICTED_EDITORS,
+        }
+        for name in (
+            "exemption_citation_new_check",
+            "exemption_citation_new_step",
+            "exemption_citation_step",
+        )
+    },
+    "old_decision_review": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
     "exemption_answer": {
-        "get": NOT_ALLOWED,
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
     },
@@ -265,19 +282,19 @@ RULES: dict[str, dict[str, str]] = {
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
     },
-    "exemption_review": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "decision_review": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
     # Allocating a reviewer: who may allocate whom is the workflow's call (a message).
-    "review_allocate": {
+    "decision_review_allocate": {
         "get": NOT_ALLOWED,
         "post": VIEWERS,
         "post_restricted": RESTRICTED_VIEWERS,
     },
-    "exemption_approve": {
+    "decision_review_approve": {
         "get": NOT_ALLOWED,
         "post": "L 403 403 ok 403 404",  # an independent reviewer only
         "post_restricted": "L 403 404 404 403 404",
     },
-    "exemption_return": {
+    "decision_review_return": {
         "get": NOT_ALLOWED,
         "post": "L 403 403 ok 403 404",
         "post_restricted": "L 403 404 404 403 404",

@@ -111,11 +111,20 @@ def assert_inert(content: str, where: str, fields: tuple[str, ...] = ()) -> None
 def test_script_in_every_field_renders_inert_on_every_page(hostile_case, manager, officer):
     case, letter, entry = hostile_case
     ref = case.reference
+    citation = ExemptionCitation.objects.get(question__case=case)
     pages = {
         reverse("case_list"): ("title",),
         reverse("case_detail", args=[ref]): ("title", "request", "question1", "requester"),
-        reverse("exemption_decisions", args=[ref]): ("question1", "answer", "reasoning"),
-        reverse("exemption_review", args=[ref]): ("answer", "reasoning", "factor-for"),
+        reverse("exemption_decisions", args=[ref]): (),
+        reverse("exemption_question", args=[ref, 1]): ("question1", "answer"),
+        reverse("exemption_question", args=[ref, 2]): ("reasoning",),
+        reverse("exemption_citation_edit", args=[ref, citation.pk]): (
+            "reasoning",
+            "factor-for",
+            "pit-summary",
+        ),
+        reverse("exemption_check", args=[ref]): ("answer",),
+        reverse("decision_review", args=[ref]): ("answer", "reasoning", "factor-for"),
         reverse("letter_list", args=[ref]): (),
         reverse("letter_detail", args=[ref, letter.pk]): ("letter-text",),
         reverse("letter_preview", args=[ref, letter.pk]): ("letter-text", "answer"),

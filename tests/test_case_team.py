@@ -86,7 +86,7 @@ def test_removed_member_loses_access_at_once_and_their_allocation_returns_to_the
 ):
     workflow.submit_for_review(restricted, actor=officer, reviewer=reviewer)
     client.force_login(reviewer)
-    assert client.get(reverse("exemption_review", args=[restricted.reference])).status_code == 200
+    assert client.get(reverse("decision_review", args=[restricted.reference])).status_code == 200
 
     response = client.post(
         reverse("case_team_remove", args=[restricted.reference, reviewer.pk]),
@@ -101,7 +101,7 @@ def test_removed_member_loses_access_at_once_and_their_allocation_returns_to_the
 
     assert response.status_code == 302
     client.force_login(reviewer)
-    assert client.get(reverse("exemption_review", args=[restricted.reference])).status_code == 404
+    assert client.get(reverse("decision_review", args=[restricted.reference])).status_code == 404
     assert Review.objects.get(case=restricted).reviewer is None
     event = restricted.events.get(verb=Verb.TEAM_MEMBER_REMOVED)
     assert event.actor == manager and event.data["reason"] == "Conflict of interest"
@@ -166,10 +166,12 @@ def test_reviewer_assigns_themselves_an_open_case_from_the_queue(officer, review
     decide(case, officer)
     workflow.submit_for_review(case, actor=officer)
     client.force_login(reviewer)
-    page = client.get(reverse("review_queue")).content.decode()
+    page = client.get(reverse("approval_queue")).content.decode()
     assert "Assign to me" in page and "Unallocated" in page
 
-    client.post(reverse("review_allocate", args=[case.reference]), {"reviewer": reviewer.pk})
+    client.post(
+        reverse("decision_review_allocate", args=[case.reference]), {"reviewer": reviewer.pk}
+    )
 
     assert Review.objects.get(case=case).reviewer == reviewer
 
@@ -290,16 +292,16 @@ def test_manager_reallocates_from_the_queue_and_unallocated_work_comes_first(
     decide(waiting, officer)
     workflow.submit_for_review(waiting, actor=officer)
     client.force_login(manager)
-    page = client.get(reverse("review_queue")).content.decode()
+    page = client.get(reverse("approval_queue")).content.decode()
     assert page.index(waiting.reference) < page.index(restricted.reference)
     assert "Allocate" in page
 
     response = client.post(
-        reverse("review_allocate", args=[restricted.reference]),
-        {"reviewer": other_reviewer.pk, "next": reverse("review_queue")},
+        reverse("decision_review_allocate", args=[restricted.reference]),
+        {"reviewer": other_reviewer.pk, "next": reverse("approval_queue")},
     )
 
-    assert response.status_code == 302 and response["Location"] == reverse("review_queue")
+    assert response.status_code == 302 and response["Location"] == reverse("approval_queue")
     assert Review.objects.get(case=restricted).reviewer == other_reviewer
     assert restricted.team.filter(pk=other_reviewer.pk).exists()
     event = restricted.events.get(verb=Verb.REVIEWER_ALLOCATED)

@@ -118,7 +118,7 @@ def test_two_reviewers_approving_the_decisions_at_once_record_one_approval(peopl
         answer_text="Twelve.",
     )
     workflow.submit_for_review(case, actor=people["officer"])
-    url = reverse("exemption_approve", args=[case.reference])
+    url = reverse("decision_review_approve", args=[case.reference])
 
     responses = at_once(
         (signed_in(people["rita"]), url, {"note": "Fine"}),

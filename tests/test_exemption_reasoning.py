@@ -63,17 +63,11 @@ def test_using_a_hostile_template_fills_the_reasoning_literally_and_escaped(
     )
     version = ReasoningTemplateVersion.objects.create(template=template, number=1, text=text)
     client.force_login(officer)
-    url = reverse("exemption_citation_new", args=[case.reference, 1]) + f"?exemption={s23.pk}"
-    response = client.post(
-        url,
-        {
-            "action": "use_template",
-            "template": template.pk,
-            "limbs": ["s23(1)"],
-            "factor-TOTAL_FORMS": 0,
-            "factor-INITIAL_FORMS": 0,
-        },
-    )
+    step = "exemption_citation_new_step"
+    first = reverse(step, args=[case.reference, 1, s23.pk, "exemption"])
+    assert client.post(first, {"limbs": ["s23(1)"]}).status_code == 302
+    url = reverse(step, args=[case.reference, 1, s23.pk, "reasons"])
+    response = client.post(url, {"action": "use_template", "template": template.pk})
     body = response.content.decode()
     assert response.status_code == 200
     assert "do-not-show-this-secret" not in body
@@ -124,6 +118,7 @@ def test_editing_a_template_in_the_admin_adds_a_version(client, roles):
             "topic_slug": "",
             "title": "Safety",
             "kind": "harm",
+            "target": "reasoning",
             "active": "on",
             "text": "First text for [[reference]].",
             "versions-TOTAL_FORMS": 0,
@@ -138,6 +133,7 @@ def test_editing_a_template_in_the_admin_adds_a_version(client, roles):
         "topic_slug": "",
         "title": "Safety",
         "kind": "harm",
+        "target": "reasoning",
         "active": "on",
         "text": "Second text for [[reference]].",
         "versions-TOTAL_FORMS": 1,

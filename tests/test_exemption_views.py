@@ -79,7 +79,7 @@ def officer_client(client, officer):
 
 def approve_as(client, user, case):
     client.force_login(user)
-    response = client.post(reverse("exemption_approve", args=[case.reference]), {"note": ""})
+    response = client.post(reverse("decision_review_approve", args=[case.reference]), {"note": ""})
     return response
 
 
@@ -298,10 +298,10 @@ def submitted(officer_client, officer):
 def test_author_cannot_approve_by_form_or_direct_post(submitted, officer, roles, client):
     officer.groups.add(roles[REVIEWER])
     client.force_login(officer)
-    page = client.get(reverse("exemption_review", args=[submitted.reference]))
+    page = client.get(reverse("decision_review", args=[submitted.reference]))
     assert "Approve the decisions" not in page.content.decode()
 
-    response = client.post(reverse("exemption_approve", args=[submitted.reference]), {})
+    response = client.post(reverse("decision_review_approve", args=[submitted.reference]), {})
 
     assert response.status_code == 403
     assert "another reviewer must review them" in response.content.decode()
@@ -312,7 +312,7 @@ def test_author_cannot_approve_by_form_or_direct_post(submitted, officer, roles,
 
 def test_approve_url_refuses_get(submitted, reviewer, client):
     client.force_login(reviewer)
-    response = client.get(reverse("exemption_approve", args=[submitted.reference]))
+    response = client.get(reverse("decision_review_approve", args=[submitted.reference]))
     assert response.status_code == 405
     submitted.refresh_from_db()
     assert submitted.status == "in_review"
@@ -322,7 +322,7 @@ def test_reviewer_returns_a_question_with_a_comment(submitted, reviewer, client)
     client.force_login(reviewer)
     question = submitted.questions.get()
     response = client.post(
-        reverse("exemption_return", args=[submitted.reference]),
+        reverse("decision_review_return", args=[submitted.reference]),
         {f"question-{question.pk}": "Give the source of the figure.", "note": ""},
     )
     assert response.status_code == 302
@@ -393,9 +393,9 @@ def test_decisions_page_and_review_queue_render(submitted, officer, reviewer, cl
     client.force_login(officer)
     assert client.get(reverse("exemption_decisions", args=[submitted.reference])).status_code == 200
     client.force_login(reviewer)
-    queue = client.get(reverse("review_queue"))
+    queue = client.get(reverse("approval_queue"))
     assert queue.status_code == 200 and submitted.reference in queue.content.decode()
-    assert client.get(reverse("exemption_review", args=[submitted.reference])).status_code == 200
+    assert client.get(reverse("decision_review", args=[submitted.reference])).status_code == 200
 
 
 def test_restricted_ncnd_held_status_is_hidden_from_a_reviewer_not_on_the_case(
@@ -414,7 +414,7 @@ def test_procedural_ground_through_the_page(officer_client, officer):
     answer(officer_client, case, 1, "held", "procedural")
     s12 = factories.catalogue_exemption("FOIA-s12")
     url = reverse("exemption_citation_new", args=[case.reference, 1])
-    assert "s12" in officer_client.get(f"{url}?exemption={s12.pk}").content.decode()
+    assert "s12" in officer_client.get(f"{url}?exemption={s12.pk}", follow=True).content.decode()
     cite(officer_client, case, 1, "FOIA-s12", limbs=[s12.limb_codes()[0]])
     assert ExemptionCitation.objects.get(question__case=case).role == "procedural"
     assert (
@@ -434,12 +434,12 @@ def test_restricted_case_second_approval_by_a_manager_through_the_page(
     assert approve_as(officer_client, reviewer, case).status_code == 302
     case.refresh_from_db()
     assert case.status == "in_review"
-    page = officer_client.get(reverse("exemption_review", args=[case.reference]))
+    page = officer_client.get(reverse("decision_review", args=[case.reference]))
     assert "second approval" in page.content.decode()
 
     client = officer_client
     client.force_login(manager)
-    assert case.reference in client.get(reverse("review_queue")).content.decode()
+    assert case.reference in client.get(reverse("approval_queue")).content.decode()
     assert approve_as(client, manager, case).status_code == 302
     case.refresh_from_db()
     assert case.status == "approved" and workflow.is_approved(case)
@@ -450,7 +450,8 @@ def test_a_citation_form_sent_twice_records_one_citation(officer_client, officer
     answer(officer_client, case, 1, "held", "withheld_in_full")
     exemption = factories.catalogue_exemption("FOIA-s38")
     url = reverse("exemption_citation_new", args=[case.reference, 1]) + f"?exemption={exemption.pk}"
-    page = officer_client.get(url)
+    check = reverse("exemption_citation_new_check", args=[case.reference, 1, exemption.pk])
+    page = officer_client.get(check)
     token = page.context["form_token"]
     assert f'name="form_token" value="{token}"' in page.content.decode()
     data = {

@@ -122,8 +122,8 @@ def catalogue_rows() -> list[dict[str, Any]]:
     )
     templates = list(
         ReasoningTemplate.objects.order_by("exemption__code", "topic_slug", "title").values(
-            "exemption__code", "topic_slug", "title", "kind", "active", "versions__number",
-            "versions__text",
+            "exemption__code", "topic_slug", "title", "kind", "target", "active",
+            "versions__number", "versions__text",
         )
     )  # fmt: skip
     return exemptions + templates

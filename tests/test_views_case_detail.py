@@ -188,5 +188,5 @@ def test_case_page_offers_the_review_only_to_a_reviewer_of_a_case_in_review(
     case = CaseFactory(assigned_to=officer, status=Case.Status.IN_REVIEW)
     client.force_login(reviewer)
     pages = dict(client.get(reverse("case_detail", args=[case.reference])).context["pages"])
-    assert pages["Review the decisions"] == reverse("exemption_review", args=[case.reference])
+    assert pages["Review the decisions"] == reverse("decision_review", args=[case.reference])
     assert "Decisions per question" not in pages

@@ -169,9 +169,16 @@ class UrlTargets:
         return reverse(name, kwargs={key: self._value(name, key, restricted) for key in wanted})
 
     def _value(self, name: str, key: str, restricted: bool) -> object:
-        fixed = {"number": 1, "kind": Letter.Kind.ACKNOWLEDGEMENT, "action": "close"}
+        fixed = {
+            "number": 1,
+            "kind": Letter.Kind.ACKNOWLEDGEMENT,
+            "action": "close",
+            "step": "reasons",
+        }
         if key in fixed:
             return fixed[key]
+        if key == "exemption_id":
+            return self._case(restricted).citation.exemption_id
         if key == "table":
             return "table3" if name == "statistics_table_csv" else "overdue"
         if key == "reference":

@@ -159,3 +159,9 @@ def _due_change(data: dict[str, Any]) -> str:
 @register.filter
 def event_warnings(event: CaseEvent) -> list[str]:
     return [str(warning) for warning in (event.data or {}).get("warnings", [])]
+
+
+@register.filter
+def pit_weights(pit: Any) -> str:
+    """A public interest test's weights: "7 for disclosure, 9 against"."""
+    return f"{pit.weight_for('disclosure')} for disclosure, {pit.weight_for('maintain')} against"

@@ -64,11 +64,18 @@ from foi_cases.workflow.core import (
     ConcurrentUpdate,
     InvalidTransition,
 )
+from foi_cases.workflow.decision_tasks import (
+    QuestionTask,
+    changes_since_return,
+    question_tasks,
+    returned_review,
+)
 from foi_cases.workflow.decisions import (
     NotAllowed,
     lock_case,
     open_for_edit,
     pit_event_data,
+    question_problems,
     readiness_problems,
     received_on,
     record_answer,
@@ -142,6 +149,11 @@ from foi_cases.workflow.review import (
 )
 
 __all__ = [
+    "QuestionTask",
+    "changes_since_return",
+    "question_tasks",
+    "returned_review",
+    "question_problems",
     "composable_kinds",
     "public_interest_extension_available",
     "ALLOWED_TRANSITIONS",

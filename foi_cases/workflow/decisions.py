@@ -77,18 +77,21 @@ def readiness_problems(case: Case) -> list[str]:
     if not questions:
         return ["The case has no questions to decide."]
     for question in questions:
-        aggregate = PublicInterestTest.objects.filter(
-            question=question, citation__isnull=True
-        ).first()
-        problems += validation.check_question_ready(
-            question.number,
-            question.held_status,
-            question.outcome,
-            question.answer_text,
-            summaries(question),
-            aggregate_conclusion=aggregate.conclusion if aggregate else "",
-        )
+        problems += question_problems(question)
     return problems
+
+
+def question_problems(question: Question) -> list[str]:
+    """What stops one question's decisions going to review."""
+    aggregate = PublicInterestTest.objects.filter(question=question, citation__isnull=True).first()
+    return validation.check_question_ready(
+        question.number,
+        question.held_status,
+        question.outcome,
+        question.answer_text,
+        summaries(question),
+        aggregate_conclusion=aggregate.conclusion if aggregate else "",
+    )
 
 
 def lock_case(case: Case) -> Case:

@@ -47,6 +47,8 @@ def submit_for_review(case: Case, *, actor: User, reviewer: User | None = None) 
         round=round_number,
         submitted_by=actor,
         submitted_hash=content_hash,
+        # The text as sent: round two shows the reviewer what changed since a return.
+        submitted_content=decisions.canonical_decisions(case),
         needs_manager_approval=case.needs_manager_clearance,
     )
     if reviewer is not None:

@@ -19,3 +19,26 @@ document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 // on the summary (unless disableAutoFocus is set), so a form re-rendered with
 // errors moves focus to its error summary and screen readers announce it.
 initAll()
+
+// "Use this template" never replaces what the officer typed without asking. Without
+// JavaScript the server asks instead (replace, add after, or keep), so nothing is lost.
+for (const button of document.querySelectorAll('button[data-confirm-target]')) {
+  button.addEventListener('click', (event) => {
+    const target = document.getElementById(button.dataset.confirmTarget)
+    const form = button.form
+    if (!target || !form || !target.value.trim() || form.querySelector('input[name="template_mode"]:checked')) {
+      return
+    }
+    const label = document.querySelector(`label[for="${target.id}"]`)
+    const what = label ? label.textContent.trim() : 'this field'
+    if (window.confirm(`Replace the text you typed in "${what}" with the template? Cancel keeps your text.`)) {
+      const mode = document.createElement('input')
+      mode.type = 'hidden'
+      mode.name = 'template_mode'
+      mode.value = 'replace'
+      form.appendChild(mode)
+    } else {
+      event.preventDefault()
+    }
+  })
+}

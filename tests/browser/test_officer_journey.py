@@ -95,23 +95,45 @@ def triage(page: Page, axe_check, officer_name: str) -> None:
     expect(summary_value(page, "Topics")).to_have_text(MSSS_TOPIC)
 
 
-def answer(page: Page, number: int, held: str, outcome: str, text: str) -> None:
-    section = page.locator(f"#question-{number}")
-    section.get_by_role("group", name="Is the information held?").get_by_label(
+MAX_PAGE_HEIGHT = 2_500
+
+
+def assert_short(page: Page) -> None:
+    """Each page of the decisions has one job and fits in 2,500 px at 1280 px wide."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < MAX_PAGE_HEIGHT, f"{page.url} is {height} px tall"
+
+
+def open_question(page: Page, reference: str, number: int) -> None:
+    page.goto(f"/cases/{reference}/decisions/")
+    page.get_by_role("link", name=f"Question {number}", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=f"Question {number}")).to_be_visible()
+
+
+def answer(page: Page, reference: str, number: int, held: str, outcome: str, text: str) -> None:
+    open_question(page, reference, number)
+    page.get_by_role("link", name=f"Record the answer to question {number}").click()
+    page.get_by_role("group", name="Is the information held?").get_by_label(
         held, exact=True
     ).check()
-    section.get_by_role("group", name="What happens to it?").get_by_label(
-        outcome, exact=True
-    ).check()
-    section.get_by_label("Answer").fill(text)
-    section.get_by_role("button", name=f"Save the answer to question {number}").click()
+    page.get_by_role("group", name="What happens to it?").get_by_label(outcome, exact=True).check()
+    page.get_by_label("Answer").fill(text)
+    page.get_by_role("button", name=f"Save the answer to question {number}").click()
     success_banner(page, f"Question {number}: answer saved.")
 
 
-def factor(page: Page, row: int, side: str, text: str, weight: int) -> None:
-    page.get_by_label(f"Factor {row} favours").select_option(label=side)
-    page.get_by_label(f"Factor {row}", exact=True).fill(text)
-    page.get_by_label(f"Factor {row} weight").select_option(str(weight))
+def factors_in_rows(page: Page, factors: list[tuple[str, str, int]]) -> None:
+    """Each side has its own table: a wide factor and a narrow weight per row."""
+    count = {"for disclosure": 0, "against disclosure": 0}
+    for side, text, weight in factors:
+        words = "for disclosure" if side == "For disclosure" else "against disclosure"
+        count[words] += 1
+        row = count[words]
+        page.get_by_label(f"Factor {row} {words}", exact=True).fill(text)
+        page.get_by_label(f"Weight of factor {row} {words}").select_option(str(weight))
+    text_box = page.get_by_label("Factor 1 for disclosure", exact=True).bounding_box()
+    weight_box = page.get_by_label("Weight of factor 1 for disclosure").bounding_box()
+    assert text_box["width"] > 3 * weight_box["width"]
 
 
 def cite(
@@ -124,21 +146,26 @@ def cite(
     factors: list[tuple[str, str, int]],
     summary: str,
     slug: str,
+    typed_first: str = "",
 ) -> None:
-    """Add an exemption to question 5, its harm and reasons from a template, and its PIT."""
+    """Add an exemption to question 5 step by step: how cited, harm, reasons, PIT, check."""
     page.get_by_role("link", name="Add an exemption to question 5").click()
     expect(page.get_by_role("heading", level=1, name="Add an exemption")).to_be_visible()
     axe_check(page, f"choose-{slug}")
     page.get_by_label("Exemption or ground").select_option(label=exemption)
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(exemption.split(" (")[0])
+    expect(page.get_by_role("heading", level=1, name="How is it cited?")).to_be_visible()
     axe_check(page, f"citation-{slug}")
+    assert_short(page)
 
     choose(page, "How is it cited?", "Exempt from disclosure")
     for limb in limbs:
         page.get_by_role("group", name="Subsections relied on").get_by_role(
             "checkbox", name=re.compile(f"^{re.escape(limb)} ")
         ).check()
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", level=1, name="The harm")).to_be_visible()
     choose(page, "Likelihood of harm", "Would")
     page.get_by_label("What would be harmed").fill(
         "The safety of Members and the people around them."
@@ -147,19 +174,47 @@ def cite(
         "Figures show how monitoring is prioritised and could be circumvented."
     )
     page.get_by_label("Evidence").fill("Threat assessments from the parliamentary security team.")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", level=1, name="Why the exemption applies")).to_be_visible()
+    reasoning = page.get_by_label("Why the exemption applies")
+    asked: list[str] = []
+    if typed_first:
+        # What the officer typed is replaced only once they say so.
+        reasoning.fill(typed_first)
+
+        def accept(dialog) -> None:
+            asked.append(dialog.message)
+            dialog.accept()
+
+        page.once("dialog", accept)
     page.get_by_label("Reasoning template").select_option(label=template)
     page.get_by_role("button", name="Use this template").click()
-    reasoning = page.get_by_label("Why the exemption applies")
     provision = re.escape(f"{limbs[0]} and ({limbs[1][-2]})")
     expect(reasoning).to_have_value(re.compile(f"House of Commons .*exempt under {provision}"))
     expect(reasoning).not_to_have_value(re.compile(r"\[\["))
+    if typed_first:
+        assert asked and "Replace the text you typed" in asked[0]
     axe_check(page, f"citation-{slug}-template")
+    page.get_by_role("button", name="Save and continue").click()
 
+    expect(page.get_by_role("heading", level=1, name="Public interest factors")).to_be_visible()
     fill_date(page, "Public interest assessed as at", RECEIVED)
-    for row, (side, text, weight) in enumerate(factors, start=1):
-        factor(page, row, side, text, weight)
+    factors_in_rows(page, factors)
+    axe_check(page, f"citation-{slug}-factors")
+    assert_short(page)
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(
+        page.get_by_role("heading", level=1, name="The public interest conclusion")
+    ).to_be_visible()
     choose(page, "Conclusion", "Maintain the exemption")
     page.get_by_label("Public interest reasons for the letter (s17(3))").fill(summary)
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check the")
+    axe_check(page, f"citation-{slug}-check")
+    assert_short(page)
     page.get_by_role("button", name="Save the decision").click()
     success_banner(page, re.compile(r"Question 5: s\d\d\(1\)\(a\) and \(b\) saved\."))
 
@@ -169,9 +224,10 @@ def record_decisions(page: Page, axe_check, reference: str) -> None:
     expect(page.get_by_role("heading", level=1, name="Decisions")).to_be_visible()
     axe_check(page, "decisions")
     for number in (1, 2, 3):
-        answer(page, number, "Held", "Disclosed", SEED_001_ANSWERS[number])
-    answer(page, 4, "Not held", "Not held", SEED_001_ANSWERS[4])
-    answer(page, 5, "Held", "Withheld in full", SEED_001_ANSWERS[5])
+        answer(page, reference, number, "Held", "Disclosed", SEED_001_ANSWERS[number])
+    axe_check(page, "question")
+    answer(page, reference, 4, "Not held", "Not held", SEED_001_ANSWERS[4])
+    answer(page, reference, 5, "Held", "Withheld in full", SEED_001_ANSWERS[5])
     cite(
         page,
         axe_check,
@@ -199,13 +255,20 @@ def record_decisions(page: Page, axe_check, reference: str) -> None:
         summary="The public interest in exemption on health and safety concerns outweighs "
         "the public interest in disclosure.",
         slug="s38",
+        typed_first="My first draft of the reasons.",
     )
-    section = page.locator("#question-5")
-    expect(section.get_by_role("heading", name="s31(1)(a) and (b) Law enforcement")).to_be_visible()
-    expect(
-        section.get_by_role("heading", name="s38(1)(a) and (b) Health and safety")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name="s31(1)(a) and (b) Law enforcement")).to_be_visible()
+    expect(page.get_by_role("heading", name="s38(1)(a) and (b) Health and safety")).to_be_visible()
     axe_check(page, "decisions-recorded")
+    assert_short(page)
+    page.get_by_role("link", name="Back to the task list").click()
+    for number in range(1, 6):
+        expect(page.locator(f"#task-{number}-status")).to_have_text("Ready for review")
+    assert_short(page)
+    page.get_by_role("link", name="Check your answers and send for review").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your answers")
+    axe_check(page, "check-answers")
+    assert_short(page)
 
 
 def test_officer_logs_triages_and_decides_seed_001(page, officer, sign_in, axe_check):

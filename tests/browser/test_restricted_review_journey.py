@@ -52,6 +52,10 @@ def _case_urls(case, letter, citation_pk: int, member_pk: int):
 
     values = {"reference": case.reference, "number": 1, "kind": "final_response"}
     values["action"] = "close"
+    from exemptions.models import ExemptionCitation
+
+    values["exemption_id"] = ExemptionCitation.objects.get(pk=citation_pk).exemption_id
+    values["step"] = "reasons"
     for pattern in patterns(get_resolver().url_patterns):
         groups = pattern.pattern.regex.groupindex.keys() - pattern.default_args.keys()
         if "reference" not in groups:
@@ -94,7 +98,7 @@ def test_restricted_case_through_review_allocation_letter_return_and_second_appr
     success_banner(page, "The case is now restricted.")
 
     # ... and sends the decisions to Rita, choosing her as the reviewer.
-    page.goto(reverse("exemption_decisions", args=[case.reference]))
+    page.goto(reverse("exemption_check", args=[case.reference]))
     page.get_by_label("Reviewer", exact=True).select_option(label="Rita Reviewer")
     axe_check(page, "officer-chooses-reviewer")
     page.get_by_role("button", name="Send the decisions for review").click()
