@@ -47,6 +47,8 @@ from foi_cases.workflow.clock_events import (
     receive_fee,
     recompute_deadline,
     recompute_open_deadlines,
+    record_overdue,
+    record_overdue_cases,
     request_clarification,
     set_variation,
 )
@@ -202,6 +204,8 @@ __all__ = [
     "received_on",
     "recompute_deadline",
     "recompute_open_deadlines",
+    "record_overdue",
+    "record_overdue_cases",
     "record_aggregate_pit",
     "record_answer",
     "record_cost_estimate",
