@@ -327,6 +327,10 @@ def case_pages(user: Any, case: Case) -> list[tuple[str, str]]:
     if case.status in Case.FINISHED_STATUSES:
         pages.append(("After the response", reverse("case_after_response", args=ref)))
     pages.append(("Case team", reverse("case_team", args=ref)))
+    if case.status == Case.Status.APPROVED and workflow.can_withdraw_approval(user, case):
+        pages.append(("Withdraw the approval", reverse("case_withdraw_approval", args=ref)))
+    if workflow.can_delete_case(user) and not case.is_open:
+        pages.append(("Delete this case", reverse("case_delete", args=ref)))
     return pages
 
 

@@ -130,12 +130,14 @@ from foi_cases.workflow.retention import (
     ANONYMISED_NAME,
     REMOVED_TEXT,
     anonymise_case,
+    can_delete_case,
     delete_case,
     deletion_blockers,
     set_legal_hold,
 )
 from foi_cases.workflow.review import (
     approve_decisions,
+    can_withdraw_approval,
     return_decisions,
     submit_for_review,
     withdraw_approval,
@@ -178,6 +180,8 @@ __all__ = [
     "current_review",
     "decide_internal_review",
     "decisions_hash",
+    "can_delete_case",
+    "can_withdraw_approval",
     "delete_case",
     "deletion_blockers",
     "edit_disclosure_entry",
