@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from foi_cases import notifications
-from foi_cases.forms import CaseFilterForm
 from foi_cases.models import Case, CaseAccessLog, Notification, Topic
 from foi_cases.permissions import OFFICER, cases_visible_to, has_any_role, is_manager, is_officer
 from foi_cases.reporting import csv_export, dashboards, statistics
@@ -234,10 +233,9 @@ def case_list_export(request: HttpRequest) -> HttpResponse:
     if tab == "mine":
         cases = cases.filter(assigned_to=request.user)
     today = timezone.localdate()
-    form = CaseFilterForm(request.GET)
     cases = (
-        filter_cases(cases, form, today)
-        .select_related("assigned_to")
+        filter_cases(cases, request.GET, today)
+        .qs.select_related("assigned_to")
         .prefetch_related("topics")
         .order_by("received_at", "reference")
     )
