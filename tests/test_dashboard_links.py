@@ -68,6 +68,9 @@ def _check_every_link(client, params):
     assert response.status_code == 200
     dash = response.context["dash"]
     figures = _figures(dash)
+    html = response.content.decode()
+    missing = [url for _, _, url in figures if f'href="{url.replace("&", "&amp;")}"' not in html]
+    assert not missing, f"figures not linked on the page: {missing}"
     linked = {what.split(":")[0] for what, _, _ in figures}
     assert LINKED_TABLES <= linked, LINKED_TABLES - linked
     for slug in LINKED_TABLES:  # every row of these tables carries a link

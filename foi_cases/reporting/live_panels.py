@@ -25,7 +25,7 @@ from foi_cases.reporting.statistics import Row, Table
 if TYPE_CHECKING:
     from foi_cases.reporting.dashboards import Dashboard, Filters, Scope
 
-LIST_LIMIT = 20
+LIST_LIMIT = 5  # the first few; each list links to the whole list
 LATE_BANDS = ((1, 5), (6, 10), (11, 20), (21, None))
 EXTENSION_BANDS = ((1, 10), (11, 20), (21, None))
 
@@ -35,6 +35,10 @@ class LinkedRow(Row):
     """A row whose figures each link to the case list showing the cases counted."""
 
     links: tuple[str, ...] = ()
+
+    @property
+    def linked_cells(self) -> list[tuple[Any, str]]:
+        return list(zip(self.cells, self.links, strict=True))
 
 
 def case_list_url(scope: Scope, filters: Filters, **params: Any) -> str:
