@@ -23,7 +23,7 @@ from foi_cases.bank_holidays import calendar_for
 from foi_cases.date_words import long_date
 from foi_cases.forms import CaseFilterForm
 from foi_cases.models import Case
-from foi_cases.reporting import outcomes
+from foi_cases.reporting import outcomes, statistics
 from foi_cases.reporting.statistics import local_midnight
 from foi_cases.working_days import WorkingCalendar
 
@@ -44,6 +44,13 @@ def _working_days(label: str) -> django_forms.IntegerField:
             "max_value": f"Enter {MAX_WORKING_DAYS} working days or fewer",
         },
     )
+
+
+def _timeliness_choices() -> list[tuple[str, str]]:
+    """Table 3's measures: (Timeliness field, its row label), in the table's order."""
+    blank = statistics.Timeliness(0, 0, 0, 0, 0, 0)
+    names = list(statistics.Timeliness.__dataclass_fields__)
+    return [(name, label) for name, (label, _) in zip(names, blank.rows(), strict=True)]
 
 
 def _date(label: str) -> django_forms.DateField:
@@ -78,6 +85,9 @@ class CaseListFilterForm(CaseFilterForm):
     outcome = django_forms.ChoiceField(
         label="Outcome", required=False, choices=[("", "Any"), *outcomes.CabinetOffice.choices]
     )
+    timeliness = django_forms.ChoiceField(
+        label="Timeliness", required=False, choices=[("", "Any"), *_timeliness_choices()]
+    )
     exemption = django_forms.RegexField(
         label="Exemption cited",
         required=False,
@@ -96,6 +106,7 @@ class CaseListFilterForm(CaseFilterForm):
         "late_from",
         "late_to",
         "outcome",
+        "timeliness",
         "exemption",
     )
 
@@ -138,6 +149,7 @@ class CaseFilter(django_filters.FilterSet):
     late_from = django_filters.Filter(method="late_at_least")
     late_to = django_filters.Filter(method="late_at_most")
     outcome = django_filters.Filter(method="by_outcome")
+    timeliness = django_filters.Filter(method="by_timeliness")
     exemption = django_filters.Filter(method="citing")
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
@@ -235,6 +247,12 @@ class CaseFilter(django_filters.FilterSet):
         """Cases whose reporting outcome falls in a Cabinet Office category."""
         reported = [r for r, category in outcomes.CABINET_OFFICE.items() if category == value]
         return queryset.filter(reporting_outcome__in=reported)
+
+    def by_timeliness(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Cases meeting one of Table 3's conditions (answered in time, late, ...) today."""
+        condition = statistics._timeliness_filters(self.today)[value]
+        meeting = statistics.annotate_dates(Case.objects.order_by()).filter(condition)
+        return queryset.filter(pk__in=meeting.values("pk"))
 
     def citing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Cases with a decision citing the exemption "REGIME:section" (e.g. "FOIA:s31")."""

@@ -31,7 +31,7 @@ from foi_cases.deadlines import WorkingCalendar
 from foi_cases.models import Case, Topic
 from foi_cases.permissions import is_manager, is_officer
 from foi_cases.reporting import charts, outcomes, statistics
-from foi_cases.reporting.live_panels import CaseLine, case_list_url, live_panels
+from foi_cases.reporting.live_panels import CaseLine, LinkedRow, case_list_url, live_panels
 from foi_cases.reporting.statistics import Row, Table
 
 # --- Scope and filters ------------------------------------------------------------------
@@ -131,10 +131,18 @@ def timeliness(dash: Dashboard, cases: QuerySet) -> None:
     periods = _timeliness_periods(dash)
     figures = statistics.timeliness_by_period(cases, periods, dash.today)
     dash.rolling, dash.period = figures["rolling"], figures["period"]
-    rows = [
-        Row((label, rolling_n, period_n))
-        for (label, rolling_n), (_, period_n) in zip(
-            dash.rolling.rows(), dash.period.rows(), strict=True
+    names = list(statistics.Timeliness.__dataclass_fields__)
+    rows: list[Row] = [
+        LinkedRow(
+            (label, rolling_n, period_n),
+            links=(
+                "",
+                _timeliness_url(dash, name, periods["rolling"]),
+                _timeliness_url(dash, name, periods["period"]),
+            ),
+        )
+        for name, (label, rolling_n), (_, period_n) in zip(
+            names, dash.rolling.rows(), dash.period.rows(), strict=True
         )
     ]
     rows.append(
@@ -166,6 +174,18 @@ def timeliness(dash: Dashboard, cases: QuerySet) -> None:
         unit="%",
         colours=[charts.band_colour(rate) for _, rate in rates],
         markers=[("90%", 90), ("95%", 95)],
+    )
+
+
+def _timeliness_url(dash: Dashboard, name: str, period: tuple[dt.date, dt.date]) -> str:
+    first, last = period
+    return case_list_url(
+        dash.scope,
+        dash.filters,
+        timeliness=name,
+        status="any",
+        received_from=first.isoformat(),
+        received_to=last.isoformat(),
     )
 
 
