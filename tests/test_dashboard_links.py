@@ -114,3 +114,28 @@ def test_an_officers_own_figures_match_their_own_list(client, officer, many_case
     client.force_login(officer)
     figures = _check_every_link(client, {"period": "year"})
     assert all(urlsplit(url).path == reverse("case_list_mine") for _, _, url in figures)
+
+
+def test_the_list_names_the_filters_a_dashboard_link_added_and_keeps_them(client, manager):
+    late = factories.CaseFactory(
+        reference="LATE-1",
+        status="in_progress",
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    factories.CaseFactory(reference="LATE-2", status="in_progress", due_on=dt.date(2020, 1, 6))
+    client.force_login(manager)
+    response = client.get(
+        reverse("case_list_all"), {"late_from": 1, "late_to": 5, "regime": "FOIA"}
+    )
+    html = response.content.decode()
+    assert [case.reference for case in response.context["page"]] == [late.reference]
+    assert "Also filtered by" in html
+    assert "At least this many working days late: 1;" in html
+    assert "Regime: Freedom of Information Act 2000;" in html
+    assert '<input type="hidden" name="late_to" value="5">' in html
+    # A value no dashboard link would send is explained and ignored; the rest still apply.
+    response = client.get(reverse("case_list_all"), {"exemption": "<script>", "late_from": 1})
+    assert response.context["form"].errors["exemption"] == [
+        "Choose an exemption from the dashboard"
+    ]
+    assert response.context["page"].paginator.count == 2
