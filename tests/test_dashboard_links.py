@@ -22,7 +22,15 @@ pytestmark = pytest.mark.django_db
 HEADLINES = ("open", "due_soon", "overdue", "extensions", "received")
 # Tables whose every row counts cases and links to them. The timeliness table links its
 # counts (not its percentage and band); the internal review table counts reviews, not cases.
-LINKED_TABLES = {"open_by_status", "overdue", "workload", "outcomes", "exemptions", "topics"}
+LINKED_TABLES = {
+    "open_by_status",
+    "overdue",
+    "extensions",
+    "workload",
+    "outcomes",
+    "exemptions",
+    "topics",
+}
 TIMELINESS_LINKS = 12  # six measures, for the rolling quarter and the chosen period
 
 

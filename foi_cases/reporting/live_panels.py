@@ -280,7 +280,13 @@ def extensions(
     dash.counts["extensions"] = total
     dash.counts["extensions_url"] = case_list_url(dash.scope, dash.filters, extended=1)
     dash.counts["extension_average"] = round(days / total, 1) if total else None
-    rows = [Row((_band_label(*band), bands[_band_label(*band)])) for band in EXTENSION_BANDS]
+    rows = [
+        Row(
+            (_band_label(*band), bands[_band_label(*band)]),
+            case_list_url(dash.scope, dash.filters, extension_from=band[0], extension_to=band[1]),
+        )
+        for band in EXTENSION_BANDS
+    ]
     dash.tables["extensions"] = Table(
         "extensions",
         "Public interest extensions in use, by length",
