@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from exemptions.decision_review_views import approval_queue
-from foi_cases import deadlines, forms, search, workflow
+from foi_cases import deadlines, forms, workflow
 from foi_cases.bank_holidays import calendar_for
+from foi_cases.case_filters import CaseFilter
 from foi_cases.clock import deadline_for
 from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case
@@ -65,34 +66,12 @@ def _due_soon_limits(today: dt.date, days: int) -> dict[str, dt.date]:
     return deadlines.due_soon_limits(today, calendars, days)
 
 
-def _within(cases: QuerySet, today: dt.date, limits: dict[str, dt.date]) -> QuerySet:
-    matching = Case.objects.none()
-    for regime, last in limits.items():
-        matching = matching | Case.objects.filter(regime=regime).due_between(today, last)
-    return cases.filter(pk__in=matching.values("pk"))
+def filter_cases(cases: QuerySet, data: Any, today: dt.date) -> CaseFilter:
+    """The case list's filters over `cases`: `.qs` the matches, `.form` the filter form.
 
-
-def filter_cases(cases: QuerySet, form: forms.CaseFilterForm, today: dt.date) -> QuerySet:
-    form.is_valid()  # An invalid filter is reported and ignored; the valid ones still apply.
-    data = form.cleaned_data
-    if data.get("q"):
-        cases = search.matching_cases(cases, data["q"])
-    status = data.get("status") or forms.CaseFilterForm.OPEN
-    if status == forms.CaseFilterForm.OPEN:
-        cases = cases.open()
-    elif status != forms.CaseFilterForm.ANY:
-        cases = cases.filter(status=status)
-    if data.get("topic"):
-        cases = cases.filter(topics=data["topic"])
-    if data.get("officer"):
-        cases = cases.filter(assigned_to=data["officer"])
-    if data.get("restricted"):
-        cases = cases.filter(restricted=data["restricted"] == "yes")
-    if data.get("overdue"):
-        cases = cases.overdue(today)
-    if data.get("due_within") is not None:
-        cases = _within(cases, today, _due_soon_limits(today, data["due_within"]))
-    return cases
+    An invalid filter is reported (on the form) and ignored; the valid ones still apply.
+    """
+    return CaseFilter(data, cases, today=today)
 
 
 CASE_LIST_ORDER = (F("current_due").asc(nulls_last=True), "reference")
@@ -144,8 +123,8 @@ def case_list(request: HttpRequest, tab: str | None = None) -> HttpResponse:
     if tab == "mine":
         cases = cases.filter(assigned_to=request.user)
     today = timezone.localdate()
-    form = forms.CaseFilterForm(request.GET)
-    cases = filter_cases(cases, form, today)
+    filtered = filter_cases(cases, request.GET, today)
+    cases, form = filtered.qs, filtered.form
     number = request.GET.get("page") or "1"
     page = _search_page(cases, number) if form.cleaned_data.get("q") else None
     if page is None:
@@ -328,6 +307,10 @@ def case_pages(user: Any, case: Case) -> list[tuple[str, str]]:
         pages.append(("After the response", reverse("case_after_response", args=ref)))
     pages.append(("Correspondence", reverse("case_correspondence", args=ref)))
     pages.append(("Case team", reverse("case_team", args=ref)))
+    if case.status == Case.Status.APPROVED and workflow.can_withdraw_approval(user, case):
+        pages.append(("Withdraw the approval", reverse("case_withdraw_approval", args=ref)))
+    if workflow.can_delete_case(user) and not case.is_open:
+        pages.append(("Delete this case", reverse("case_delete", args=ref)))
     return pages
 
 

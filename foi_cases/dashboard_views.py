@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,85 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from foi_cases import notifications
-from foi_cases.forms import CaseFilterForm
-from foi_cases.models import Case, CaseAccessLog, Notification, Topic
-from foi_cases.permissions import OFFICER, cases_visible_to, has_any_role, is_manager, is_officer
+from foi_cases.dashboard_forms import EARLIEST_YEAR, DashboardFilterForm
+from foi_cases.models import Case, CaseAccessLog, Notification
+from foi_cases.permissions import cases_visible_to, has_any_role, is_manager, is_officer
 from foi_cases.reporting import csv_export, dashboards, statistics
-
-EARLIEST_YEAR = 2005
-
-
-class DashboardFilterForm(forms.Form):
-    """The dashboard's filters, read from the query string; bad input falls back to defaults."""
-
-    PERIODS = [("quarter", "Quarter"), ("year", "Year"), ("custom", "Custom range")]
-
-    period = forms.ChoiceField(label="Period", choices=PERIODS, required=False)
-    year = forms.IntegerField(label="Year", required=False, min_value=EARLIEST_YEAR)
-    quarter = forms.TypedChoiceField(
-        label="Quarter",
-        required=False,
-        coerce=int,
-        choices=[("", "Current")] + [(n, f"Q{n} (calendar)") for n in range(1, 5)],
-    )
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    topic = forms.ModelChoiceField(
-        label="Topic", required=False, queryset=Topic.objects.all(), empty_label="Any topic"
-    )
-    officer = forms.ModelChoiceField(
-        label="Officer",
-        required=False,
-        queryset=get_user_model().objects.none(),
-        empty_label="Any officer",
-    )
-    regime = forms.ChoiceField(
-        label="Regime", required=False, choices=[("", "Any regime"), *Case.Regime.choices]
-    )
-
-    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["officer"].queryset = (
-            get_user_model()
-            .objects.filter(groups__name=OFFICER, is_active=True)
-            .order_by("first_name", "last_name", "username")
-        )
-        self.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        period = data.get("period") or "quarter"
-        if data.get("year") and data["year"] > self.today.year:
-            self.add_error("year", f"Enter a year no later than {self.today.year}")
-        if period == "custom":
-            first, last = data.get("date_from"), data.get("date_to")
-            if not first or not last:
-                self.add_error("date_from", "Enter both dates of the custom range")
-            elif last < first:
-                self.add_error("date_to", "The end date must be on or after the start date")
-            elif (last - first).days > 366 * 5:
-                self.add_error("date_to", "Choose a range of 5 years or less")
-        return data
-
-    def chosen_period(self) -> tuple[dt.date, dt.date, str]:
-        """(first day, last day, label) of the chosen period; the current quarter by default."""
-        data = self.cleaned_data if self.is_valid() else {}
-        today = self.today
-        period = data.get("period") or "quarter"
-        year = data.get("year") or today.year
-        if period == "custom" and data.get("date_from") and data.get("date_to"):
-            first, last = data["date_from"], data["date_to"]
-            return first, last, f"{first:%d %b %Y} to {last:%d %b %Y}"
-        if period == "year":
-            return dt.date(year, 1, 1), dt.date(year, 12, 31), str(year)
-        quarter = data.get("quarter") or ((today.month - 1) // 3 + 1 if year == today.year else 4)
-        first, last = statistics.quarter_of(dt.date(year, 3 * quarter - 2, 1))
-        return first, last, f"Q{quarter} {year}"
 
 
 def _require_role(request: HttpRequest) -> None:
@@ -234,10 +157,9 @@ def case_list_export(request: HttpRequest) -> HttpResponse:
     if tab == "mine":
         cases = cases.filter(assigned_to=request.user)
     today = timezone.localdate()
-    form = CaseFilterForm(request.GET)
     cases = (
-        filter_cases(cases, form, today)
-        .select_related("assigned_to")
+        filter_cases(cases, request.GET, today)
+        .qs.select_related("assigned_to")
         .prefetch_related("topics")
         .order_by("received_at", "reference")
     )

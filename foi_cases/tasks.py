@@ -94,7 +94,12 @@ def generate_letter_pdf(self: Task, letter_id: int) -> str:
 
 @shared_task
 def send_deadline_reminders() -> int:
-    """Daily digest of due-soon and overdue cases; safe to re-run (ReminderSent is unique)."""
+    """Daily digest of due-soon and overdue cases; safe to re-run (ReminderSent is unique).
+
+    First marks each case that passed its due date since the last run with an OVERDUE
+    event on its timeline (once per due date, so a second run marks nothing).
+    """
+    workflow.record_overdue_cases()
     return notifications.send_deadline_reminders()
 
 

@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from foi_cases import case_views, correspondence_views, intake_views, team_views, triage_views
+from foi_cases import (
+    case_views,
+    correspondence_views,
+    intake_views,
+    removal_views,
+    team_views,
+    triage_views,
+)
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -56,5 +63,11 @@ urlpatterns = [
         name="triage_questions",
     ),
     path("cases/<str:reference>/triage/cost/", triage_views.triage_cost, name="triage_cost"),
+    path("cases/<str:reference>/delete/", removal_views.delete_case, name="case_delete"),
+    path(
+        "cases/<str:reference>/withdraw-approval/",
+        removal_views.withdraw_approval,
+        name="case_withdraw_approval",
+    ),
     path("cases/<str:reference>/<slug:action>/", case_views.case_action, name="case_action"),
 ]

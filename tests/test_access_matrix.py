@@ -144,6 +144,20 @@ RULES: dict[str, dict[str, str]] = {
         "post_restricted": "L 403 404 404 ok 404",
     },
     "access_log": {"get": "L 403 403 403 ok 404", "get_restricted": "L 403 404 404 ok 404"},
+    # Withdrawing an approval: whoever may decide (the assigned officer) and managers.
+    "case_withdraw_approval": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    # Deleting a case: managers only (the world's cases are open, so nothing is deleted).
+    "case_delete": {
+        "get": "L 403 403 403 ok 404",
+        "get_restricted": "L 403 404 404 ok 404",
+        "post": "L 403 403 403 ok 404",
+        "post_restricted": "L 403 404 404 ok 404",
+    },
     # Letters.
     "letter_list": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
     "letter_compose": {

@@ -79,13 +79,53 @@ def test_chosen_filters_stay_selected(client, manager, officer):
         "id": "id_year",
         "class": "govuk-input govuk-input--width-4",
     }
+    # The custom range is a GOV.UK date input per date, showing the chosen period (2024).
     assert form.by_id["id_date_from"] == {
-        "type": "date",
-        "name": "date_from",
+        "class": "govuk-input govuk-date-input__input govuk-input--width-2",
         "id": "id_date_from",
-        "class": "govuk-input govuk-input--width-10",
+        "name": "date_from-day",
+        "type": "text",
+        "inputmode": "numeric",
+        "value": "1",
     }
+    assert form.by_id["id_date_from_month"]["value"] == "1"
+    assert form.by_id["id_date_from_year"]["value"] == "2024"
+    assert form.by_id["id_date_to"]["name"] == "date_to-day"
+    assert (form.by_id["id_date_to"]["value"], form.by_id["id_date_to_month"]["value"]) == (
+        "31",
+        "12",
+    )
     assert form.by_id["div_id_topic"]["class"] == "govuk-form-group"
+
+
+def test_a_custom_range_is_read_from_the_date_inputs(client, manager):
+    form = _form(
+        client,
+        manager,
+        period="custom",
+        **{"date_from-day": "2", "date_from-month": "3", "date_from-year": "2025"},
+        **{"date_to-day": "31", "date_to-month": "5", "date_to-year": "2025"},
+    )
+    assert form.by_id["id_date_from"]["value"] == "2"
+    assert form.by_id["id_date_to_month"]["value"] == "5"
+    assert "id_date_from_1_error" not in form.by_id
+    client.force_login(manager)
+    response = client.get(
+        reverse("dashboard"),
+        {"period": "custom", "date_from-day": "2", "date_from-month": "3", "date_from-year": "2025",
+         "date_to-day": "31", "date_to-month": "5", "date_to-year": "2025"},
+    )  # fmt: skip
+    assert response.context["dash"].filters.period_label == "02 Mar 2025 to 31 May 2025"
+    wrong = _form(
+        client,
+        manager,
+        period="custom",
+        **{"date_from-day": "31", "date_from-month": "2", "date_from-year": "2025"},
+        **{"date_to-day": "", "date_to-month": "5", "date_to-year": "2025"},
+    )
+    assert wrong.text["id_date_from_1_error"].startswith("Error: Enter the start date as a real")
+    assert wrong.text["id_date_to_1_error"].startswith("Error: Enter the end date as a real")
+    assert wrong.by_id["id_date_to_month"]["class"].endswith("govuk-input--error")
 
 
 def test_errors_are_shown_beside_their_fields_and_named_by_them(client, manager):
@@ -95,15 +135,14 @@ def test_errors_are_shown_beside_their_fields_and_named_by_them(client, manager)
     assert form.by_id["id_year"]["aria-invalid"] == "true"
     assert form.by_id["id_year_1_error"]["class"] == "govuk-error-message"
     assert form.text["id_year_1_error"].startswith("Error: Enter a year no later than")
-    assert form.by_id["id_date_from"]["aria-describedby"] == (
-        "id_date_from_1_error id_date_from_2_error"
-    )
-    assert form.text["id_date_from_2_error"] == "Error: Enter both dates of the custom range"
+    # A date input's hint and errors describe its fieldset, the GOV.UK date input pattern.
+    assert form.by_id["div_id_date_from"]["class"] == "govuk-form-group govuk-form-group--error"
+    assert form.text["id_date_from_1_error"].startswith("Error: Enter the start date as a real")
     assert form.by_id["id_quarter"]["class"] == "govuk-select govuk-select--error"
     assert form.by_id["id_year"]["class"] == "govuk-input govuk-input--width-4 govuk-input--error"
     assert form.by_id["id_quarter"]["aria-describedby"] == "id_quarter_1_error"
-    assert "aria-describedby" not in form.by_id["id_date_to"]
-    assert form.error_links == ["#id_year", "#id_quarter", "#id_date_from", "#id_date_from"]
+    assert "id_date_to_1_error" not in form.by_id
+    assert form.error_links == ["#id_year", "#id_quarter", "#id_date_from"]
 
 
 def test_an_officers_own_dashboard_has_no_officer_filter(client, officer):

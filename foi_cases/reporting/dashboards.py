@@ -19,18 +19,19 @@ who may see the case.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, F, Q, QuerySet, Value, When
 
 from foi_cases.bank_holidays import calendar_for
+from foi_cases.case_filters import CaseFilter
 from foi_cases.deadlines import WorkingCalendar
 from foi_cases.models import Case, Topic
 from foi_cases.permissions import is_manager, is_officer
 from foi_cases.reporting import charts, outcomes, statistics
-from foi_cases.reporting.live_panels import CaseLine, case_list_url, live_panels
+from foi_cases.reporting.live_panels import CaseLine, LinkedRow, case_list_url, live_panels
 from foi_cases.reporting.statistics import Row, Table
 
 # --- Scope and filters ------------------------------------------------------------------
@@ -70,20 +71,14 @@ class Filters:
     officer: Any = None
     regime: str = ""
 
-    def apply(self, cases: QuerySet) -> QuerySet:
-        if self.topic is not None:
-            cases = cases.filter(topics=self.topic)
-        if self.officer is not None:
-            cases = cases.filter(assigned_to=self.officer)
-        if self.regime:
-            cases = cases.filter(regime=self.regime)
-        return cases
+    def apply(self, cases: QuerySet, today: dt.date) -> QuerySet:
+        """The cases narrowed by topic, officer and regime, as the case list narrows them."""
+        values = {"topic": self.topic, "officer": self.officer, "regime": self.regime}
+        chosen = {name: value for name, value in values.items() if value not in (None, "")}
+        return CaseFilter(queryset=cases, today=today).narrow(**chosen)
 
     def list_params(self) -> dict[str, Any]:
-        """The filters in the case list's query parameters.
-
-        `regime` is not read by the case list yet; it is sent so links narrow once it is.
-        """
+        """The filters in the case list's query parameters (see foi_cases.case_filters)."""
         params: dict[str, Any] = {}
         if self.topic is not None:
             params["topic"] = self.topic.pk
@@ -94,8 +89,12 @@ class Filters:
         return params
 
     def period_params(self) -> dict[str, str]:
-        """The period, for links from period panels (not read by the case list yet)."""
-        return {"received_from": self.first.isoformat(), "received_to": self.last.isoformat()}
+        """The period, for links from period panels: every status, received in the period."""
+        return {
+            "status": "any",
+            "received_from": self.first.isoformat(),
+            "received_to": self.last.isoformat(),
+        }
 
 
 @dataclass
@@ -132,10 +131,18 @@ def timeliness(dash: Dashboard, cases: QuerySet) -> None:
     periods = _timeliness_periods(dash)
     figures = statistics.timeliness_by_period(cases, periods, dash.today)
     dash.rolling, dash.period = figures["rolling"], figures["period"]
-    rows = [
-        Row((label, rolling_n, period_n))
-        for (label, rolling_n), (_, period_n) in zip(
-            dash.rolling.rows(), dash.period.rows(), strict=True
+    names = list(statistics.Timeliness.__dataclass_fields__)
+    rows: list[Row] = [
+        LinkedRow(
+            (label, rolling_n, period_n),
+            links=(
+                "",
+                _timeliness_url(dash, name, periods["rolling"]),
+                _timeliness_url(dash, name, periods["period"]),
+            ),
+        )
+        for name, (label, rolling_n), (_, period_n) in zip(
+            names, dash.rolling.rows(), dash.period.rows(), strict=True
         )
     ]
     rows.append(
@@ -167,6 +174,18 @@ def timeliness(dash: Dashboard, cases: QuerySet) -> None:
         unit="%",
         colours=[charts.band_colour(rate) for _, rate in rates],
         markers=[("90%", 90), ("95%", 95)],
+    )
+
+
+def _timeliness_url(dash: Dashboard, name: str, period: tuple[dt.date, dt.date]) -> str:
+    first, last = period
+    return case_list_url(
+        dash.scope,
+        dash.filters,
+        timeliness=name,
+        status="any",
+        received_from=first.isoformat(),
+        received_to=last.isoformat(),
     )
 
 
@@ -222,15 +241,42 @@ def period_panels(dash: Dashboard, cohort: QuerySet, calendars: dict[str, Workin
     """Days taken, outcomes, exemptions and topics of the period's requests: three queries."""
     grouped = list(_period_query(cohort))
     days_to_respond(dash, grouped, calendars)
-    outcomes_and_exemptions(dash, _reported(grouped), statistics.exemption_table(cohort))
+    outcomes_and_exemptions(dash, _reported(grouped), _exemption_table(dash, cohort))
     topics(dash, list(_topics_query(dash, cohort)))
+
+
+def _exemption_table(dash: Dashboard, cohort: QuerySet) -> Table:
+    """The statistics' exemption table, each row linked to the requests citing it."""
+    grouped = sorted(
+        statistics._exemption_rows(cohort),
+        key=lambda row: (-row["cases"], row["exemption__regime"], row["exemption__section"]),
+    )
+    table = statistics._exemption_table(grouped)  # keeps this order
+    period = dash.filters.period_params()
+    rows = [
+        replace(
+            row,
+            href=case_list_url(
+                dash.scope,
+                dash.filters,
+                exemption=f"{cited['exemption__regime']}:{cited['exemption__section']}",
+                **period,
+            ),
+        )
+        for row, cited in zip(table.rows, grouped, strict=True)
+    ]
+    return replace(table, rows=rows)
 
 
 def outcomes_and_exemptions(dash: Dashboard, reported: dict[str, int], table: Table) -> None:
     """Outcomes (Cabinet Office categories) and the exemptions used."""
     counts = outcomes.cabinet_office_counts(reported)
+    period = dash.filters.period_params()
     rows = [
-        Row((label, counts[value]))
+        Row(
+            (label, counts[value]),
+            case_list_url(dash.scope, dash.filters, outcome=value, **period),
+        )
         for value, label in outcomes.CabinetOffice.choices
         if value != outcomes.CabinetOffice.OTHER or counts[value]
     ]
@@ -284,14 +330,15 @@ def topics(dash: Dashboard, grouped: list[dict[str, Any]]) -> None:
     rows = [
         Row(
             (name, n),
-            case_list_url(
-                dash.scope, dash.filters, topic=pk, status="any", **dash.filters.period_params()
-            ),
+            case_list_url(dash.scope, dash.filters, topic=pk, **dash.filters.period_params()),
         )
         for pk, name, n in ordered
     ]
     if without:
-        rows.append(Row(("No topic", without)))
+        no_topic = case_list_url(
+            dash.scope, dash.filters, no_topic=1, **dash.filters.period_params()
+        )
+        rows.append(Row(("No topic", without), no_topic))
     dash.tables["topics"] = Table("topics", "Requests per topic", ("Topic", "Requests"), rows)
     dash.charts["topics"] = charts.bar_chart(
         "topics", "Requests per topic", [(r.cells[0], r.cells[1]) for r in rows]
@@ -302,7 +349,7 @@ def build_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard
     """Every panel, in a fixed number of queries."""
     dash = Dashboard(scope=scope, filters=filters, today=today)
     calendars = _calendars()
-    cases = filters.apply(scope.cases)
+    cases = filters.apply(scope.cases, today)
     cohort = statistics.received_between(cases, filters.first, filters.last)
     live_panels(dash, cases, calendars)
     timeliness(dash, cases)
@@ -311,4 +358,5 @@ def build_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard
     dash.counts["received"] = sum(
         n for _, n in dash.tables["outcomes"].csv_rows() if isinstance(n, int)
     )
+    dash.counts["received_url"] = case_list_url(scope, filters, **filters.period_params())
     return dash

@@ -25,9 +25,20 @@ from foi_cases.reporting.statistics import Row, Table
 if TYPE_CHECKING:
     from foi_cases.reporting.dashboards import Dashboard, Filters, Scope
 
-LIST_LIMIT = 20
+LIST_LIMIT = 5  # the first few; each list links to the whole list
 LATE_BANDS = ((1, 5), (6, 10), (11, 20), (21, None))
 EXTENSION_BANDS = ((1, 10), (11, 20), (21, None))
+
+
+@dataclass(frozen=True)
+class LinkedRow(Row):
+    """A row whose figures each link to the case list showing the cases counted."""
+
+    links: tuple[str, ...] = ()
+
+    @property
+    def linked_cells(self) -> list[tuple[Any, str]]:
+        return list(zip(self.cells, self.links, strict=True))
 
 
 def case_list_url(scope: Scope, filters: Filters, **params: Any) -> str:
@@ -118,6 +129,7 @@ def open_by_status(dash: Dashboard, groups: list[dict[str, Any]]) -> None:
         if value not in Case.FINISHED_STATUSES
     ]
     dash.counts["open"] = sum(counts.values())
+    dash.counts["open_url"] = case_list_url(dash.scope, dash.filters)
     dash.tables["open_by_status"] = Table(
         "open_by_status", "Open cases by status", ("Status", "Cases"), rows
     )
@@ -155,7 +167,13 @@ def deadlines(
         dash.scope, dash.filters, due_within=DUE_SOON_WORKING_DAYS
     )
     dash.counts["overdue_url"] = case_list_url(dash.scope, dash.filters, overdue=1)
-    rows = [Row((_band_label(*band), late[_band_label(*band)])) for band in LATE_BANDS]
+    rows = [
+        Row(
+            (_band_label(*band), late[_band_label(*band)]),
+            case_list_url(dash.scope, dash.filters, late_from=band[0], late_to=band[1]),
+        )
+        for band in LATE_BANDS
+    ]
     dash.tables["overdue"] = Table(
         "overdue",
         "Overdue cases by working days late",
@@ -260,8 +278,15 @@ def extensions(
         total += n
         days += length * n
     dash.counts["extensions"] = total
+    dash.counts["extensions_url"] = case_list_url(dash.scope, dash.filters, extended=1)
     dash.counts["extension_average"] = round(days / total, 1) if total else None
-    rows = [Row((_band_label(*band), bands[_band_label(*band)])) for band in EXTENSION_BANDS]
+    rows = [
+        Row(
+            (_band_label(*band), bands[_band_label(*band)]),
+            case_list_url(dash.scope, dash.filters, extension_from=band[0], extension_to=band[1]),
+        )
+        for band in EXTENSION_BANDS
+    ]
     dash.tables["extensions"] = Table(
         "extensions",
         "Public interest extensions in use, by length",
@@ -300,16 +325,22 @@ def workload(dash: Dashboard, groups: list[dict[str, Any]]) -> None:
     rows = []
     for row in ordered:
         name = _person(row, "assigned_to__") if row["assigned_to"] else "Unassigned"
-        href = ""
-        if row["assigned_to"] and dash.scope.name != "mine":
-            href = (
-                reverse(f"case_list_{dash.scope.list_tab}")
-                + "?"
-                + urlencode({**dash.filters.list_params(), "officer": row["assigned_to"]})
+        who: dict[str, Any] = {}
+        if not row["assigned_to"]:
+            who = {"unassigned": 1}
+        elif dash.scope.name != "mine":
+            who = {"officer": row["assigned_to"]}
+        links = tuple(
+            case_list_url(dash.scope, dash.filters, **who, **extra)
+            for extra in (
+                {},
+                {"overdue": 1},
+                {"status": Case.Status.IN_REVIEW},
+                {"status": "on_hold"},
             )
-        rows.append(
-            Row((name, row["open"], row["overdue"], row["in_review"], row["on_hold"]), href)
         )
+        cells = (name, row["open"], row["overdue"], row["in_review"], row["on_hold"])
+        rows.append(LinkedRow(cells, links[0], links=("", *links)))
     dash.tables["workload"] = Table(
         "workload",
         "Workload per officer (open cases)",

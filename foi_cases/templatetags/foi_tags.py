@@ -133,6 +133,11 @@ def event_summary(event: CaseEvent) -> str:
     if data.get("outcome"):
         label = dict(Case.Outcome.choices).get(data["outcome"], data["outcome"])
         parts.append(str(label))
+    if event.verb == CaseEvent.Verb.OVERDUE and data.get("due"):
+        late = data.get("working_days_late")
+        parts.append(f"was due {_date(data['due'])}")
+        if late:
+            parts.append(f"{late} working day{'s' if late != 1 else ''} late")
     if data.get("cost"):
         over = "over" if data.get("exceeds_limit") else "within"
         parts.append(f"{data.get('hours')} hours, £{data['cost']} ({over} the limit)")

@@ -295,3 +295,47 @@ def recompute_open_deadlines(*, reason: str) -> int:
     for case_id in Case.objects.open().values_list("pk", flat=True).iterator():
         moved += recompute_deadline(Case(pk=case_id), reason=reason)
     return moved
+
+
+def _overdue_recorded(case_ids: list[int]) -> set[tuple[int, str]]:
+    """(case, due date) pairs already marked overdue by an OVERDUE event."""
+    events = CaseEvent.objects.filter(case_id__in=case_ids, verb=Verb.OVERDUE)
+    return {(case_id, data.get("due")) for case_id, data in events.values_list("case_id", "data")}
+
+
+@transaction.atomic
+def record_overdue(case: Case, *, today: dt.date) -> bool:
+    """Write one OVERDUE event for a case that passed its current due date unanswered.
+
+    Locks the case and re-checks both that it is overdue and that this due date has no
+    OVERDUE event yet, so a second (or concurrent) run writes nothing. An extended due date
+    that later passes is a new due date, so it is recorded once more.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    due = case.current_due_on
+    if due is None or not Case.objects.filter(pk=case.pk).overdue(today).exists():
+        return False
+    if (case.pk, due.isoformat()) in _overdue_recorded([case.pk]):
+        return False
+    late = bank_holidays.calendar_for(case.regime).working_days_between(due, today)
+    core.record(case, Verb.OVERDUE, actor=None, due=due.isoformat(), working_days_late=late)
+    return True
+
+
+def record_overdue_cases(today: dt.date | None = None) -> int:
+    """Mark every case that became overdue since the last run; returns how many were marked.
+
+    Two queries when nothing is new (the overdue cases, their OVERDUE events); then one
+    short transaction per newly overdue case.
+    """
+    today = today or timezone.localdate()
+    overdue = [
+        (case.pk, case.current_due_on)
+        for case in Case.objects.overdue(today).only("pk", "due_on", "extended_due_on")
+    ]
+    seen = _overdue_recorded([pk for pk, _ in overdue])
+    marked = 0
+    for pk, due in overdue:
+        if due is not None and (pk, due.isoformat()) not in seen:
+            marked += record_overdue(Case(pk=pk), today=today)
+    return marked

@@ -53,6 +53,11 @@ def set_legal_hold(case: Case, *, actor: User, hold: bool, reason: str) -> Case:
     return case
 
 
+def can_delete_case(user: User) -> bool:
+    """Deleting a case is a manager's decision."""
+    return is_manager(user)
+
+
 def deletion_blockers(case: Case) -> list[str]:
     """Why a case's records must not be deleted now (s77: records within an open request)."""
     blockers: list[str] = []
@@ -73,7 +78,7 @@ def delete_case(case: Case, *, actor: User, reason: str) -> None:
 
     Its audit trail goes with it, so the deletion is logged to the audit logger instead.
     """
-    core.require(is_manager(actor), "Only a manager can delete a case.")
+    core.require(can_delete_case(actor), "Only a manager can delete a case.")
     case = Case.objects.select_for_update().get(pk=case.pk)
     blockers = deletion_blockers(case)
     if blockers:

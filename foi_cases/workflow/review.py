@@ -228,11 +228,16 @@ def approve_decisions(case: Case, *, actor: User, note: str = "") -> Review:
     return review
 
 
+def can_withdraw_approval(user: User, case: Case) -> bool:
+    """Who may take back an approval: the assigned officer or a manager."""
+    return can_decide(user, case) or is_manager(user)
+
+
 @transaction.atomic
 def withdraw_approval(case: Case, *, actor: User, reason: str) -> Case:
     """Take back an approval by hand (an edit to approved decisions does this itself)."""
     decisions.lock_case(case)
-    if not (can_decide(actor, case) or is_manager(actor)):
+    if not can_withdraw_approval(actor, case):
         raise PermissionDenied("Only the assigned officer or a manager can withdraw approval.")
     if case.status != Status.APPROVED:
         raise InvalidTransition("Only approved decisions can have their approval withdrawn.")
