@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from exemptions.decision_review_views import approval_queue
 from foi_cases import deadlines, forms, workflow
 from foi_cases.bank_holidays import calendar_for
-from foi_cases.case_filters import CaseFilter
 from foi_cases.clock import deadline_for
 from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case
@@ -35,6 +34,7 @@ from foi_cases.permissions import (
     is_manager,
     is_officer,
 )
+from foi_cases.reporting.case_filters import CaseFilter
 
 CASES_PER_PAGE = 25
 DECIDING_STATUSES = (Case.Status.IN_PROGRESS, Case.Status.IN_REVIEW, Case.Status.APPROVED)

@@ -26,11 +26,11 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, F, Q, QuerySet, Value, When
 
 from foi_cases.bank_holidays import calendar_for
-from foi_cases.case_filters import CaseFilter
 from foi_cases.deadlines import WorkingCalendar
 from foi_cases.models import Case, Topic
 from foi_cases.permissions import is_manager, is_officer
 from foi_cases.reporting import charts, outcomes, statistics
+from foi_cases.reporting.case_filters import CaseFilter
 from foi_cases.reporting.live_panels import CaseLine, LinkedRow, case_list_url, live_panels
 from foi_cases.reporting.statistics import Row, Table
 
@@ -78,7 +78,7 @@ class Filters:
         return CaseFilter(queryset=cases, today=today).narrow(**chosen)
 
     def list_params(self) -> dict[str, Any]:
-        """The filters in the case list's query parameters (see foi_cases.case_filters)."""
+        """The filters in the case list's query parameters (see reporting.case_filters)."""
         params: dict[str, Any] = {}
         if self.topic is not None:
             params["topic"] = self.topic.pk
