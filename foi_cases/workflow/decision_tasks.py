@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exemptions.models import Review, ReviewComment
+from foi_cases import approval
 from foi_cases.models import Case, Question
 from foi_cases.workflow import decisions
 
@@ -45,7 +46,7 @@ class QuestionTask:
 
 def returned_review(case: Case) -> Review | None:
     """The review that returned the decisions, while the officer is revising them."""
-    review = decisions.current_review(case)
+    review = approval.current_review(case)
     if review is None or review.status != Review.Status.RETURNED:
         return None
     return review
@@ -53,7 +54,7 @@ def returned_review(case: Case) -> Review | None:
 
 def previous_review(case: Case) -> Review | None:
     """The last review before the current one that returned the decisions (round one)."""
-    current = decisions.current_review(case)
+    current = approval.current_review(case)
     if current is None:
         return None
     reviews = Review.objects.filter(case=case, status=Review.Status.RETURNED)
@@ -76,7 +77,7 @@ def question_tasks(case: Case) -> list[QuestionTask]:
         for comment in returned.comments.select_related("citation"):
             comments.setdefault(comment.question_id, []).append(comment)
         before = _by_number(returned.submitted_content or {})
-        now = _by_number(decisions.canonical_decisions(case))
+        now = _by_number(approval.canonical_decisions(case))
     tasks = []
     questions = Question.objects.filter(case=case).order_by("number")
     for question in questions.prefetch_related("citations"):
@@ -162,7 +163,7 @@ def changes_since_return(case: Case) -> list[QuestionChanges] | None:
     if earlier is None or not earlier.submitted_content:
         return None
     before = _by_number(earlier.submitted_content)
-    now = _by_number(decisions.canonical_decisions(case))
+    now = _by_number(approval.canonical_decisions(case))
     result = []
     for number in sorted(set(before) | set(now)):
         old, new = question_text(before.get(number)), question_text(now.get(number))

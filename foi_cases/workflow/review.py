@@ -48,7 +48,7 @@ def submit_for_review(case: Case, *, actor: User, reviewer: User | None = None) 
         submitted_by=actor,
         submitted_hash=content_hash,
         # The text as sent: round two shows the reviewer what changed since a return.
-        submitted_content=decisions.canonical_decisions(case),
+        submitted_content=approval.canonical_decisions(case),
         needs_manager_approval=case.needs_manager_clearance,
     )
     if reviewer is not None:
