@@ -4,6 +4,7 @@ from foi_cases import case_views, intake_views, team_views, triage_views
 
 urlpatterns = [
     path("", case_views.home, name="home"),
+    path("", include("foi_cases.casework_urls")),
     path("", include("foi_cases.letter_urls")),
     path("", include("foi_cases.dashboard_urls")),
     path("", include("foi_cases.review_urls")),

@@ -450,6 +450,11 @@ class CaseEvent(models.Model):
         REVIEWER_ALLOCATED = "reviewer_allocated", "Reviewer allocated"
         LETTER_SUBMITTED = "letter_submitted", "Letter sent for approval"
         LETTER_RETURNED = "letter_returned", "Letter returned for redraft"
+        NOTE_ADDED = "note_added", "Internal note added"
+        WATCHING_STARTED = "watching_started", "Started watching"
+        WATCHING_STOPPED = "watching_stopped", "Stopped watching"
+        LINKED = "linked", "Linked to another case"
+        LINK_REMOVED = "link_removed", "Link to another case removed"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

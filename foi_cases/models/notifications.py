@@ -22,6 +22,11 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", "Case due within 5 working days"
         OVERDUE = "overdue", "Case overdue"
         ACCOUNT_SECURITY = "account_security", "Change to your sign-in"
+        REVIEW_DUE = "review_due", "Internal review due"
+        ICO_STEPS_DUE = "ico_steps_due", "ICO decision notice steps due"
+        APPEAL_WINDOW = "appeal_window", "Tribunal appeal window closing"
+        FEE_DUE = "fee_due", "Fee payment due"
+        CLARIFICATION_LAPSED = "clarification_lapse", "No clarification after 20 working days"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
