@@ -110,6 +110,11 @@ def _record(notices: list[Notice]) -> list[int]:
     return ids
 
 
+def record_notices(notices: list[Notice]) -> list[int]:
+    """Record and queue notices worked out elsewhere (foi_cases.clock_reminders)."""
+    return _record(notices)
+
+
 def _watcher_copies(notices: list[Notice]) -> list[Notice]:
     """The same notices for each case's watchers who can open it and are not told already."""
     case_ids = {n.case_id for n in notices if n.case_id is not None}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
-from foi_cases import letters, notifications, outbox, retention, workflow
+from foi_cases import clock_reminders, letters, notifications, outbox, retention, workflow
 from foi_cases.models import Letter, WorkerHeartbeat
 from foi_cases.reporting import outcomes
 
@@ -94,8 +94,9 @@ def generate_letter_pdf(self: Task, letter_id: int) -> str:
 
 @shared_task
 def send_deadline_reminders() -> int:
-    """Daily digest of due-soon and overdue cases; safe to re-run (ReminderSent is unique)."""
-    return notifications.send_deadline_reminders()
+    """Daily digest of due-soon and overdue cases, and of the other clocks (internal review,
+    ICO steps, appeal window, fee, clarification); safe to re-run (ReminderSent is unique)."""
+    return notifications.send_deadline_reminders() + clock_reminders.send_clock_reminders()
 
 
 @shared_task(acks_late=True)
