@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from foi_cases.casework_forms import (
@@ -92,7 +92,10 @@ def link_add(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def link_remove(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case = get_case_for_user(request, reference)
-    link = get_object_or_404(CaseLink.objects.select_related("from_case", "to_case"), pk=pk)
+    link = CaseLink.objects.select_related("from_case", "to_case").filter(pk=pk).first()
+    if link is None:  # removed a moment ago (a second click, or someone else)
+        messages.success(request, "That link has already been removed.")
+        return redirect(f"{case.get_absolute_url()}#links")
     try:
         casework.remove_link(case, link, actor=request.user)
     except ValidationError as error:

@@ -30,6 +30,7 @@ from exemptions.models import ExemptionCitation
 from foi_cases import team, workflow
 from foi_cases.demo import seed_citation, seed_pit
 from foi_cases.models import (
+    CaseLink,
     DisclosureLogEntry,
     ICOComplaint,
     InternalReview,
@@ -232,6 +233,28 @@ RULES: dict[str, dict[str, str]] = {
         )
     },
     "case_after_response": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    # Casework: notes, watching and links for whoever may see the case; reopening for its
+    # editors; bulk reassignment for managers.
+    **{
+        name: {
+            "get": VIEWERS,
+            "get_restricted": RESTRICTED_VIEWERS,
+            "post": VIEWERS,
+            "post_restricted": RESTRICTED_VIEWERS,
+        }
+        for name in ("case_note_add", "case_link_add")
+    },
+    **{
+        name: {"get": NOT_ALLOWED, "post": VIEWERS, "post_restricted": RESTRICTED_VIEWERS}
+        for name in ("case_watch", "case_unwatch", "case_link_remove")
+    },
+    "case_reopen": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "cases_reassign": {"get": MANAGERS, "post": MANAGERS},
     "disclosure_prepare": {
         "get": NOT_ALLOWED,
         "post": "L 403 403 403 ok 404",
@@ -400,6 +423,10 @@ def world(roles, settings, tmp_path):
         restricted: _case_with_everything(officer, people["reviewer"], restricted=restricted)
         for restricted in (False, True)
     }
+    for case, _letter in cases.values():  # a related case each, for removing the link
+        CaseLink.objects.create(
+            from_case=case, to_case=factories.CaseFactory(), kind="related", created_by=officer
+        )
     # A second reviewer, on the restricted case's team (need to know), not in PERSONAS.
     people["team_reviewer"] = factories.UserFactory(username="tess", roles=[REVIEWER])
     team.add_team_member(
@@ -437,6 +464,8 @@ def url_for(name: str, pattern: URLPattern, world, *, restricted: bool) -> str:
         candidates["pk"] = citation.pk
     elif "disclosure_log" in name or "disclosure_entr" in name:
         candidates["pk"] = world["entry"].pk
+    elif name == "case_link_remove":
+        candidates["pk"] = CaseLink.objects.get(from_case=case).pk
     elif name == "case_team_remove":
         candidates["pk"] = world["people"]["team_reviewer"].pk
     elif name in ("review_assign", "review_decide"):
