@@ -423,10 +423,12 @@ def world(roles, settings, tmp_path):
         restricted: _case_with_everything(officer, people["reviewer"], restricted=restricted)
         for restricted in (False, True)
     }
-    for case, _letter in cases.values():  # a related case each, for removing the link
-        CaseLink.objects.create(
+    links = {  # a related case each, for removing the link (the pk stays once it is removed)
+        restricted: CaseLink.objects.create(
             from_case=case, to_case=factories.CaseFactory(), kind="related", created_by=officer
-        )
+        ).pk
+        for restricted, (case, _letter) in cases.items()
+    }
     # A second reviewer, on the restricted case's team (need to know), not in PERSONAS.
     people["team_reviewer"] = factories.UserFactory(username="tess", roles=[REVIEWER])
     team.add_team_member(
@@ -445,7 +447,7 @@ def world(roles, settings, tmp_path):
         status=DisclosureLogEntry.Status.PUBLISHED,
         prepared_by=people["manager"],
     )
-    return {"people": people, "cases": cases, "entry": entry}
+    return {"people": people, "cases": cases, "entry": entry, "links": links}
 
 
 def url_for(name: str, pattern: URLPattern, world, *, restricted: bool) -> str:
@@ -465,7 +467,7 @@ def url_for(name: str, pattern: URLPattern, world, *, restricted: bool) -> str:
     elif "disclosure_log" in name or "disclosure_entr" in name:
         candidates["pk"] = world["entry"].pk
     elif name == "case_link_remove":
-        candidates["pk"] = CaseLink.objects.get(from_case=case).pk
+        candidates["pk"] = world["links"][restricted]
     elif name == "case_team_remove":
         candidates["pk"] = world["people"]["team_reviewer"].pk
     elif name in ("review_assign", "review_decide"):
