@@ -328,3 +328,30 @@ def test_reassignment_changes_nothing_if_a_case_moved_on_meanwhile(
             to_officer=other_officer,
         )
     assert Case.objects.get(pk=handover["open"].pk).assigned_to == officer
+
+
+# --- Links from the pages people use, and the favicon ----------------------------------------
+
+
+def test_notifications_and_csv_export_are_linked_from_the_case_list(client, officer, manager):
+    client.force_login(officer)
+    html = client.get(reverse("case_list_mine"), {"q": "budget", "status": "any"}).text
+    nav = html.split('id="navigation"', 1)[1].split("</ul>", 1)[0]
+    assert f'href="{reverse("notifications")}"' in nav and ">Notifications<" in nav
+    export = f"{reverse('case_list_export')}?tab=mine&amp;q=budget&amp;status=any"
+    assert f'href="{export}"' in html
+    assert reverse("cases_reassign") not in html  # officers do not hand cases over
+    client.force_login(manager)
+    assert reverse("cases_reassign") in client.get(reverse("case_list_all")).text
+
+
+def test_every_page_links_the_favicon_shipped_in_static(client):
+    from django.contrib.staticfiles import finders
+
+    html = client.get(reverse("login")).text
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert '<link rel="icon" href="/static/favicon.ico" sizes="48x48">' in html
+    with open(finders.find("favicon.svg"), encoding="utf-8") as svg:
+        assert svg.read().startswith("<svg")
+    with open(finders.find("favicon.ico"), "rb") as ico:
+        assert ico.read(4) == b"\x00\x00\x01\x00"  # the ICO header
