@@ -99,3 +99,40 @@ def test_notes_watching_and_links_on_the_case_page(page: Page, sign_in, officer,
     axe_check(page, "case-page-casework")
     page.goto(other.get_absolute_url())
     expect(page.locator("#links ~ ul").get_by_role("link", name=case.reference)).to_be_visible()
+
+
+def test_manager_hands_over_an_officers_cases_and_reopens_one(
+    page: Page, sign_in, officer, manager, axe_check
+):
+    from foi_cases import workflow
+
+    other = factories.UserFactory(
+        username="oscar", first_name="Oscar", last_name="Okafor", roles=["FOI officer"]
+    )
+    cases = [factories.case_in_progress(officer, title=f"Handover {n}") for n in range(2)]
+    closed = factories.case_in_progress(officer, title="Withdrawn by mistake")
+    workflow.close_case(closed, actor=manager, outcome="withdrawn")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, manager)
+    page.goto("/cases/all/")
+    page.get_by_role("link", name="Reassign cases from one officer to another").click()
+    axe_check(page, "reassign-choose")
+    page.get_by_label("Officer whose cases are handed over").select_option(label="Olivia Officer")
+    page.get_by_label("Officer who takes them").select_option(label="Oscar Okafor")
+    page.get_by_role("button", name="Continue").click()
+    for case in cases:
+        expect(page.get_by_label(f"{case.reference}: {case.title}")).to_be_checked()
+    axe_check(page, "reassign-confirm")
+    page.get_by_role("button", name="Reassign the selected cases").click()
+    expect(page.get_by_text("2 cases reassigned to Oscar Okafor.")).to_be_visible()
+    assert {
+        c.assigned_to_id for c in type(closed).objects.filter(title__startswith="Handover")
+    } == {other.pk}
+    page.goto(closed.get_absolute_url())
+    page.get_by_role("link", name="Reopen this case").click()
+    page.get_by_role("button", name="Reopen the case").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    axe_check(page, "reopen-errors")
+    page.get_by_label("Why is the case being reopened?").fill("Withdrawn by mistake.")
+    page.get_by_role("button", name="Reopen the case").click()
+    expect(page.get_by_text("The case was reopened and is in progress again.")).to_be_visible()
