@@ -25,35 +25,24 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from foi_cases import notifications, workflow
+from foi_cases import deadlines, notifications, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.date_words import long_date
-from foi_cases.deadlines import DUE_SOON_WORKING_DAYS
 from foi_cases.models import Case, ClockEvent, ICOComplaint, InternalReview
 from foi_cases.notifications import Notice
 from foi_cases.permissions import MANAGER
 
 Kind = notifications.Kind
-CLARIFICATION_LAPSE_WORKING_DAYS = 20
-FEE_PAYMENT_MONTHS = 3
 
 
 def fee_due_on(notice_on: dt.date) -> dt.date:
     """The last day to pay: three months beginning with the day the notice was given."""
-    month = notice_on.month - 1 + FEE_PAYMENT_MONTHS
-    year, month = notice_on.year + month // 12, month % 12 + 1
-    # The day before the same day number three months on; where that month has no such day
-    # (30 November), the month's last day (the corresponding date rule, Dodds v Walker).
-    try:
-        return dt.date(year, month, notice_on.day) - dt.timedelta(days=1)
-    except ValueError:
-        following = dt.date(year + month // 12, month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
+    return deadlines.fee_payment_due(notice_on)
 
 
 def clarification_lapses_on(regime: str, asked_on: dt.date) -> dt.date:
     """The 20th working day after asking: without an answer by then the request lapses."""
-    return calendar_for(regime).add_working_days(asked_on, CLARIFICATION_LAPSE_WORKING_DAYS)
+    return deadlines.clarification_lapse_date(asked_on, calendar_for(regime))
 
 
 def _words(case: Case) -> str:
@@ -70,7 +59,7 @@ def _when(regime: str, due: dt.date, today: dt.date) -> str:
 
 
 def _soon(regime: str, due: dt.date, today: dt.date) -> bool:
-    return due <= calendar_for(regime).add_working_days(today, DUE_SOON_WORKING_DAYS)
+    return due <= calendar_for(regime).add_working_days(today, deadlines.DUE_SOON_WORKING_DAYS)
 
 
 def _people(case: Case, managers: list[int], *extra: int | None) -> list[int]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from foi_cases import clock_reminders, tasks, workflow
+from foi_cases import clock_reminders, deadlines, tasks, workflow
 from foi_cases.models import Case, CaseEvent, Notification, ReminderSent
 from foi_cases.workflow import casework
 from tests import factories
@@ -29,6 +29,7 @@ def test_fee_due_is_three_months_beginning_with_the_notice():
     assert clock_reminders.fee_due_on(dt.date(2026, 1, 10)) == dt.date(2026, 4, 9)
     assert clock_reminders.fee_due_on(dt.date(2026, 11, 30)) == dt.date(2027, 2, 28)
     assert clock_reminders.fee_due_on(dt.date(2026, 10, 1)) == dt.date(2026, 12, 31)
+    assert deadlines.fee_payment_due(dt.date(2027, 11, 30)) == dt.date(2028, 2, 29)  # leap year
 
 
 def test_clarification_lapses_after_20_working_days(db):
