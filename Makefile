@@ -23,9 +23,11 @@ $(ASSETS): package.json package-lock.json frontend/app.scss frontend/build.sh st
 
 assets: $(ASSETS)
 
+# The demo users and the address are printed last, once the server answers, after its own lines.
 run: install assets
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py load_demo -v 0
+	DEBUG=1 $(BIN)/python manage.py load_demo --show-users --wait-for-server 60 & \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install assets

@@ -314,6 +314,9 @@ FOI_AUTHORITY_IS_GOVERNMENT_DEPARTMENT = env_bool("FOI_AUTHORITY_IS_GOVERNMENT_D
 FOI_NON_WORKING_DAY_RECEIPT_POLICY = env("FOI_NON_WORKING_DAY_RECEIPT_POLICY", "statutory")
 FOI_REFERENCE_PREFIX = env("FOI_REFERENCE_PREFIX", "FOI")
 FOI_RESTRICTED_NEEDS_MANAGER_APPROVAL = env_bool("FOI_RESTRICTED_NEEDS_MANAGER_APPROVAL", True)
+# A request whose clarification has not arrived 20 working days after asking has lapsed: on,
+# the daily reminder run closes it as lapsed; off, it only tells the officer and managers.
+CLARIFICATION_LAPSE_CLOSES = env_bool("CLARIFICATION_LAPSE_CLOSES", False)
 
 LOGGING = {
     "version": 1,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from exemptions.decision_review_views import approval_queue
-from foi_cases import deadlines, forms, workflow
+from foi_cases import casework_views, deadlines, forms, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.clock import deadline_for
 from foi_cases.form_errors import attach_errors
@@ -344,6 +344,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "pages": case_pages(request.user, case),
             "today": today,
             **deadline_summary(case, today),
+            **casework_views.panel(request.user, case),
         },
     )
 

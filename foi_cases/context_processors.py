@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from foi_cases.navigation import navigation_for
+from foi_cases.navigation import header_links_for, navigation_for
 from foi_cases.permissions import roles_of
 
 
@@ -16,4 +16,5 @@ def service(request: HttpRequest) -> dict[str, object]:
         "authority_name": settings.AUTHORITY_NAME,
         "user_roles": roles,
         "navigation": navigation_for(roles),
+        "header_links": header_links_for(roles),
     }

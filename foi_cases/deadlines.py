@@ -570,3 +570,23 @@ def review_due_dates(
     target, maximum = REVIEW_WORKING_DAYS[_check_regime(regime)]
     start = receipt_date(requested_on)
     return calendar.add_working_days(start, target), calendar.add_working_days(start, maximum)
+
+
+FEE_PAYMENT_MONTHS = 3  # FOIA s9(2), FOISA s9(4): three months beginning with the notice
+CLARIFICATION_LAPSE_WORKING_DAYS = 20
+
+
+def fee_payment_due(notice_on: date) -> date:
+    """The last day to pay a fee: the day before the same day three months on, or, where that
+    month has no such day, its last day (the corresponding date rule, Dodds v Walker)."""
+    index = notice_on.month - 1 + FEE_PAYMENT_MONTHS
+    year, month = notice_on.year + index // 12, index % 12 + 1
+    try:
+        return date(year, month, notice_on.day) - ONE_DAY
+    except ValueError:
+        return date(year + month // 12, month % 12 + 1, 1) - ONE_DAY
+
+
+def clarification_lapse_date(asked_on: date, calendar: WorkingCalendar) -> date:
+    """The 20th working day after asking for clarification: unanswered by then, it lapses."""
+    return calendar.add_working_days(asked_on, CLARIFICATION_LAPSE_WORKING_DAYS)

@@ -12,6 +12,8 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str]
+    # Shown in the header beside "Your account" rather than in the service navigation.
+    in_header: bool = False
 
     @property
     def url(self) -> str:
@@ -26,10 +28,16 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Review queue", "approval_queue", frozenset({REVIEWER, MANAGER})),
     NavItem("Dashboard", "dashboard", frozenset({OFFICER, MANAGER})),
     NavItem("Disclosure log", "disclosure_entries", frozenset({MANAGER})),
+    NavItem("Notifications", "notifications", frozenset({OFFICER, REVIEWER, MANAGER})),
     NavItem("Sign-in security", "sign_in_security", frozenset({MANAGER})),
-    NavItem("Administration", "admin:index", frozenset({MANAGER})),
+    NavItem("Administration", "admin:index", frozenset({MANAGER}), in_header=True),
 )
 
 
 def navigation_for(roles: frozenset[str]) -> list[NavItem]:
-    return [item for item in NAVIGATION if item.roles & roles]
+    """The service navigation's items for these roles (the header's are separate)."""
+    return [item for item in NAVIGATION if item.roles & roles and not item.in_header]
+
+
+def header_links_for(roles: frozenset[str]) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.roles & roles and item.in_header]

@@ -33,7 +33,7 @@ from foi_cases import outbox
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.date_words import long_date as _long_date
 from foi_cases.deadlines import due_soon_limits
-from foi_cases.models import Case, Notification, ReminderSent
+from foi_cases.models import Case, CaseWatcher, Notification, ReminderSent
 from foi_cases.permissions import (
     DECISIONS,
     MANAGER,
@@ -70,6 +70,7 @@ def _record(notices: list[Notice]) -> list[int]:
     """
     if not notices:
         return []
+    notices = notices + _watcher_copies(notices)
     keyed = [n for n in notices if n.case_id is not None]
     already = set(
         ReminderSent.objects.filter(
@@ -109,6 +110,37 @@ def _record(notices: list[Notice]) -> list[int]:
     return ids
 
 
+def record_notices(notices: list[Notice]) -> list[int]:
+    """Record and queue notices worked out elsewhere (foi_cases.clock_reminders)."""
+    return _record(notices)
+
+
+def _watcher_copies(notices: list[Notice]) -> list[Notice]:
+    """The same notices for each case's watchers who can open it and are not told already."""
+    case_ids = {n.case_id for n in notices if n.case_id is not None}
+    if not case_ids:
+        return []
+    watchers = CaseWatcher.objects.filter(case_id__in=case_ids, user__is_active=True)
+    rows = list(watchers.select_related("user", "case"))
+    told = {(n.user_id, n.case_id, n.kind) for n in notices}
+    copies = []
+    for row in rows:
+        if not can_view_case(row.user, row.case):
+            continue  # removed from a restricted case's team: told nothing about it
+        for notice in notices:
+            key = (row.user_id, notice.case_id, notice.kind)
+            if notice.case_id != row.case_id or key in told:
+                continue
+            told.add(key)
+            message = notice.message
+            if notice.kind == Kind.ASSIGNED:
+                message = message.replace("assigned to you", "assigned to another officer")
+            copies.append(
+                Notice(row.user_id, notice.case_id, notice.kind, message, notice.for_date)
+            )
+    return copies
+
+
 def _email_after_commit(ids: list[int]) -> None:
     """Queue the e-mail in the outbox with the notifications; it is sent after the commit."""
     if ids:
@@ -133,6 +165,25 @@ def notify_assigned(case: Case, *, assignee: Any, actor: Any) -> list[int]:
                 f"{_case_words(case)} was assigned to you by {_name(actor)}.",
                 timezone.localdate(),
             )
+        ]
+    )
+
+
+def notify_reassigned(cases: Iterable[Case], *, assignee: Any, actor: Any) -> list[int]:
+    """Tell an officer that cases were handed to them: one e-mail for the whole handover."""
+    if actor is not None and assignee.pk == actor.pk:
+        return []
+    today = timezone.localdate()
+    return _record(
+        [
+            Notice(
+                assignee.pk,
+                case.pk,
+                Kind.ASSIGNED,
+                f"{_case_words(case)} was assigned to you by {_name(actor)}.",
+                today,
+            )
+            for case in cases
         ]
     )
 
@@ -335,6 +386,11 @@ SUBJECTS = {
     Kind.LETTER_APPROVED: "A letter was approved",
     Kind.DUE_SOON: "Cases due soon",
     Kind.OVERDUE: "Overdue cases",
+    Kind.REVIEW_DUE: "Internal reviews due",
+    Kind.ICO_STEPS_DUE: "ICO decision notice steps due",
+    Kind.APPEAL_WINDOW: "Tribunal appeal windows closing",
+    Kind.FEE_DUE: "Fees not yet paid",
+    Kind.CLARIFICATION_LAPSED: "Requests lapsed without clarification",
 }
 SHORT = {
     Kind.ACCOUNT_SECURITY: "sign-in changes",
@@ -346,11 +402,21 @@ SHORT = {
     Kind.LETTER_APPROVED: "letters approved",
     Kind.DUE_SOON: "due soon",
     Kind.OVERDUE: "overdue",
+    Kind.REVIEW_DUE: "internal reviews due",
+    Kind.ICO_STEPS_DUE: "ICO steps due",
+    Kind.APPEAL_WINDOW: "appeal windows closing",
+    Kind.FEE_DUE: "fees unpaid",
+    Kind.CLARIFICATION_LAPSED: "lapsed without clarification",
 }
 DIGEST_ORDER = (
     Kind.ACCOUNT_SECURITY,
     Kind.OVERDUE,
     Kind.DUE_SOON,
+    Kind.REVIEW_DUE,
+    Kind.ICO_STEPS_DUE,
+    Kind.APPEAL_WINDOW,
+    Kind.FEE_DUE,
+    Kind.CLARIFICATION_LAPSED,
     Kind.REVIEW_WAITING,
     Kind.LETTER_WAITING,
     Kind.RETURNED,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
-from foi_cases import letters, notifications, outbox, retention, workflow
+from foi_cases import clock_reminders, letters, notifications, outbox, retention, workflow
 from foi_cases.models import Letter, WorkerHeartbeat
 from foi_cases.reporting import outcomes
 
@@ -94,13 +94,14 @@ def generate_letter_pdf(self: Task, letter_id: int) -> str:
 
 @shared_task
 def send_deadline_reminders() -> int:
-    """Daily digest of due-soon and overdue cases; safe to re-run (ReminderSent is unique).
+    """Daily digest of due-soon and overdue cases, and of the other clocks (internal review,
+    ICO steps, appeal window, fee, clarification); safe to re-run (ReminderSent is unique).
 
     First marks each case that passed its due date since the last run with an OVERDUE
     event on its timeline (once per due date, so a second run marks nothing).
     """
     workflow.record_overdue_cases()
-    return notifications.send_deadline_reminders()
+    return notifications.send_deadline_reminders() + clock_reminders.send_clock_reminders()
 
 
 @shared_task(acks_late=True)

@@ -11,6 +11,7 @@ from foi_cases import (
 
 urlpatterns = [
     path("", case_views.home, name="home"),
+    path("", include("foi_cases.casework_urls")),
     path("", include("foi_cases.letter_urls")),
     path("", include("foi_cases.dashboard_urls")),
     path("", include("foi_cases.review_urls")),

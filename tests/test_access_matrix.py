@@ -232,6 +232,28 @@ RULES: dict[str, dict[str, str]] = {
         )
     },
     "case_after_response": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    # Casework: notes, watching and links for whoever may see the case; reopening for its
+    # editors; bulk reassignment for managers.
+    **{
+        name: {
+            "get": VIEWERS,
+            "get_restricted": RESTRICTED_VIEWERS,
+            "post": VIEWERS,
+            "post_restricted": RESTRICTED_VIEWERS,
+        }
+        for name in ("case_note_add", "case_link_add")
+    },
+    **{
+        name: {"get": NOT_ALLOWED, "post": VIEWERS, "post_restricted": RESTRICTED_VIEWERS}
+        for name in ("case_watch", "case_unwatch", "case_link_remove")
+    },
+    "case_reopen": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "cases_reassign": {"get": MANAGERS, "post": MANAGERS},
     "disclosure_prepare": {
         "get": NOT_ALLOWED,
         "post": "L 403 403 403 ok 404",

@@ -22,6 +22,7 @@ from foi_cases import team, workflow
 from foi_cases.demo import seed_citation, seed_pit
 from foi_cases.models import (
     Case,
+    CaseLink,
     DisclosureLogEntry,
     ICOComplaint,
     InternalReview,
@@ -60,12 +61,14 @@ class CaseInReview:
     internal_review: InternalReview
     complaint: ICOComplaint
     appeal: TribunalAppeal
+    link: CaseLink
 
 
 def case_in_review(officer: User, *, restricted: bool) -> CaseInReview:
     """Assigned to the officer: one answered question with an s31 citation, one disclosed,
     an acknowledgement with its PDF, submitted for review; then an internal review, an ICO
-    complaint and a tribunal appeal recorded directly (the tests ask who reaches their pages).
+    complaint, a tribunal appeal and a link to a related case recorded directly (the tests ask
+    who reaches their pages).
     """
     factories.catalogue_exemption("FOIA-s31")
     case = factories.case_in_progress(officer, questions=("How many?", "Where?"))
@@ -104,6 +107,9 @@ def case_in_review(officer: User, *, restricted: bool) -> CaseInReview:
         lodged_on=dt.date(2026, 6, 1),
         created_by=officer,
     )
+    link = CaseLink.objects.create(
+        from_case=case, to_case=factories.CaseFactory(), kind="related", created_by=officer
+    )
     case.refresh_from_db()
     return CaseInReview(
         case=case,
@@ -112,6 +118,7 @@ def case_in_review(officer: User, *, restricted: bool) -> CaseInReview:
         internal_review=internal_review,
         complaint=complaint,
         appeal=appeal,
+        link=link,
     )
 
 
@@ -190,6 +197,8 @@ class UrlTargets:
             return self._case(restricted).citation.pk
         if "disclosure_log" in name or "disclosure_entr" in name:
             return built(self.entry, "a published disclosure log entry").pk
+        if name == "case_link_remove":
+            return self._case(restricted).link.pk
         if name == "case_team_remove":
             return built(self.team_member, "a team member of the restricted case").pk
         if name in ("review_assign", "review_decide"):

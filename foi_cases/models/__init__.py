@@ -33,6 +33,7 @@ from foi_cases.models.cases import (
     Requester,
     Topic,
 )
+from foi_cases.models.casework import CaseLink, CaseNote, CaseWatcher
 from foi_cases.models.correspondence import Correspondence, MailAttachment
 from foi_cases.models.letters import (
     DEFAULT_INTERNAL_REVIEW_TEXT,
@@ -57,7 +58,10 @@ __all__ = [
     "Case",
     "CaseAccessLog",
     "CaseEvent",
+    "CaseLink",
+    "CaseNote",
     "CaseQuerySet",
+    "CaseWatcher",
     "ClockEvent",
     "Correspondence",
     "DisclosureLogEntry",

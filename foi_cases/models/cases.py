@@ -454,6 +454,11 @@ class CaseEvent(models.Model):
         EMAIL_SENT = "email_sent", "E-mail sent"
         EMAIL_NOT_DELIVERED = "email_not_delivered", "E-mail not delivered"
         EMAIL_RELEASED = "email_released", "Quarantined e-mail released"
+        NOTE_ADDED = "note_added", "Internal note added"
+        WATCHING_STARTED = "watching_started", "Started watching"
+        WATCHING_STOPPED = "watching_stopped", "Stopped watching"
+        LINKED = "linked", "Linked to another case"
+        LINK_REMOVED = "link_removed", "Link to another case removed"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

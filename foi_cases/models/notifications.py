@@ -24,6 +24,11 @@ class Notification(models.Model):
         ACCOUNT_SECURITY = "account_security", "Change to your sign-in"
         NOT_DELIVERED = "not_delivered", "E-mail not delivered"
         MAIL_ARRIVED = "mail_arrived", "E-mail arrived on your case"
+        REVIEW_DUE = "review_due", "Internal review due"
+        ICO_STEPS_DUE = "ico_steps_due", "ICO decision notice steps due"
+        APPEAL_WINDOW = "appeal_window", "Tribunal appeal window closing"
+        FEE_DUE = "fee_due", "Fee payment due"
+        CLARIFICATION_LAPSED = "clarification_lapse", "No clarification after 20 working days"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

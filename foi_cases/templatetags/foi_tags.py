@@ -8,7 +8,7 @@ from typing import Any
 from django import forms, template
 
 from foi_cases.date_words import long_date
-from foi_cases.models import Case, CaseEvent
+from foi_cases.models import Case, CaseEvent, CaseLink
 
 register = template.Library()
 
@@ -118,6 +118,9 @@ def event_summary(event: CaseEvent) -> str:
         parts.append(f"reviewer {data['reviewer']}")
     if data.get("added_to_team"):
         parts.append("added to the case team")
+    if event.verb in (CaseEvent.Verb.LINKED, CaseEvent.Verb.LINK_REMOVED) and data.get("kind"):
+        # The kind only: the other case may be restricted, and its reference is not for all.
+        parts.append(str(CaseLink.Kind(data["kind"]).label))
     if data.get("comments"):
         parts.append(str(data["comments"]))
     if data.get("reason"):

@@ -32,7 +32,10 @@ def test_account_lockout_and_sign_in_security_pages_pass_axe(
     # The officer, signed in at two desks, sees both sessions and changes the password.
     sign_in(other_desk(), officer)
     sign_in(page, officer)
-    nav(page, axe_check, "Your account", "Your account", "your-account")
+    # "Your account" is in the header's account links, beside Sign out.
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Your account").click()
+    expect(page.get_by_role("heading", level=1, name="Your account")).to_be_visible()
+    axe_check(page, "your-account")
     expect(page.get_by_text("This session")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out everywhere else")).to_be_visible()
     page.get_by_role("link", name="Change password").click()

@@ -1,6 +1,9 @@
 """Demo data for local use: a user per role and cases built from the seed documents."""
 
 import datetime as dt
+import socket
+import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -23,8 +26,28 @@ DEMO_USERS = (
 )
 
 
+# The one to sign in as first: she has cases in every state, and the journey starts with her.
+FIRST_USER = "olivia"
+DEFAULT_URL = "http://127.0.0.1:8000/"
+
+
 def demo_password(username: str) -> str:
     return f"{username}-demo-2026"
+
+
+def server_listening(url: str) -> bool:
+    """Whether something accepts connections at `url`'s host and port.
+
+    A bare connection, not a request: the development server logs nothing for it, and it
+    listens only after printing its start-up lines.
+    """
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 class Command(BaseCommand):
@@ -32,17 +55,66 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--url",
+            default=DEFAULT_URL,
+            help="The address printed for signing in (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--show-users",
+            action="store_true",
+            help="Only print the demo users, passwords and address; change nothing.",
+        )
+        parser.add_argument(
+            "--wait-for-server",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="With --show-users: print once the server answers at --url (up to SECONDS), "
+            "so the list comes after the server's own start-up lines.",
+        )
+        parser.add_argument(
             "--allow-production",
             action="store_true",
             help="Run even when DEBUG is off. Demo passwords are public: never on a live system.",
         )
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        if options["show_users"]:
+            deadline = time.monotonic() + options["wait_for_server"]
+            while options["wait_for_server"] and time.monotonic() < deadline:
+                if server_listening(options["url"]):
+                    break
+                time.sleep(0.5)
+            self._show_users(options["url"])
+            return
         if not settings.DEBUG and not options["allow_production"]:
             raise CommandError(
                 "load_demo creates users with public passwords; run it with DEBUG=1."
             )
+        self._load(quiet=options["verbosity"] == 0)
+        if options["verbosity"]:
+            self._show_users(options["url"])
+
+    def _show_users(self, url: str) -> None:
+        """The last thing printed: where to go, who to sign in as, and every demo password."""
+        first = next(user for user in DEMO_USERS if user[0] == FIRST_USER)
+        lines = [
+            "",
+            "=" * 64,
+            f"Open {url} and sign in.",
+            f"Start as {first[0]} ({first[3]}), password: {demo_password(first[0])}",
+            "",
+            "Demo users (local use only: these passwords are public):",
+        ]
+        lines += [
+            f"  {role:<12} {username:<7} password: {demo_password(username)}"
+            for username, _first, _last, role in DEMO_USERS
+        ]
+        lines += ["=" * 64, ""]
+        self.stdout.write("\n".join(lines))
+
+    @transaction.atomic
+    def _load(self, *, quiet: bool) -> None:
         for username, first, last, role in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
@@ -57,14 +129,13 @@ class Command(BaseCommand):
             user.save()
             user.groups.add(Group.objects.get_or_create(name=role)[0])
             action = "Created" if created else "Reset"
-            self.stdout.write(
-                f"{action} {role:<11} {username:<7} password: {demo_password(username)}"
-            )
-        self.stdout.write(self.style.WARNING("These passwords are for local use only."))
+            if not quiet:
+                self.stdout.write(f"{action} {role} {username}.")
         load_all()
         self._letter_settings()
         created = self._cases()
-        self.stdout.write(f"Demo cases: {created} created, {Case.objects.count()} in total.")
+        if not quiet:
+            self.stdout.write(f"Demo cases: {created} created, {Case.objects.count()} in total.")
 
     def _letter_settings(self) -> None:
         row = LetterSettings.load()

@@ -26,6 +26,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("foi_cases", "0025_h19_correspondence")]
+    dependencies = [("foi_cases", "0025_correspondence")]
 
     operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]

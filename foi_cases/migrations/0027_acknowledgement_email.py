@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('foi_cases', '0026_h19_correspondence_search'),
+        ('foi_cases', '0026_correspondence_search'),
     ]
 
     operations = [
