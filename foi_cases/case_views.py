@@ -31,6 +31,7 @@ from foi_cases.permissions import (
     cases_visible_to,
     get_case_for_user,
     has_any_role,
+    is_contributor,
     is_manager,
     is_officer,
 )
@@ -54,6 +55,8 @@ def default_tab(user: Any) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """Each role starts on its own page: officers their cases, managers all, reviewers the queue."""
     if not has_any_role(request.user):
+        if is_contributor(request.user):
+            return redirect("my_tasks")
         return render(request, "foi_cases/home.html")
     if not (is_officer(request.user) or is_manager(request.user)):
         return review_queue(request)
@@ -326,6 +329,7 @@ def case_pages(user: Any, case: Case) -> list[tuple[str, str]]:
         pages.append(("Letters", reverse("letter_list", args=ref)))
     if case.status in Case.FINISHED_STATUSES:
         pages.append(("After the response", reverse("case_after_response", args=ref)))
+    pages.append(("Records, searches and consultations", reverse("case_records", args=ref)))
     pages.append(("Case team", reverse("case_team", args=ref)))
     return pages
 

@@ -98,6 +98,12 @@ def send_deadline_reminders() -> int:
     return notifications.send_deadline_reminders()
 
 
+@shared_task
+def send_search_reminders() -> int:
+    """Remind colleagues of searches due soon or late; safe to re-run (once per due date)."""
+    return workflow.send_search_reminders()
+
+
 @shared_task(acks_late=True)
 def email_notifications(notification_ids: list[int]) -> int:
     """E-mail notifications not yet e-mailed, one message per person; safe to re-run."""

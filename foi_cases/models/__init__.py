@@ -41,6 +41,7 @@ from foi_cases.models.letters import (
     Redaction,
 )
 from foi_cases.models.notifications import Notification, ReminderSent
+from foi_cases.models.records import Consultation, ContributorTask, Record
 from foi_cases.models.security import (
     CaseAccessLog,
     FormSubmission,
@@ -58,6 +59,8 @@ __all__ = [
     "CaseEvent",
     "CaseQuerySet",
     "ClockEvent",
+    "Consultation",
+    "ContributorTask",
     "DisclosureLogEntry",
     "DisclosureLogEntryQuerySet",
     "FormSubmission",
@@ -70,6 +73,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "Question",
+    "Record",
     "Redaction",
     "ReferenceSequence",
     "ReminderSent",

@@ -450,6 +450,13 @@ class CaseEvent(models.Model):
         REVIEWER_ALLOCATED = "reviewer_allocated", "Reviewer allocated"
         LETTER_SUBMITTED = "letter_submitted", "Letter sent for approval"
         LETTER_RETURNED = "letter_returned", "Letter returned for redraft"
+        RECORDS_ADDED = "records_added", "Records added"
+        SEARCH_REQUESTED = "search_requested", "Colleague asked to search for records"
+        SEARCH_STATEMENT = "search_statement", "Search statement given"
+        SEARCH_CANCELLED = "search_cancelled", "Search request cancelled"
+        SEARCH_REMINDED = "search_reminded", "Colleague reminded of a search"
+        CONSULTATION_RECORDED = "consultation_recorded", "Consultation recorded"
+        CONSULTATION_ADVICE = "consultation_advice", "Consultee's advice recorded"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -22,6 +22,8 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", "Case due within 5 working days"
         OVERDUE = "overdue", "Case overdue"
         ACCOUNT_SECURITY = "account_security", "Change to your sign-in"
+        SEARCH_REQUESTED = "search_requested", "Asked to search for records"
+        SEARCH_DUE = "search_due", "Search for records due"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
