@@ -62,7 +62,10 @@ class SearchRequestForm(GovukForm):
         label="Colleague to search",
         queryset=None,
         empty_label="Choose a colleague",
-        error_messages={"required": "Choose the colleague to search"},
+        error_messages={
+            "required": "Choose the colleague to search",
+            "invalid_choice": "Choose a colleague who has the Contributor role",
+        },
     )
     questions = IdMultipleChoiceField(
         label="Questions to search for",

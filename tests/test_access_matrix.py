@@ -158,6 +158,43 @@ RULES: dict[str, dict[str, str]] = {
         "post_restricted": "L 403 404 404 ok 404",
     },
     "access_log": {"get": "L 403 403 403 ok 404", "get_restricted": "L 403 404 404 ok 404"},
+    # Records, colleagues' searches and consultations: who may see the case sees them; the
+    # assigned officer and managers add to them. No persona here is a contributor: the task
+    # pages are theirs alone (tests/test_contributor_tasks.py covers the contributor).
+    "case_records": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "records_upload": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "search_new": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "search_cancel": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "consultation_new": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "consultation_advice": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "record_download": {"get": VIEWERS},  # a record of the unrestricted case
+    "my_tasks": {"get": "L 403 403 403 403 403"},
+    "task_detail": {"get": "L 404 404 404 404 404"},
+    "task_upload": {"get": NOT_ALLOWED, "post": "L 404 404 404 404 404"},
+    "task_statement": {"get": NOT_ALLOWED, "post": "L 404 404 404 404 404"},
     # Letters.
     "letter_list": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
     "letter_compose": {
@@ -380,6 +417,28 @@ def _case_with_everything(officer, reviewer, *, restricted: bool):
         lodged_on=dt.date(2026, 6, 1),
         created_by=officer,
     )
+    # Records, a colleague's search and a consultation (tests/test_contributor_tasks.py).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from foi_cases.permissions import CONTRIBUTOR
+
+    workflow.add_records(
+        case,
+        actor=officer,
+        files=[SimpleUploadedFile("found.txt", b"found " + case.reference.encode())],
+    )
+    contributor = factories.UserFactory(roles=[CONTRIBUTOR])
+    workflow.request_search(
+        case, actor=officer, assignee=contributor, questions=list(case.questions.all())
+    )
+    workflow.record_consultation(
+        case,
+        actor=officer,
+        consultee_type="police",
+        consultee="Metropolitan Police Service",
+        about="Harm of disclosure",
+        consulted_on=dt.date(2026, 3, 5),
+    )
     case.refresh_from_db()
     return case, letter
 
@@ -437,6 +496,12 @@ def url_for(name: str, pattern: URLPattern, world, *, restricted: bool) -> str:
         candidates["pk"] = citation.pk
     elif "disclosure_log" in name or "disclosure_entr" in name:
         candidates["pk"] = world["entry"].pk
+    elif name in ("search_cancel", "task_detail", "task_upload", "task_statement"):
+        candidates["pk"] = case.contributor_tasks.get().pk
+    elif name == "consultation_advice":
+        candidates["pk"] = case.consultations.get().pk
+    elif name == "record_download":
+        candidates["pk"] = case.records.get().pk
     elif name == "case_team_remove":
         candidates["pk"] = world["people"]["team_reviewer"].pk
     elif name in ("review_assign", "review_decide"):
