@@ -195,8 +195,10 @@ def internal_held(request: HttpRequest, reference: str, number: int) -> HttpResp
 # --- Exemption decisions ---------------------------------------------------------------------
 
 
-def _topic_slugs(case: Case) -> list[str]:
-    return list(case.topics.values_list("slug", flat=True))
+def _for_case(case: Case) -> dict[str, Any]:
+    """What a citation form offers from its case: templates by topic, its consultations."""
+    slugs = list(case.topics.values_list("slug", flat=True))
+    return {"topic_slugs": slugs, "consultations": case.consultations.all()}
 
 
 def _chosen_limbs(form: forms.CitationForm, citation: ExemptionCitation | None) -> list[str]:
@@ -266,13 +268,13 @@ def _handle_citation(
     exemption: Exemption,
     citation: ExemptionCitation | None,
 ) -> HttpResponse:
-    form = forms.CitationForm(request.POST, exemption=exemption, topic_slugs=_topic_slugs(case))
+    form = forms.CitationForm(request.POST, exemption=exemption, **_for_case(case))
     factors = forms.factor_formset(request.POST)
     action = request.POST.get("action", "save")
     valid = form.is_valid() & factors.is_valid()
     if action == "use_template" and valid:
         _use_template(form, question)
-        form = forms.CitationForm(form.data, exemption=exemption, topic_slugs=_topic_slugs(case))
+        form = forms.CitationForm(form.data, exemption=exemption, **_for_case(case))
         form.is_valid()
         return _citation_page(request, case, question, exemption, form, factors, citation=citation)
     if action == "add_factors":
@@ -281,7 +283,7 @@ def _handle_citation(
         unbound = forms.CitationForm(
             initial=form.cleaned_data if hasattr(form, "cleaned_data") else {},
             exemption=exemption,
-            topic_slugs=_topic_slugs(case),
+            **_for_case(case),
         )
         return _citation_page(request, case, question, exemption, unbound, more, citation=citation)
     if valid:
@@ -336,7 +338,7 @@ def citation_new(request: HttpRequest, reference: str, number: int) -> HttpRespo
     exemption = chooser.cleaned_data["exemption"]
     if request.method == "POST":
         return _handle_citation(request, case, question, exemption, None)
-    form = forms.CitationForm(exemption=exemption, topic_slugs=_topic_slugs(case))
+    form = forms.CitationForm(exemption=exemption, **_for_case(case))
     return _citation_page(request, case, question, exemption, form, forms.factor_formset())
 
 
@@ -354,7 +356,7 @@ def citation_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse
     form = forms.CitationForm(
         initial=forms.CitationForm.initial_from(citation),
         exemption=exemption,
-        topic_slugs=_topic_slugs(case),
+        **_for_case(case),
     )
     pit = getattr(citation, "pit", None)
     rows = [
