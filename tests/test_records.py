@@ -146,3 +146,11 @@ def test_case_page_links_to_the_records(client, officer, case):
     client.force_login(officer)
     response = client.get(case.get_absolute_url())
     assert reverse("case_records", args=[case.reference]).encode() in response.content
+
+
+def test_email_attachments_are_kept_as_records_from_email(officer, case):
+    attachments = [upload("letter.pdf", PDF), upload("reply.txt", b"Thanks")]
+    records = workflow.add_records(case, actor=officer, files=attachments, source="email")
+    assert {r.source for r in records} == {Record.Source.EMAIL}
+    event = CaseEvent.objects.get(case=case, verb=CaseEvent.Verb.RECORDS_ADDED)
+    assert event.data["source"] == "email"

@@ -126,17 +126,25 @@ def _event_data(records: Iterable[Record]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def add_records(case: Case, *, actor: User, files: Sequence[UploadedFile[Any]]) -> list[Record]:
-    """Add files the FOI team uploaded to a case's records."""
+def add_records(
+    case: Case,
+    *,
+    actor: User,
+    files: Sequence[UploadedFile[Any]],
+    source: str = Source.UPLOAD,
+) -> list[Record]:
+    """Add files the FOI team uploaded, or attachments of an e-mail on the case (source EMAIL)."""
     core.require(
         can_add_records(actor, case), "Only the assigned officer or a manager can add records."
     )
+    if source not in (Source.UPLOAD, Source.EMAIL):
+        raise ValueError(f"Records come from a contributor only through their task, not {source}.")
     if not case.is_open:
         raise core.InvalidTransition("Records cannot be added to a case that is closed.")
     checked = _check_files(files)
     case = _lock_case(case)
-    records = _store(case, files, checked, actor=actor, source=Source.UPLOAD, task=None)
-    core.record(case, Verb.RECORDS_ADDED, actor=actor, source=Source.UPLOAD, **_event_data(records))
+    records = _store(case, files, checked, actor=actor, source=source, task=None)
+    core.record(case, Verb.RECORDS_ADDED, actor=actor, source=source, **_event_data(records))
     return records
 
 
