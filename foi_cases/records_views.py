@@ -44,6 +44,10 @@ def _render_records(request: HttpRequest, case: Case, **bound: Any) -> HttpRespo
     context = {
         "case": case,
         "records": case.records.select_related("uploaded_by", "task__assignee", "duplicate_of"),
+        "converting": case.records.filter(
+            duplicate_of__isnull=True,
+            conversion__in=(Record.Conversion.PENDING, Record.Conversion.CONVERTING),
+        ).exists(),
         "tasks": case.contributor_tasks.select_related("assignee").prefetch_related("questions"),
         "consultations": case.consultations.prefetch_related("questions"),
         "can_add": can_add_records(request.user, case) and case.is_open,
@@ -90,14 +94,17 @@ def record_download(request: HttpRequest, pk: int) -> FileResponse:
     record = Record.objects.select_related("case", "task").filter(pk=pk).first()
     if record is None or not can_view_record(request.user, record):
         raise Http404("No record with that number.")
+    if request.GET.get("copy") == "review":
+        # The PDF made for review (a duplicate shares the first copy's).
+        source = record.duplicate_of or record
+        if not source.review_pdf:
+            raise Http404("This record has not been converted for review.")
+        stored, name, kind = source.review_pdf, f"{record.original_name}.pdf", "application/pdf"
+    else:
+        stored, name, kind = record.file, record.original_name, record.content_type
     if record.case.restricted:
         CaseAccessLog.objects.create(case=record.case, user=request.user, what=request.path[:200])
-    return FileResponse(
-        record.file.open("rb"),
-        as_attachment=True,
-        filename=record.original_name,
-        content_type=record.content_type,
-    )
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=name, content_type=kind)
 
 
 # --- Asking colleagues to search ---------------------------------------------------------------

@@ -52,7 +52,16 @@ def browser_unavailable() -> str:
     return postgres_unavailable() or redis_unavailable()
 
 
+def converters_unavailable() -> str:
+    missing = [tool for tool in ("soffice", "tesseract", "pdftoppm") if not shutil.which(tool)]
+    if missing:
+        packages = "libreoffice-*-nogui, tesseract-ocr, poppler-utils"
+        return f"needs {', '.join(missing)} (Debian: {packages})"
+    return ""
+
+
 SERVICE_CHECKS = {
+    "converters": converters_unavailable,
     "postgres": postgres_unavailable,
     "redis": redis_unavailable,
     "worker": worker_unavailable,

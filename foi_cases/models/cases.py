@@ -457,6 +457,8 @@ class CaseEvent(models.Model):
         SEARCH_REMINDED = "search_reminded", "Colleague reminded of a search"
         CONSULTATION_RECORDED = "consultation_recorded", "Consultation recorded"
         CONSULTATION_ADVICE = "consultation_advice", "Consultee's advice recorded"
+        RECORD_CONVERTED = "record_converted", "Record converted for review"
+        RECORD_QUARANTINED = "record_quarantined", "Record put in quarantine"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -65,6 +65,13 @@ class Record(models.Model):
         CONTRIBUTOR = "contributor", "Sent by a colleague"
         EMAIL = "email", "E-mail attachment"
 
+    class Conversion(models.TextChoices):
+        PENDING = "pending", "Waiting to be converted"
+        CONVERTING = "converting", "Converting"
+        READY = "ready", "Ready for review"
+        FAILED = "failed", "Conversion failed"
+        QUARANTINED = "quarantined", "In quarantine"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
     file = models.FileField(upload_to="records/%Y/%m/", max_length=300)
     original_name = models.CharField(max_length=255)
@@ -82,6 +89,16 @@ class Record(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The copy for review: every record converted to PDF, scanned pages given a text layer.
+    review_pdf = models.FileField(upload_to="records/review/%Y/%m/", max_length=300, blank=True)
+    conversion = models.CharField(
+        max_length=20, choices=Conversion.choices, default=Conversion.PENDING
+    )
+    conversion_progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent.")
+    conversion_note = models.TextField(
+        blank=True, help_text="Why the conversion failed or the file is in quarantine."
+    )
+    review_pages = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

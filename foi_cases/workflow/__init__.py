@@ -132,10 +132,13 @@ from foi_cases.workflow.records import (
     cancel_search,
     default_search_due,
     give_search_statement,
+    record_conversion_failed,
+    record_converted,
     remind_contributor,
     request_search,
     searched_hours,
     send_search_reminders,
+    start_conversion,
 )
 from foi_cases.workflow.retention import (
     ANONYMISED_NAME,
@@ -159,6 +162,9 @@ __all__ = [
     "default_search_due",
     "give_search_statement",
     "record_advice",
+    "record_conversion_failed",
+    "record_converted",
+    "start_conversion",
     "record_consultation",
     "remind_contributor",
     "request_search",

@@ -15,13 +15,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from foi_cases import notifications, record_files
+from foi_cases import notifications, outbox, record_files
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.deadlines import receipt_date
 from foi_cases.models import Case, CaseEvent, ContributorTask, Question, Record
@@ -107,6 +108,12 @@ def _store(
                 record.file.save(name, upload, save=False)
                 stored.append(record.file.name or "")
             record.save()
+            if original is None:
+                outbox.enqueue(
+                    "foi_cases.tasks.convert_record",
+                    record.pk,
+                    dedupe_key=f"convert-record:{record.pk}",
+                )
             originals.setdefault(info.sha256, record)
             created.append(record)
     except Exception:
@@ -348,3 +355,55 @@ def send_search_reminders(today: dt.date | None = None) -> int:
         if task.due_on <= limits[task.case.regime] and task.reminded_for != task.due_on:
             sent += remind_contributor(task, today=today)
     return sent
+
+
+# --- Conversion for review (run by the convert_record task) -------------------------------------
+
+Conversion = Record.Conversion
+
+
+def start_conversion(record: Record) -> None:
+    """Mark a record as converting (no event: the outcome writes one)."""
+    Record.objects.filter(pk=record.pk).exclude(
+        conversion__in=(Conversion.READY, Conversion.QUARANTINED)
+    ).update(conversion=Conversion.CONVERTING, conversion_progress=0, conversion_note="")
+    record.conversion = Conversion.CONVERTING
+
+
+@transaction.atomic
+def record_converted(record: Record, *, pdf: bytes, pages: int, ocr: int) -> Record:
+    """Keep the review copy of a record and record that it is ready."""
+    name = f"{record.sha256[:32]}.pdf"
+    record.review_pdf.save(name, ContentFile(pdf), save=False)
+    record.conversion = Conversion.READY
+    record.conversion_progress = 100
+    record.review_pages = pages
+    record.save(update_fields=["review_pdf", "conversion", "conversion_progress", "review_pages"])
+    core.record(
+        record.case,
+        Verb.RECORD_CONVERTED,
+        actor=None,
+        record=record.pk,
+        name=record.original_name,
+        pages=pages,
+        ocr_pages=ocr,
+    )
+    return record
+
+
+@transaction.atomic
+def record_conversion_failed(record: Record, *, reason: str, quarantine: bool) -> Record:
+    """Keep a record out of review, with the reason: in quarantine, or failed (to retry)."""
+    record.conversion = Conversion.QUARANTINED if quarantine else Conversion.FAILED
+    record.conversion_note = reason
+    record.save(update_fields=["conversion", "conversion_note"])
+    if quarantine:
+        core.record(
+            record.case,
+            Verb.RECORD_QUARANTINED,
+            actor=None,
+            record=record.pk,
+            name=record.original_name,
+            reason=reason,
+        )
+    return record

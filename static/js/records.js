@@ -40,3 +40,25 @@ function enhance (box) {
 }
 
 document.querySelectorAll('[data-module="app-file-drop"]').forEach(enhance)
+
+// While records are being converted for review, fetch the page again every few seconds and
+// swap in the records table, so the progress shows without a reload.
+const REFRESH_MS = 4000
+
+function refresh (table) {
+  setTimeout(async () => {
+    try {
+      const response = await fetch(window.location.href, { headers: { Accept: 'text/html' } })
+      if (!response.ok) return
+      const page = new DOMParser().parseFromString(await response.text(), 'text/html')
+      const fresh = page.getElementById(table.id)
+      if (!fresh) return
+      table.replaceWith(fresh)
+      if (fresh.dataset.refresh) refresh(fresh)
+    } catch (error) {
+      // Offline or signed out: leave the table as it is.
+    }
+  }, REFRESH_MS)
+}
+
+document.querySelectorAll('table[data-refresh]').forEach(refresh)
