@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -154,3 +155,19 @@ def test_email_attachments_are_kept_as_records_from_email(officer, case):
     assert {r.source for r in records} == {Record.Source.EMAIL}
     event = CaseEvent.objects.get(case=case, verb=CaseEvent.Verb.RECORDS_ADDED)
     assert event.data["source"] == "email"
+
+
+def test_upload_form_carries_its_csrf_token(officer, case):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    page = client.get(reverse("case_records", args=[case.reference])).content.decode()
+    upload_form = page[page.index('enctype="multipart/form-data"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', upload_form).group(1)
+    response = client.post(
+        reverse("records_upload", args=[case.reference]),
+        {"files": [upload("a.pdf", PDF)], "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert case.records.count() == 1
