@@ -171,3 +171,37 @@ def test_upload_form_carries_its_csrf_token(officer, case):
     )
     assert response.status_code == 302
     assert case.records.count() == 1
+
+
+def test_restricted_case_records_are_hidden_from_officers_off_its_team(
+    client, officer, other_officer, case
+):
+    from foi_cases.models import CaseAccessLog
+
+    workflow.set_restricted(case, actor=officer, restricted=True, reason="Need to know")
+    (record,) = workflow.add_records(case, actor=officer, files=[upload("a.pdf", PDF)])
+    client.force_login(other_officer)
+    assert client.get(reverse("case_records", args=[case.reference])).status_code == 404
+    assert client.get(reverse("record_download", args=[record.pk])).status_code == 404
+    refused = client.post(
+        reverse("records_upload", args=[case.reference]), {"files": [upload("b.pdf", PDF)]}
+    )
+    assert refused.status_code == 404
+    assert case.records.count() == 1
+    client.force_login(officer)
+    assert client.get(reverse("record_download", args=[record.pk])).status_code == 200
+    assert CaseAccessLog.objects.filter(
+        case=case, user=officer, what=reverse("record_download", args=[record.pk])
+    ).exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, officer, case):
+    (record,) = workflow.add_records(case, actor=officer, files=[upload("a.pdf", PDF)])
+    for url in (
+        reverse("case_records", args=[case.reference]),
+        reverse("record_download", args=[record.pk]),
+        reverse("my_tasks"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
