@@ -12,6 +12,7 @@ import email
 import email.policy
 import html
 import io
+import os
 import re
 import subprocess
 import tempfile
@@ -52,9 +53,15 @@ class Converted:
     ocr_pages: int
 
 
-def _run(args: list[str], seconds: int) -> None:
+def _run(args: list[str], seconds: int, env: dict[str, str] | None = None) -> None:
     try:
-        subprocess.run(args, check=True, capture_output=True, timeout=seconds)
+        subprocess.run(
+            args,
+            check=True,
+            capture_output=True,
+            timeout=seconds,
+            env={**os.environ, **env} if env else None,
+        )
     except subprocess.TimeoutExpired as exc:
         raise Quarantine(f"Converting took longer than {seconds} seconds; check the file.") from exc
 
@@ -119,7 +126,13 @@ def _office_to_pdf(source: Path, workdir: Path) -> bytes:
 def _ocr_image(image_path: Path, workdir: Path) -> bytes:
     """One page: the image with Tesseract's invisible text layer over it."""
     base = workdir / f"ocr-{uuid.uuid4().hex}"
-    _run(["tesseract", str(image_path), str(base), "-l", "eng", "pdf"], OCR_SECONDS)
+    # One thread per page: the workers run in parallel, and Tesseract's own threads on a busy
+    # machine make every page slower (its documentation advises this for parallel use).
+    _run(
+        ["tesseract", str(image_path), str(base), "-l", "eng", "pdf"],
+        OCR_SECONDS,
+        env={"OMP_THREAD_LIMIT": "1"},
+    )
     return Path(f"{base}.pdf").read_bytes()
 
 
