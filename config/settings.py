@@ -317,6 +317,12 @@ FOI_RESTRICTED_NEEDS_MANAGER_APPROVAL = env_bool("FOI_RESTRICTED_NEEDS_MANAGER_A
 # A request whose clarification has not arrived 20 working days after asking has lapsed: on,
 # the daily reminder run closes it as lapsed; off, it only tells the officer and managers.
 CLARIFICATION_LAPSE_CLOSES = env_bool("CLARIFICATION_LAPSE_CLOSES", False)
+# Records gathered for a case: the largest file accepted, and the kinds of file (by extension).
+FOI_RECORD_MAX_MB = env_int("FOI_RECORD_MAX_MB", 50)
+FOI_RECORD_EXTENSIONS = env_list(
+    "FOI_RECORD_EXTENSIONS",
+    "pdf,doc,docx,xls,xlsx,ppt,pptx,odt,ods,odp,rtf,txt,csv,eml,msg,png,jpg,jpeg,tif,tiff",
+)
 
 LOGGING = {
     "version": 1,
@@ -348,6 +354,11 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
         "task": "foi_cases.tasks.send_deadline_reminders",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 7), minute=0),
+    },
+    # Colleagues whose search for records is due within 2 working days or late, once a due date.
+    "search-reminders": {
+        "task": "foi_cases.tasks.send_search_reminders",
+        "schedule": crontab(hour=env_int("REMINDER_HOUR", 7), minute=5),
     },
     # The statistics count each case's stored reporting outcome; this re-derives them all.
     "reconcile-reporting-outcomes": {

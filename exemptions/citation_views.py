@@ -40,6 +40,7 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
         "harm_interest",
         "harm_mechanism",
         "harm_evidence",
+        "evidence_consultation",
         "qp_name",
         "qp_opinion_on",
         "qp_material",
@@ -74,6 +75,7 @@ TEMPLATE_MODES = [
 ]
 # Left off the check page when empty: most decisions never need them.
 OPTIONAL = {
+    "evidence_consultation",
     "alternative_group",
     "omit_reasons",
     "omit_reasons_justification",
@@ -108,7 +110,9 @@ def _steps(exemption: Exemption, draft: dict[str, Any]) -> list[str]:
 def _step_fields(exemption: Exemption, step: str) -> tuple[str, ...]:
     names = list(STEP_FIELDS[step])
     if not exemption.has_harm_test:
-        names = [n for n in names if not n.startswith(("likelihood", "harm_"))]
+        names = [
+            n for n in names if not n.startswith(("likelihood", "harm_", "evidence_consultation"))
+        ]
     if not validation.is_s36(exemption):
         names = [n for n in names if not n.startswith("qp_")]
     if not (exemption.regime == "EIR" and exemption.test_type == "adverse_effect"):
@@ -160,6 +164,7 @@ class Decision:
             initial=initial,
             exemption=self.exemption,
             topic_slugs=list(self.case.topics.values_list("slug", flat=True)),
+            consultations=self.case.consultations.all(),
             only=_step_fields(self.exemption, step) if step else (),
             template_target=TEMPLATE_TARGET.get(step, ""),
         )

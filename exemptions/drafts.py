@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from exemptions import forms
 from exemptions.models import Exemption, ExemptionCitation, ReasoningTemplate
-from foi_cases.models import Question
+from foi_cases.models import Consultation, Question
 
 DATES = ("qp_opinion_on", "pit_as_at")
 DRAFTS = "decision_drafts"
@@ -28,6 +28,8 @@ def stored(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, ReasoningTemplate):
         return None
+    if isinstance(value, Consultation):
+        return value.pk
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from exemptions.models import (
     Exemption,
@@ -16,7 +17,7 @@ from exemptions.models import (
 )
 from exemptions.validation import CitationData, FactorData, PitData
 from foi_cases.forms import GovukForm, IdChoiceField, IdMultipleChoiceField, date_field
-from foi_cases.models import Question
+from foi_cases.models import Consultation, Question
 
 MAX_TEXT = 20_000
 WEIGHTS = [(str(n), str(n)) for n in range(1, 6)]
@@ -120,6 +121,13 @@ class CitationForm(GovukForm):
     harm_interest = long_text("What would be harmed")
     harm_mechanism = long_text("How disclosure would cause the harm")
     harm_evidence = long_text("Evidence", help_text="For example the police threat assessment.")
+    evidence_consultation = IdChoiceField(
+        label="Consultation relied on as evidence (optional)",
+        help_text="The letter never names the consultee.",
+        queryset=Consultation.objects.none(),
+        required=False,
+        empty_label="None",
+    )
     qp_name = forms.CharField(label="Qualified person (s36)", required=False, max_length=200)
     qp_opinion_on = date_field("Date of the qualified person's opinion", required=False)
     qp_material = long_text("Material put to the qualified person")
@@ -173,10 +181,18 @@ class CitationForm(GovukForm):
         topic_slugs: list[str],
         only: tuple[str, ...] = (),
         template_target: str = "",
+        consultations: QuerySet[Consultation] | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.exemption = exemption
+        evidence = self.fields["evidence_consultation"]
+        evidence.queryset = (
+            consultations if consultations is not None else Consultation.objects.none()
+        )  # type: ignore[attr-defined]
+        evidence.label_from_instance = lambda c: (  # type: ignore[attr-defined]
+            f"{c.consultee} ({c.get_consultee_type_display().lower()}), {c.consulted_on:%-d %B %Y}"
+        )
         choices = [(code, _limb_choice(exemption, code)) for code in exemption.limb_codes()]
         choices += [
             (code, f"{_limb_choice(exemption, code)} (neither confirm nor deny)")
@@ -219,6 +235,9 @@ class CitationForm(GovukForm):
             omit_reasons_justification=data.get("omit_reasons_justification", ""),
             template_version_id=data.get("template_version"),
             on_emissions=data.get("on_emissions"),
+            evidence_consultation_id=(
+                data["evidence_consultation"].pk if data.get("evidence_consultation") else None
+            ),
         )
 
     def pit_data(self, factors: list[FactorData]) -> PitData | None:
@@ -262,6 +281,7 @@ class CitationForm(GovukForm):
         if citation.on_emissions is not None:
             initial["on_emissions"] = "yes" if citation.on_emissions else "no"
         initial["template_version"] = citation.template_version_id
+        initial["evidence_consultation"] = citation.evidence_consultation_id
         pit = getattr(citation, "pit", None)
         if pit is not None:
             initial.update(

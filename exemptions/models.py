@@ -249,6 +249,14 @@ class ExemptionCitation(models.Model):
     harm_interest = models.TextField(blank=True, help_text="What would be prejudiced.")
     harm_mechanism = models.TextField(blank=True, help_text="How disclosure would cause it.")
     harm_evidence = models.TextField(blank=True, help_text="The evidence relied on.")
+    evidence_consultation = models.ForeignKey(
+        "foi_cases.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cited_by",
+        help_text="A consultation on this case whose advice is the harm test's evidence.",
+    )
     qp_name = models.CharField("qualified person", max_length=200, blank=True)
     qp_opinion_on = models.DateField(
         "date of the qualified person's opinion", null=True, blank=True

@@ -63,6 +63,12 @@ def citation_content(citation: ExemptionCitation) -> dict[str, Any]:
         "omit_reasons_justification": citation.omit_reasons_justification,
         "pit": _pit_content(pit),
         **({"on_emissions": citation.on_emissions} if citation.on_emissions is not None else {}),
+        # Only when set, so that approvals given before consultations existed still match.
+        **(
+            {"evidence_consultation": citation.evidence_consultation_id}
+            if citation.evidence_consultation_id is not None
+            else {}
+        ),
     }
 
 

@@ -31,6 +31,7 @@ from foi_cases.permissions import (
     cases_visible_to,
     get_case_for_user,
     has_any_role,
+    is_contributor,
     is_manager,
     is_officer,
 )
@@ -55,6 +56,8 @@ def default_tab(user: Any) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """Each role starts on its own page: officers their cases, managers all, reviewers the queue."""
     if not has_any_role(request.user):
+        if is_contributor(request.user):
+            return redirect("my_tasks")
         return render(request, "foi_cases/home.html")
     if not (is_officer(request.user) or is_manager(request.user)):
         return approval_queue(request)
@@ -306,6 +309,7 @@ def case_pages(user: Any, case: Case) -> list[tuple[str, str]]:
     if case.status in Case.FINISHED_STATUSES:
         pages.append(("After the response", reverse("case_after_response", args=ref)))
     pages.append(("Correspondence", reverse("case_correspondence", args=ref)))
+    pages.append(("Records, searches and consultations", reverse("case_records", args=ref)))
     pages.append(("Case team", reverse("case_team", args=ref)))
     if case.status == Case.Status.APPROVED and workflow.can_withdraw_approval(user, case):
         pages.append(("Withdraw the approval", reverse("case_withdraw_approval", args=ref)))

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
+from foi_cases.permissions import CONTRIBUTOR, MANAGER, OFFICER, REVIEWER
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Cases", "case_list_team", frozenset({REVIEWER})),
     NavItem("All cases", "case_list_all", frozenset({MANAGER})),
     NavItem("New request", "case_new", frozenset({OFFICER, MANAGER})),
+    NavItem("Your searches", "my_tasks", frozenset({CONTRIBUTOR})),
     NavItem("Review queue", "approval_queue", frozenset({REVIEWER, MANAGER})),
     NavItem("Dashboard", "dashboard", frozenset({OFFICER, MANAGER})),
     NavItem("Disclosure log", "disclosure_entries", frozenset({MANAGER})),

@@ -479,3 +479,39 @@ def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows.update(read_at=timezone.now())
+
+
+# --- Contributor tasks (records) ----------------------------------------------------------------
+
+
+def notify_search_requested(task: Any, *, actor: Any) -> list[int]:
+    """Tell a colleague they were asked to search for records, naming the case as a notice does."""
+    return _record(
+        [
+            Notice(
+                task.assignee_id,
+                task.case_id,
+                Kind.SEARCH_REQUESTED,
+                f"{_name(actor)} asked you to search for records for {_case_words(task.case)} "
+                f"by {_long_date(task.due_on)}.",
+                timezone.localdate(),
+            )
+        ]
+    )
+
+
+def notify_search_due(task: Any, *, today: dt.date) -> list[int]:
+    """Remind a colleague of a search due soon or overdue, once per due date."""
+    when = "was due" if task.due_on < today else "is due"
+    return _record(
+        [
+            Notice(
+                task.assignee_id,
+                task.case_id,
+                Kind.SEARCH_DUE,
+                f"Your search for records for {_case_words(task.case)} {when} on "
+                f"{_long_date(task.due_on)}.",
+                task.due_on,
+            )
+        ]
+    )

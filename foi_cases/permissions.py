@@ -17,12 +17,24 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from foi_cases.models import Case, CaseQuerySet, DisclosureLogEntryQuerySet, Letter
+    from django.db.models import QuerySet
+
+    from foi_cases.models import (
+        Case,
+        CaseQuerySet,
+        ContributorTask,
+        DisclosureLogEntryQuerySet,
+        Letter,
+        Record,
+    )
 
 OFFICER = "FOI officer"
 REVIEWER = "Reviewer"
 MANAGER = "Manager"
 ROLES = (OFFICER, REVIEWER, MANAGER)
+# A colleague outside the FOI team asked to search for records: sees only their own tasks,
+# never a case, so it is not one of ROLES (which open cases).
+CONTRIBUTOR = "Contributor"
 
 AnyUser = User | AnonymousUser
 
@@ -33,7 +45,8 @@ def roles_of(user: AnyUser) -> frozenset[str]:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_foi_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        names = (*ROLES, CONTRIBUTOR)
+        cached = frozenset(user.groups.filter(name__in=names).values_list("name", flat=True))
         user._foi_roles = cached  # type: ignore[attr-defined]
     return cached
 
@@ -50,8 +63,13 @@ def is_manager(user: AnyUser) -> bool:
     return MANAGER in roles_of(user)
 
 
+def is_contributor(user: AnyUser) -> bool:
+    return CONTRIBUTOR in roles_of(user)
+
+
 def has_any_role(user: AnyUser) -> bool:
-    return bool(roles_of(user))
+    """Whether the user has a role that opens cases (a contributor's does not)."""
+    return bool(roles_of(user) & set(ROLES))
 
 
 def cases_visible_to(user: AnyUser) -> CaseQuerySet:
@@ -203,3 +221,44 @@ def disclosure_entries_visible_to(user: AnyUser) -> DisclosureLogEntryQuerySet:
 def can_record_after_response(user: AnyUser) -> bool:
     """Log review requests, ICO complaints, notices and appeals: FOI officers and managers."""
     return is_officer(user) or is_manager(user)
+
+
+# --- Records, contributor tasks and consultations ----------------------------------------------
+
+
+def can_add_records(user: AnyUser, case: Case) -> bool:
+    """Upload records, ask colleagues to search, record consultations: who may edit the case."""
+    return can_edit_case(user, case)
+
+
+def tasks_visible_to(user: AnyUser) -> QuerySet[ContributorTask]:
+    """A contributor's own tasks; nobody else's, whatever their role."""
+    from foi_cases.models import ContributorTask
+
+    if not user.is_authenticated or not is_contributor(user):
+        return ContributorTask.objects.none()
+    return ContributorTask.objects.filter(assignee=user)
+
+
+def can_work_on_task(user: AnyUser, task: ContributorTask) -> bool:
+    """Open a task, upload records to it and give its search statement: its contributor."""
+    return user.is_authenticated and is_contributor(user) and task.assignee_id == user.pk
+
+
+def get_task_for_user(request: HttpRequest, pk: int) -> ContributorTask:
+    """Fetch a task the user was given, else 404; every opening of a restricted one is logged."""
+    from foi_cases.models import CaseAccessLog
+
+    task = tasks_visible_to(request.user).select_related("case").filter(pk=pk).first()
+    if task is None:
+        raise Http404("No task with that number.")
+    if task.case.restricted and isinstance(request.user, User):
+        CaseAccessLog.objects.create(case=task.case, user=request.user, what=request.path[:200])
+    return task
+
+
+def can_view_record(user: AnyUser, record: Record) -> bool:
+    """A record: whoever may see its case, or the contributor whose task it was sent to."""
+    if record.task is not None and can_work_on_task(user, record.task):
+        return True
+    return can_view_case(user, record.case)

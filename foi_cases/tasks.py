@@ -11,7 +11,15 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
-from foi_cases import clock_reminders, letters, notifications, outbox, retention, workflow
+from foi_cases import (
+    clock_reminders,
+    letters,
+    notifications,
+    outbox,
+    record_conversion,
+    retention,
+    workflow,
+)
 from foi_cases.models import Letter, WorkerHeartbeat
 from foi_cases.reporting import outcomes
 
@@ -102,6 +110,18 @@ def send_deadline_reminders() -> int:
     """
     workflow.record_overdue_cases()
     return notifications.send_deadline_reminders() + clock_reminders.send_clock_reminders()
+
+
+@shared_task
+def send_search_reminders() -> int:
+    """Remind colleagues of searches due soon or late; safe to re-run (once per due date)."""
+    return workflow.send_search_reminders()
+
+
+@shared_task(acks_late=True, soft_time_limit=30 * 60)
+def convert_record(record_id: int) -> str:
+    """Convert a record to PDF for review (LibreOffice, Tesseract); safe to run twice."""
+    return record_conversion.convert_record(record_id)
 
 
 @shared_task(acks_late=True)

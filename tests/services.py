@@ -58,7 +58,16 @@ def mail_unavailable() -> str:
     return missing() or postgres_unavailable()
 
 
+def converters_unavailable() -> str:
+    missing = [tool for tool in ("soffice", "tesseract", "pdftoppm") if not shutil.which(tool)]
+    if missing:
+        packages = "libreoffice-*-nogui, tesseract-ocr, poppler-utils"
+        return f"needs {', '.join(missing)} (Debian: {packages})"
+    return ""
+
+
 SERVICE_CHECKS = {
+    "converters": converters_unavailable,
     "postgres": postgres_unavailable,
     "redis": redis_unavailable,
     "worker": worker_unavailable,

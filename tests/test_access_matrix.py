@@ -158,6 +158,43 @@ RULES: dict[str, dict[str, str]] = {
         "post": "L 403 403 403 ok 404",
         "post_restricted": "L 403 404 404 ok 404",
     },
+    # Records, colleagues' searches and consultations: who may see the case sees them; the
+    # assigned officer and managers add to them. No persona here is a contributor: the task
+    # pages are theirs alone (tests/test_contributor_tasks.py covers the contributor).
+    "case_records": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "records_upload": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "search_new": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "search_cancel": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "consultation_new": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "consultation_advice": {
+        "get": EDITORS,
+        "get_restricted": RESTRICTED_EDITORS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "record_download": {"get": VIEWERS},  # a record of the unrestricted case
+    "my_tasks": {"get": "L 403 403 403 403 403"},
+    "task_detail": {"get": "L 404 404 404 404 404"},
+    "task_upload": {"get": NOT_ALLOWED, "post": "L 404 404 404 404 404"},
+    "task_statement": {"get": NOT_ALLOWED, "post": "L 404 404 404 404 404"},
     # Letters.
     "letter_list": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
     "letter_compose": {

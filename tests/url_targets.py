@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 
 from exemptions.models import Exemption, ExemptionCitation
@@ -29,7 +30,7 @@ from foi_cases.models import (
     Letter,
     TribunalAppeal,
 )
-from foi_cases.permissions import REVIEWER
+from foi_cases.permissions import CONTRIBUTOR, REVIEWER
 from tests import factories
 
 T = TypeVar("T")
@@ -68,7 +69,7 @@ def case_in_review(officer: User, *, restricted: bool) -> CaseInReview:
     """Assigned to the officer: one answered question with an s31 citation, one disclosed,
     an acknowledgement with its PDF, submitted for review; then an internal review, an ICO
     complaint, a tribunal appeal and a link to a related case recorded directly (the tests ask
-    who reaches their pages).
+    who reaches their pages); then a record, a colleague's search and a consultation.
     """
     factories.catalogue_exemption("FOIA-s31")
     case = factories.case_in_progress(officer, questions=("How many?", "Where?"))
@@ -109,6 +110,26 @@ def case_in_review(officer: User, *, restricted: bool) -> CaseInReview:
     )
     link = CaseLink.objects.create(
         from_case=case, to_case=factories.CaseFactory(), kind="related", created_by=officer
+    )
+    # Records, a colleague's search and a consultation (tests/test_contributor_tasks.py).
+    workflow.add_records(
+        case,
+        actor=officer,
+        files=[SimpleUploadedFile("found.txt", b"found " + case.reference.encode())],
+    )
+    workflow.request_search(
+        case,
+        actor=officer,
+        assignee=factories.UserFactory(roles=[CONTRIBUTOR]),
+        questions=list(case.questions.all()),
+    )
+    workflow.record_consultation(
+        case,
+        actor=officer,
+        consultee_type="police",
+        consultee="Metropolitan Police Service",
+        about="Harm of disclosure",
+        consulted_on=dt.date(2026, 3, 5),
     )
     case.refresh_from_db()
     return CaseInReview(
@@ -197,6 +218,12 @@ class UrlTargets:
             return self._case(restricted).citation.pk
         if "disclosure_log" in name or "disclosure_entr" in name:
             return built(self.entry, "a published disclosure log entry").pk
+        if name in ("search_cancel", "task_detail", "task_upload", "task_statement"):
+            return self._case(restricted).case.contributor_tasks.get().pk
+        if name == "consultation_advice":
+            return self._case(restricted).case.consultations.get().pk
+        if name == "record_download":
+            return self._case(restricted).case.records.get().pk
         if name == "case_link_remove":
             return self._case(restricted).link.pk
         if name == "case_team_remove":

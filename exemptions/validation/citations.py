@@ -42,6 +42,8 @@ class CitationData:
     template_version_id: int | None = None
     # EIR reg 12(9): is the information on emissions? Asked for reg 12(5)(d) to (g) only.
     on_emissions: bool | None = None
+    # A consultation on the case whose advice is the harm test's evidence (never in the letter).
+    evidence_consultation_id: int | None = None
 
 
 def _add(errors: dict[str, list[str]], key: str, message: str) -> None:

@@ -43,6 +43,7 @@ from foi_cases.models.letters import (
     Redaction,
 )
 from foi_cases.models.notifications import Notification, ReminderSent
+from foi_cases.models.records import Consultation, ContributorTask, Record
 from foi_cases.models.security import (
     CaseAccessLog,
     FormSubmission,
@@ -64,6 +65,8 @@ __all__ = [
     "CaseWatcher",
     "ClockEvent",
     "Correspondence",
+    "Consultation",
+    "ContributorTask",
     "DisclosureLogEntry",
     "DisclosureLogEntryQuerySet",
     "FormSubmission",
@@ -77,6 +80,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "Question",
+    "Record",
     "Redaction",
     "ReferenceSequence",
     "ReminderSent",

@@ -459,6 +459,15 @@ class CaseEvent(models.Model):
         WATCHING_STOPPED = "watching_stopped", "Stopped watching"
         LINKED = "linked", "Linked to another case"
         LINK_REMOVED = "link_removed", "Link to another case removed"
+        RECORDS_ADDED = "records_added", "Records added"
+        SEARCH_REQUESTED = "search_requested", "Colleague asked to search for records"
+        SEARCH_STATEMENT = "search_statement", "Search statement given"
+        SEARCH_CANCELLED = "search_cancelled", "Search request cancelled"
+        SEARCH_REMINDED = "search_reminded", "Colleague reminded of a search"
+        CONSULTATION_RECORDED = "consultation_recorded", "Consultation recorded"
+        CONSULTATION_ADVICE = "consultation_advice", "Consultee's advice recorded"
+        RECORD_CONVERTED = "record_converted", "Record converted for review"
+        RECORD_QUARANTINED = "record_quarantined", "Record put in quarantine"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -29,6 +29,8 @@ class Notification(models.Model):
         APPEAL_WINDOW = "appeal_window", "Tribunal appeal window closing"
         FEE_DUE = "fee_due", "Fee payment due"
         CLARIFICATION_LAPSED = "clarification_lapse", "No clarification after 20 working days"
+        SEARCH_REQUESTED = "search_requested", "Asked to search for records"
+        SEARCH_DUE = "search_due", "Search for records due"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -12,6 +12,7 @@ commit. The steps live in one module per stage; this package re-exports them, so
 - `letters`: compose, edit, approve, render and send letters
 - `after_response`: internal review, ICO complaints and tribunal appeals
 - `disclosure`: the disclosure log and redaction
+- `records`, `consultations`: records gathered for a case, colleagues' searches, consultations
 - `retention`: legal hold, deletion and anonymisation
 """
 
@@ -61,6 +62,7 @@ from foi_cases.workflow.clock_events import (
     request_clarification,
     set_variation,
 )
+from foi_cases.workflow.consultations import record_advice, record_consultation
 from foi_cases.workflow.core import (
     ALLOWED_TRANSITIONS,
     ConcurrentUpdate,
@@ -135,6 +137,20 @@ from foi_cases.workflow.letters import (
     return_letter,
     submit_letter_for_review,
 )
+from foi_cases.workflow.records import (
+    add_records,
+    add_task_records,
+    cancel_search,
+    default_search_due,
+    give_search_statement,
+    record_conversion_failed,
+    record_converted,
+    remind_contributor,
+    request_search,
+    searched_hours,
+    send_search_reminders,
+    start_conversion,
+)
 from foi_cases.workflow.retention import (
     ANONYMISED_NAME,
     REMOVED_TEXT,
@@ -158,6 +174,20 @@ __all__ = [
     "question_tasks",
     "returned_review",
     "question_problems",
+    "add_records",
+    "add_task_records",
+    "cancel_search",
+    "default_search_due",
+    "give_search_statement",
+    "record_advice",
+    "record_conversion_failed",
+    "record_converted",
+    "start_conversion",
+    "record_consultation",
+    "remind_contributor",
+    "request_search",
+    "searched_hours",
+    "send_search_reminders",
     "composable_kinds",
     "public_interest_extension_available",
     "ALLOWED_TRANSITIONS",

@@ -22,7 +22,7 @@ from exemptions.catalogue import EMISSIONS_BARRED_LIMBS
 from exemptions.models import Exemption, ExemptionCitation, PublicInterestTest
 from exemptions.validation import CitationData, CitedSummary, PitData
 from foi_cases import approval
-from foi_cases.models import Case, CaseEvent, Question
+from foi_cases.models import Case, CaseEvent, Consultation, Question
 from foi_cases.workflow import core, decisions
 
 Status = Case.Status
@@ -55,6 +55,15 @@ def _normalise(exemption: Exemption, data: CitationData) -> CitationData:
 def _check(
     question: Question, exemption: Exemption, data: CitationData, pit: PitData | None
 ) -> None:
+    if (
+        data.evidence_consultation_id is not None
+        and not Consultation.objects.filter(
+            pk=data.evidence_consultation_id, case_id=question.case_id
+        ).exists()
+    ):
+        raise ValidationError(
+            {"evidence_consultation": "Choose a consultation recorded on this case."}
+        )
     validation.check_citation(
         exemption,
         data,
@@ -86,6 +95,7 @@ def _citation_fields(data: CitationData) -> dict[str, Any]:
         "omit_reasons_justification": data.omit_reasons_justification.strip(),
         "template_version_id": data.template_version_id,
         "on_emissions": data.on_emissions,
+        "evidence_consultation_id": data.evidence_consultation_id,
     }
 
 
