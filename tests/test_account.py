@@ -97,8 +97,9 @@ def test_changing_the_password_signs_out_everywhere_else(client, officer, caplog
 def test_officers_and_reviewers_change_their_own_password(client, request, persona):
     user = request.getfixturevalue(persona)
     client.force_login(user)
-    nav = client.get(reverse("home")).content.decode().split('id="navigation"', 1)[1]
-    assert f'href="{reverse("account")}"' in nav.split("</ul>", 1)[0]
+    # "Your account" sits with "Sign out" in the header's account links.
+    header = client.get(reverse("home")).content.decode().split('aria-label="Account"', 1)[1]
+    assert f'href="{reverse("account")}"' in header.split("</ul>", 1)[0]
     assert (
         f'href="{reverse("account_password")}"' in client.get(reverse("account")).content.decode()
     )

@@ -167,8 +167,12 @@ def test_citation_form_offers_only_this_cases_consultations(client, officer, cas
     workflow.record_answer(question, actor=officer, held_status="held", outcome="withheld_in_full")
     client.force_login(officer)
     exemption = Exemption.objects.get(code="FOIA-s38")
-    url = reverse("exemption_citation_new", args=[case.reference, question.number])
-    page = client.get(url, {"exemption": exemption.pk}).content.decode()
+    # The harm step of a new decision, where the evidence is given.
+    url = reverse(
+        "exemption_citation_new_step",
+        args=[case.reference, question.number, exemption.pk, "harm"],
+    )
+    page = client.get(url).content.decode()
     assert "Consultation relied on as evidence" in page
     assert POLICE in page
     assert "Another force entirely" not in page

@@ -25,9 +25,9 @@ DASHBOARD_QUERIES = 15
 STATISTICS_QUERIES = 10
 CSV_QUERIES = 13
 EXPORT_QUERIES = 9  # with the access log of the restricted rows exported
-# The cases due and the managers, then per person (3 here) a savepoint, its release and a look
-# at what was already sent: it grows with people, never with cases.
-REMINDER_QUERIES = 11
+# The cases due and the managers, then per person (3 here) a savepoint, its release, the case's
+# watchers and a look at what was already sent: it grows with people, never with cases.
+REMINDER_QUERIES = 14
 
 
 def bulk_cases(n: int, officers: list, creator) -> None:

@@ -755,13 +755,18 @@ def test_citation_page_asks_for_a_test_per_limb(officer_client, officer, case):
         second, actor=officer, exemption=s40, data=ncnd("s40(5B)(b)"), pit=pit()
     )
 
-    pages = {
-        citation.pk: officer_client.get(
-            reverse("exemption_citation_edit", args=[case.reference, citation.pk])
-        ).content.decode()
-        for citation in (absolute, qualified)
-    }
+    def factors_step(citation):
+        url = reverse("exemption_citation_step", args=[case.reference, citation.pk, "factors"])
+        return url, officer_client.get(url)
 
-    assert "absolute here: leave the public interest test empty" in pages[absolute.pk]
-    assert "absolute here" not in pages[qualified.pk]
-    assert "a tie means disclosure" in pages[qualified.pk]
+    def check_page(citation):
+        url = reverse("exemption_citation_edit", args=[case.reference, citation.pk])
+        return officer_client.get(url).content.decode()
+
+    # The absolute limb has no public interest step at all; the qualified one asks for it.
+    absolute_url, absolute_page = factors_step(absolute)
+    assert absolute_page.status_code == 404
+    assert absolute_url not in check_page(absolute)
+    qualified_url, qualified_page = factors_step(qualified)
+    assert qualified_url in check_page(qualified)
+    assert "a tie means disclosure" in qualified_page.content.decode()

@@ -195,8 +195,11 @@ def test_people_without_a_device_are_not_asked_by_default(client, manager):
     client.force_login(manager)
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("two_factor_verify")).status_code == 302
-    nav = client.get(reverse("home")).content.decode().split('id="navigation"', 1)[1]
-    assert f'href="{reverse("two_factor_setup")}"' in nav.split("</ul>", 1)[0]
+    # Offered where people manage their sign-in: their account page, linked from the header.
+    header = client.get(reverse("home")).content.decode().split('aria-label="Account"', 1)[1]
+    assert f'href="{reverse("account")}"' in header.split("</ul>", 1)[0]
+    account = client.get(reverse("account")).content.decode()
+    assert f'href="{reverse("two_factor_setup")}"' in account
 
 
 # --- When the setting requires it ---------------------------------------------------------------
