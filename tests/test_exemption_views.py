@@ -1,6 +1,7 @@
 """The seed cases recorded entirely through the decisions and review pages, then approved."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -330,6 +331,55 @@ def test_reviewer_returns_a_question_with_a_comment(submitted, reviewer, client)
     assert submitted.status == "in_progress"
     assert Review.objects.get(case=submitted).status == "returned"
     assert CaseEvent.objects.filter(case=submitted, verb="decision_returned").exists()
+
+
+def test_reviewer_gathers_comments_per_question_then_returns_them(submitted, reviewer, client):
+    client.force_login(reviewer)
+    question = submitted.questions.get()
+    ref = submitted.reference
+    overview = client.get(reverse("decision_review", args=[ref])).content.decode()
+    assert "No comment" in overview and "Commented" not in overview
+
+    response = client.post(
+        reverse("decision_review_question", args=[ref, 1]),
+        {f"question-{question.pk}": "Give the source of the figure."},
+    )
+
+    assert response["Location"] == reverse("decision_review_decide", args=[ref])
+    assert "Commented" in client.get(reverse("decision_review", args=[ref])).content.decode()
+    decide = client.get(reverse("decision_review_decide", args=[ref])).content.decode()
+    assert "Give the source of the figure." in decide
+    assert "sha256" not in decide and "sha256" not in overview
+    form = re.search(r'action="[^"]*/return/".*?</form>', decide, re.S).group(0)
+    posted = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    response = client.post(reverse("decision_review_return", args=[ref]), {**posted, "note": ""})
+    assert response.status_code == 302
+    review = Review.objects.get(case=submitted)
+    assert review.status == "returned"
+    assert question.review_comments.get().text == "Give the source of the figure."
+
+
+def test_only_the_acting_reviewer_saves_comments(submitted, officer, client):
+    client.force_login(officer)
+    question = submitted.questions.get()
+    url = reverse("decision_review_question", args=[submitted.reference, 1])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {f"question-{question.pk}": "Mine."}).status_code == 403
+
+
+def test_the_approved_hash_is_shown_only_in_the_audit_view(submitted, reviewer, manager, client):
+    approve_as(client, reviewer, submitted)
+    review = Review.objects.get(case=submitted)
+    assert len(review.approved_hash) == 64
+    ref = submitted.reference
+    for name in ("decision_review", "decision_review_decide"):
+        body = client.get(reverse(name, args=[ref])).content.decode()
+        assert "Unchanged since approval" in body
+        assert review.approved_hash not in body and "sha256" not in body
+
+    client.force_login(manager)
+    audit = client.get(reverse("access_log", args=[ref])).content.decode()
+    assert review.approved_hash in audit and "Matches the decisions" in audit
 
 
 def test_edit_through_the_page_after_approval_withdraws_it(submitted, officer, reviewer, client):
