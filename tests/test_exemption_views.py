@@ -48,6 +48,17 @@ def factor_rows(factors):
     return data
 
 
+def side_factor_rows(factors):
+    """The aggregate page's factor rows: a table for disclosure and one against."""
+    data = {}
+    for side, prefix in (("disclosure", "factor_for"), ("maintain", "factor_against")):
+        rows = [(text, weight) for s, text, weight in factors if s == side]
+        data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": 0})
+        for i, (text, weight) in enumerate(rows):
+            data.update({f"{prefix}-{i}-text": text, f"{prefix}-{i}-weight": weight})
+    return data
+
+
 def cite(client, case, number, code, *, factors=(), conclusion="", expect=302, **fields):
     exemption = factories.catalogue_exemption(code)
     url = reverse("exemption_citation_new", args=[case.reference, number])
@@ -190,7 +201,7 @@ def test_seed_001_disclosed_not_held_and_withheld_under_s31_and_s38(
             "pit_summary": "Weighed together, the public interest favours withholding.",
             "pit_override_reason": "",
             "action": "save",
-            **factor_rows(PIT_FACTORS),
+            **side_factor_rows(PIT_FACTORS),
         },
     )
     assert response.status_code == 302
@@ -380,6 +391,44 @@ def test_the_approved_hash_is_shown_only_in_the_audit_view(submitted, reviewer, 
     client.force_login(manager)
     audit = client.get(reverse("access_log", args=[ref])).content.decode()
     assert review.approved_hash in audit and "Matches the decisions" in audit
+
+
+def test_aggregate_page_names_the_factor_row_that_is_incomplete(officer_client, officer):
+    case = factories.case_in_progress(officer)
+    answer(officer_client, case, 1, "held", "withheld_in_full")
+    url = reverse("exemption_aggregate", args=[case.reference, 1])
+    assert "Factors against disclosure" in officer_client.get(url).content.decode()
+
+    response = officer_client.post(
+        url,
+        {
+            "action": "save",
+            **date_fields("pit_as_at", AS_AT),
+            "pit_conclusion": "maintain",
+            "pit_summary": "On balance.",
+            **side_factor_rows([("disclosure", "", 3), ("maintain", "Safety of staff.", "")]),
+        },
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Factor 1 for disclosure: enter the factor" in body
+    assert "Factor 1 against disclosure: choose its weight from 1 to 5" in body
+    assert 'href="#id_factor_for-0-text"' in body
+    assert "Safety of staff." in body
+
+
+def test_aggregate_page_adds_a_factor_row_keeping_what_was_typed(officer_client, officer):
+    case = factories.case_in_progress(officer)
+    answer(officer_client, case, 1, "held", "withheld_in_full")
+    url = reverse("exemption_aggregate", args=[case.reference, 1])
+    response = officer_client.post(
+        url,
+        {"action": "add_factors", **side_factor_rows([("disclosure", "Openness.", 2)])},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Openness." in body and 'name="factor_for-3-text"' in body
 
 
 def test_edit_through_the_page_after_approval_withdraws_it(submitted, officer, reviewer, client):
