@@ -277,7 +277,9 @@ def _step(request: HttpRequest, decision: Decision, step: str) -> HttpResponse:
             _use_template(request, decision, form, step, draft)
             form = _rebound(decision, form, step)
         elif action == "add_factors":
-            formsets = forms.side_factor_formsets(factors=_posted_factors(formsets), extra_rows=1)
+            formsets = forms.side_factor_formsets(
+                factors=forms.posted_side_factors(formsets), extra_rows=1
+            )
         elif valid:
             values = {k: drafts.stored(v) for k, v in form.cleaned_data.items() if k != "template"}
             if "on_emissions" in values:
@@ -330,18 +332,6 @@ def _rebound(decision: Decision, form: forms.CitationForm, step: str) -> forms.C
             rebound.errors.setdefault(name, rebound.error_class()).extend(errors)
     rebound.confirm_template = getattr(form, "confirm_template", None)  # type: ignore[attr-defined]
     return rebound
-
-
-def _posted_factors(formsets: list[Any]) -> list[dict[str, Any]]:
-    rows = []
-    for side, _, formset in formsets:
-        for f in formset.forms:
-            data = f.cleaned_data if hasattr(f, "cleaned_data") else {}
-            if (data.get("text") or "").strip() or data.get("weight"):
-                rows.append(
-                    {"side": side, "text": data.get("text", ""), "weight": data.get("weight")}
-                )
-    return rows
 
 
 def _page(decision: Decision, draft: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exemptions import forms, precedents
 from exemptions.models import ExemptionCitation, Review
@@ -61,44 +61,89 @@ def _may_act(user: Any, case: Case, review: Review) -> bool:
     )
 
 
-def _return_form(case: Case, data: Any = None) -> forms.ReturnForm:
+def _return_form(case: Case, data: Any = None, initial: Any = None) -> forms.ReturnForm:
     citations = list(
         ExemptionCitation.objects.filter(question__case=case).select_related("question")
     )
-    form = forms.ReturnForm(data, citations=citations, questions=list(case.questions.all()))
+    form = forms.ReturnForm(
+        data, initial=initial, citations=citations, questions=list(case.questions.all())
+    )
     for name, field in form.fields.items():
-        # Each comment sits beside its decision, outside the form element it belongs to.
-        field.widget.attrs.update({"form": "return-form", "rows": 2})
+        field.widget.attrs.update({"rows": 3})
         if name != "note":
             field.label = f"Comment on {field.label}"
     return form
 
 
-def _sections(case: Case, user: Any, return_form: forms.ReturnForm) -> list[dict[str, Any]]:
-    """Per question: its decisions, each with the comment field about it beside it."""
-    changes = {c.number: c for c in workflow.changes_since_return(case) or []}
-    questions = case.questions.prefetch_related(
-        "citations__exemption", "citations__pit__factors", "public_interest_tests__combines"
+def _drafts_key(review: Review) -> str:
+    return f"review-comments-{review.pk}"
+
+
+def _drafts(request: HttpRequest, review: Review) -> dict[str, str]:
+    """The reviewer's comments gathered page by page, kept in the session until they act."""
+    drafts = request.session.get(_drafts_key(review), {})
+    return dict(drafts) if isinstance(drafts, dict) else {}
+
+
+def _question_fields(question: Any) -> list[str]:
+    return [f"question-{question.pk}", *(f"citation-{c.pk}" for c in question.citations.all())]
+
+
+def _questions(case: Case) -> list[Any]:
+    return list(
+        case.questions.prefetch_related(
+            "citations__exemption", "citations__pit__factors", "public_interest_tests__combines"
+        )
     )
-    sections = []
-    for question in questions:
-        citations = sorted(question.citations.all(), key=lambda c: (c.position, c.pk))
-        sections.append(
+
+
+def _overview_rows(case: Case, drafts: dict[str, str]) -> list[dict[str, Any]]:
+    """Per question: how many decisions, whether they changed since a return, any comment."""
+    changes = {c.number: c for c in workflow.changes_since_return(case) or []}
+    rows = []
+    for question in _questions(case):
+        change = changes.get(question.number)
+        rows.append(
             {
                 "question": question,
-                "comment_field": return_form[f"question-{question.pk}"],
-                "citations": [(c, return_form[f"citation-{c.pk}"]) for c in citations],
-                "aggregate": next(
-                    (t for t in question.public_interest_tests.all() if t.is_aggregate), None
-                ),
-                "changes": changes.get(question.number),
-                "precedents": precedents.for_question(question, user=user),
+                "decisions": len(question.citations.all()),
+                "changed": bool(change and change.changed),
+                "commented": any(drafts.get(n, "").strip() for n in _question_fields(question)),
             }
         )
-    return sections
+    return rows
 
 
-def _render_review(
+def _section(case: Case, question: Any, user: Any, form: forms.ReturnForm) -> dict[str, Any]:
+    """One question: its decisions, each with the comment field about it beside it."""
+    changes = {c.number: c for c in workflow.changes_since_return(case) or []}
+    citations = sorted(question.citations.all(), key=lambda c: (c.position, c.pk))
+    return {
+        "question": question,
+        "comment_field": form[f"question-{question.pk}"],
+        "citations": [(c, form[f"citation-{c.pk}"]) for c in citations],
+        "aggregate": next(
+            (t for t in question.public_interest_tests.all() if t.is_aggregate), None
+        ),
+        "changes": changes.get(question.number),
+        "precedents": precedents.for_question(question, user=user),
+    }
+
+
+def _context(request: HttpRequest, case: Case, review: Review) -> dict[str, Any]:
+    changes = workflow.changes_since_return(case)
+    return {
+        "case": case,
+        "review": review,
+        "has_changes": changes is not None,
+        "unchanged": changes is not None and not any(c.changed for c in changes),
+        "may_act": _may_act(request.user, case, review),
+        "next_to_act": queue.next_to_act(review),
+        "approved": workflow.is_approved(case),
+    }
+
+
+def _render_decide(
     request: HttpRequest,
     case: Case,
     review: Review,
@@ -107,23 +152,24 @@ def _render_review(
     return_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    return_form = return_form or _return_form(case)
-    changes = workflow.changes_since_return(case)
+    """The last step: the comments gathered, and the forms to return or approve."""
+    drafts = _drafts(request, review)
+    return_form = return_form or _return_form(case, initial=drafts)
+    gathered = [
+        (str(return_form[name].label).removeprefix("Comment on "), text)
+        for name, text in drafts.items()
+        if name in return_form.fields and text.strip()
+    ]
     return render(
         request,
-        "exemptions/decision_review.html",
+        "exemptions/decision_review_decide.html",
         {
-            "case": case,
-            "review": review,
-            "sections": _sections(case, request.user, return_form),
-            "has_changes": changes is not None,
-            "unchanged": changes is not None and not any(c.changed for c in changes),
-            "may_act": _may_act(request.user, case, review),
-            "next_to_act": queue.next_to_act(review),
-            "allocation": queue.allocation_choices(request.user, case, review),
+            **_context(request, case, review),
             "approve_form": approve_form or forms.ApproveForm(),
             "return_form": return_form,
-            "approved": workflow.is_approved(case),
+            "gathered": gathered,
+            "comment_fields": [f for f in return_form if f.name != "note"],
+            "first_question": case.questions.order_by("number").first(),
         },
         status=status,
     )
@@ -131,8 +177,62 @@ def _render_review(
 
 @require_GET
 def decision_review(request: HttpRequest, reference: str) -> HttpResponse:
-    case, current = _review_case(request, reference)
-    return _render_review(request, case, current)
+    """The reviewer's task list: each question, its decisions' state and any comment."""
+    case, review = _review_case(request, reference)
+    rows = _overview_rows(case, _drafts(request, review))
+    return render(
+        request,
+        "exemptions/decision_review.html",
+        {
+            **_context(request, case, review),
+            "rows": rows,
+            "commented": sum(r["commented"] for r in rows),
+            "allocation": queue.allocation_choices(request.user, case, review),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_review_question(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """One question's decisions, what changed since the return, and the comment boxes."""
+    case, review = _review_case(request, reference)
+    questions = _questions(case)
+    question = next((q for q in questions if q.number == number), None)
+    if question is None:
+        raise Http404("No such question.")
+    drafts = _drafts(request, review)
+    form = _return_form(case, request.POST if request.method == "POST" else None, initial=drafts)
+    if request.method == "POST":
+        if not _may_act(request.user, case, review):
+            raise PermissionDenied("You cannot review these decisions.")
+        if form.is_valid():
+            for name in _question_fields(question):
+                drafts[name] = form.cleaned_data.get(name, "")
+            request.session[_drafts_key(review)] = drafts
+            later = [q for q in questions if q.number > number]
+            if later:
+                return redirect("decision_review_question", case.reference, later[0].number)
+            return redirect("decision_review_decide", case.reference)
+    index = questions.index(question)
+    return render(
+        request,
+        "exemptions/decision_review_question.html",
+        {
+            **_context(request, case, review),
+            "section": _section(case, question, request.user, form),
+            "form": form,
+            "previous": questions[index - 1] if index else None,
+            "following": questions[index + 1] if index + 1 < len(questions) else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def decision_review_decide(request: HttpRequest, reference: str) -> HttpResponse:
+    """Approve or return, with the comments gathered on the questions' pages."""
+    case, review = _review_case(request, reference)
+    return _render_decide(request, case, review)
 
 
 @require_GET
@@ -161,8 +261,9 @@ def decision_review_approve(request: HttpRequest, reference: str) -> HttpRespons
                 if result.status == Review.Status.APPROVED
                 else "Approved: a manager's second approval is now needed.",
             )
+            request.session.pop(_drafts_key(current), None)
             return redirect("decision_review", case.reference)
-    return _render_review(
+    return _render_decide(
         request,
         case,
         current,
@@ -187,9 +288,10 @@ def decision_review_return(request: HttpRequest, reference: str) -> HttpResponse
         except ValidationError as error:
             attach_errors(form, error)
         else:
+            request.session.pop(_drafts_key(current), None)
             messages.success(request, "The decisions were returned to the officer.")
             return redirect("decision_review", case.reference)
-    return _render_review(
+    return _render_decide(
         request,
         case,
         current,

@@ -266,22 +266,29 @@ def aggregate(request: HttpRequest, reference: str, number: int) -> HttpResponse
             {"side": f.side, "text": f.text, "weight": f.weight} for f in existing.factors.all()
         ]
     form = forms.AggregateForm(request.POST or None, initial=initial, question=question)
-    factors = (
-        forms.factor_formset(request.POST)
+    action = request.POST.get("action")
+    formsets = (
+        forms.side_factor_formsets(request.POST)
         if request.method == "POST"
-        else forms.factor_formset(initial=rows)
+        else forms.side_factor_formsets(factors=rows)
     )
-    if request.method == "POST" and request.POST.get("action") == "remove":
+    if request.method == "POST" and action == "remove":
         workflow.remove_aggregate_pit(question, actor=request.user)
         messages.success(request, f"Question {number}: aggregate test removed.")
         return back_to_question(case, question)
-    if request.method == "POST" and form.is_valid() & factors.is_valid():
+    valid = form.is_valid() & all([f.is_valid() for _, _, f in formsets])
+    if request.method == "POST" and action == "add_factors":
+        # Another blank row per side; what was typed stays, and nothing is saved yet.
+        formsets = forms.side_factor_formsets(
+            factors=forms.posted_side_factors(formsets), extra_rows=1
+        )
+    elif request.method == "POST" and valid:
         data = form.cleaned_data
         pit = validation.PitData(
             as_at=data["pit_as_at"],
             conclusion=data["pit_conclusion"],
             summary=data["pit_summary"],
-            factors=tuple(forms.factors_from(factors)),
+            factors=tuple(forms.factors_from_sides(formsets)),
             override_reason=data["pit_override_reason"],
             presumption_applied=data["pit_presumption_applied"],
             late_reason=data["pit_late_reason"],
@@ -304,10 +311,11 @@ def aggregate(request: HttpRequest, reference: str, number: int) -> HttpResponse
             "case": case,
             "question": question,
             "form": form,
-            "factors": factors,
+            "for_formset": formsets[0][2],
+            "against_formset": formsets[1][2],
             "existing": existing,
             "regime": workflow.question_regime(question),
             "back": reverse("exemption_question", args=[case.reference, question.number]),
         },
-        status=400 if form.is_bound else 200,
+        status=400 if form.is_bound and action != "add_factors" else 200,
     )

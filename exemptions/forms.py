@@ -436,6 +436,19 @@ def side_factor_formsets(
     return result
 
 
+def posted_side_factors(formsets: list[tuple[str, str, forms.BaseFormSet]]) -> list[dict[str, Any]]:
+    """The rows typed so far (complete or not), to show again with another blank row."""
+    rows = []
+    for side, _, formset in formsets:
+        for f in formset.forms:
+            data = f.cleaned_data if hasattr(f, "cleaned_data") else {}
+            if (data.get("text") or "").strip() or data.get("weight"):
+                rows.append(
+                    {"side": side, "text": data.get("text", ""), "weight": data.get("weight")}
+                )
+    return rows
+
+
 def factors_from_sides(formsets: list[tuple[str, str, forms.BaseFormSet]]) -> list[FactorData]:
     return [
         FactorData(side=side, text=f.cleaned_data["text"].strip(), weight=f.cleaned_data["weight"])

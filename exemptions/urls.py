@@ -43,6 +43,16 @@ urlpatterns = [
         name="decision_review",
     ),
     path(
+        f"{case}decision-review/question/<int:number>/",
+        decision_review_views.decision_review_question,
+        name="decision_review_question",
+    ),
+    path(
+        f"{case}decision-review/decide/",
+        decision_review_views.decision_review_decide,
+        name="decision_review_decide",
+    ),
+    path(
         f"{case}decision-review/allocate/",
         decision_review_views.decision_review_allocate,
         name="decision_review_allocate",

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from exemptions.models import Review
+from foi_cases import approval
 from foi_cases.models import CaseAccessLog
 from foi_cases.permissions import get_case_for_user, is_manager
 
@@ -35,4 +37,15 @@ def access_log(request: HttpRequest, reference: str) -> HttpResponse:
     if not is_manager(request.user):
         raise PermissionDenied("Only managers can see who read this case.")
     page = _page(request, CaseAccessLog.objects.filter(case=case))
-    return render(request, "foi_cases/access_log.html", {"case": case, "page": page})
+    # The approved content's sha256 is for audit only: people's pages say "unchanged since".
+    approvals = Review.objects.filter(case=case).exclude(approved_hash="").order_by("round")
+    return render(
+        request,
+        "foi_cases/access_log.html",
+        {
+            "case": case,
+            "page": page,
+            "approvals": approvals.select_related("reviewed_by", "manager_approved_by"),
+            "current_hash": approval.decisions_hash(case) if approvals else "",
+        },
+    )

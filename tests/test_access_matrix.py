@@ -356,6 +356,14 @@ RULES: dict[str, dict[str, str]] = {
         "post_restricted": RESTRICTED_EDITORS,
     },
     "decision_review": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    # Comments are gathered per question by the reviewer who may act; everyone else reads.
+    "decision_review_question": {
+        "get": VIEWERS,
+        "get_restricted": RESTRICTED_VIEWERS,
+        "post": "L 403 403 ok 403 404",
+        "post_restricted": "L 403 404 404 403 404",
+    },
+    "decision_review_decide": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
     # Allocating a reviewer: who may allocate whom is the workflow's call (a message).
     "decision_review_allocate": {
         "get": NOT_ALLOWED,

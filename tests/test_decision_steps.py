@@ -300,8 +300,12 @@ def test_round_two_shows_the_reviewer_what_changed_since_the_return(
     workflow.submit_for_review(case, actor=officer)
 
     client.force_login(reviewer)
-    body = client.get(reverse("decision_review", args=[case.reference])).content.decode()
+    overview = client.get(reverse("decision_review", args=[case.reference])).content.decode()
+    number = citation.question.number
+    url = reverse("decision_review_question", args=[case.reference, number])
+    body = client.get(url).content.decode()
 
+    assert "changed since the return" in overview
     assert "What changed since round 1" in body
     line = r"<{0}><span[^>]*>{1}: </span>\s*Why the exemption applies: (.*?)</{0}>"
     removed = re.search(line.format("del", "Removed"), body)

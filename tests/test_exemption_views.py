@@ -1,6 +1,7 @@
 """The seed cases recorded entirely through the decisions and review pages, then approved."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -44,6 +45,17 @@ def factor_rows(factors):
         data.update(
             {f"factor-{i}-side": side, f"factor-{i}-text": text, f"factor-{i}-weight": weight}
         )
+    return data
+
+
+def side_factor_rows(factors):
+    """The aggregate page's factor rows: a table for disclosure and one against."""
+    data = {}
+    for side, prefix in (("disclosure", "factor_for"), ("maintain", "factor_against")):
+        rows = [(text, weight) for s, text, weight in factors if s == side]
+        data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": 0})
+        for i, (text, weight) in enumerate(rows):
+            data.update({f"{prefix}-{i}-text": text, f"{prefix}-{i}-weight": weight})
     return data
 
 
@@ -189,7 +201,7 @@ def test_seed_001_disclosed_not_held_and_withheld_under_s31_and_s38(
             "pit_summary": "Weighed together, the public interest favours withholding.",
             "pit_override_reason": "",
             "action": "save",
-            **factor_rows(PIT_FACTORS),
+            **side_factor_rows(PIT_FACTORS),
         },
     )
     assert response.status_code == 302
@@ -330,6 +342,93 @@ def test_reviewer_returns_a_question_with_a_comment(submitted, reviewer, client)
     assert submitted.status == "in_progress"
     assert Review.objects.get(case=submitted).status == "returned"
     assert CaseEvent.objects.filter(case=submitted, verb="decision_returned").exists()
+
+
+def test_reviewer_gathers_comments_per_question_then_returns_them(submitted, reviewer, client):
+    client.force_login(reviewer)
+    question = submitted.questions.get()
+    ref = submitted.reference
+    overview = client.get(reverse("decision_review", args=[ref])).content.decode()
+    assert "No comment" in overview and "Commented" not in overview
+
+    response = client.post(
+        reverse("decision_review_question", args=[ref, 1]),
+        {f"question-{question.pk}": "Give the source of the figure."},
+    )
+
+    assert response["Location"] == reverse("decision_review_decide", args=[ref])
+    assert "Commented" in client.get(reverse("decision_review", args=[ref])).content.decode()
+    decide = client.get(reverse("decision_review_decide", args=[ref])).content.decode()
+    assert "Give the source of the figure." in decide
+    assert "sha256" not in decide and "sha256" not in overview
+    form = re.search(r'action="[^"]*/return/".*?</form>', decide, re.S).group(0)
+    posted = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    response = client.post(reverse("decision_review_return", args=[ref]), {**posted, "note": ""})
+    assert response.status_code == 302
+    review = Review.objects.get(case=submitted)
+    assert review.status == "returned"
+    assert question.review_comments.get().text == "Give the source of the figure."
+
+
+def test_only_the_acting_reviewer_saves_comments(submitted, officer, client):
+    client.force_login(officer)
+    question = submitted.questions.get()
+    url = reverse("decision_review_question", args=[submitted.reference, 1])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {f"question-{question.pk}": "Mine."}).status_code == 403
+
+
+def test_the_approved_hash_is_shown_only_in_the_audit_view(submitted, reviewer, manager, client):
+    approve_as(client, reviewer, submitted)
+    review = Review.objects.get(case=submitted)
+    assert len(review.approved_hash) == 64
+    ref = submitted.reference
+    for name in ("decision_review", "decision_review_decide"):
+        body = client.get(reverse(name, args=[ref])).content.decode()
+        assert "Unchanged since approval" in body
+        assert review.approved_hash not in body and "sha256" not in body
+
+    client.force_login(manager)
+    audit = client.get(reverse("access_log", args=[ref])).content.decode()
+    assert review.approved_hash in audit and "Matches the decisions" in audit
+
+
+def test_aggregate_page_names_the_factor_row_that_is_incomplete(officer_client, officer):
+    case = factories.case_in_progress(officer)
+    answer(officer_client, case, 1, "held", "withheld_in_full")
+    url = reverse("exemption_aggregate", args=[case.reference, 1])
+    assert "Factors against disclosure" in officer_client.get(url).content.decode()
+
+    response = officer_client.post(
+        url,
+        {
+            "action": "save",
+            **date_fields("pit_as_at", AS_AT),
+            "pit_conclusion": "maintain",
+            "pit_summary": "On balance.",
+            **side_factor_rows([("disclosure", "", 3), ("maintain", "Safety of staff.", "")]),
+        },
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Factor 1 for disclosure: enter the factor" in body
+    assert "Factor 1 against disclosure: choose its weight from 1 to 5" in body
+    assert 'href="#id_factor_for-0-text"' in body
+    assert "Safety of staff." in body
+
+
+def test_aggregate_page_adds_a_factor_row_keeping_what_was_typed(officer_client, officer):
+    case = factories.case_in_progress(officer)
+    answer(officer_client, case, 1, "held", "withheld_in_full")
+    url = reverse("exemption_aggregate", args=[case.reference, 1])
+    response = officer_client.post(
+        url,
+        {"action": "add_factors", **side_factor_rows([("disclosure", "Openness.", 2)])},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Openness." in body and 'name="factor_for-3-text"' in body
 
 
 def test_edit_through_the_page_after_approval_withdraws_it(submitted, officer, reviewer, client):

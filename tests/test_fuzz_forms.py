@@ -41,8 +41,8 @@ HOST_PAGES = {
     "exemption_submit": "exemption_decisions",
     "exemption_answer": "exemption_decisions",
     "exemption_citation_remove": "exemption_citation_edit",
-    "decision_review_approve": "decision_review",
-    "decision_review_return": "decision_review",
+    "decision_review_approve": "decision_review_decide",
+    "decision_review_return": "decision_review_decide",
     "notifications_mark_read": "notifications",
     "disclosure_prepare": "case_after_response",
     "logout": "home",
@@ -241,7 +241,7 @@ def test_harvest_finds_the_fields_of_the_forms(officer, personas, settings, tmp_
     case = case_in_review(officer, restricted=False)
     targets = UrlTargets(people=personas, open=case)
     patterns = {n: p for _, n, p in named_patterns()}
-    found = harvest(targets, patterns, ["case_triage", "decision_review"])
+    found = harvest(targets, patterns, ["case_triage", "decision_review_decide"])
     assign = found[reverse("triage_assign", args=[case.case.reference])]
     assert "assignee" in assign and len(assign["assignee"]) >= 2
     assert found[reverse("decision_review_approve", args=[case.case.reference])]

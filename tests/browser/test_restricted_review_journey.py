@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.test_officer_journey import choose, fill_date, success_banner
-from tests.browser.test_review_journey import reload_until, seed_001_decided
+from tests.browser.test_review_journey import measure, reload_until, seed_001_decided
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,6 +52,7 @@ def _case_urls(case, letter, citation_pk: int, member_pk: int):
 
     values = {"reference": case.reference, "number": 1, "kind": "final_response"}
     values["action"] = "close"
+    values["letter_pk"] = letter.pk
     from exemptions.models import ExemptionCitation
 
     values["exemption_id"] = ExemptionCitation.objects.get(pk=citation_pk).exemption_id
@@ -125,6 +126,9 @@ def test_restricted_case_through_review_allocation_letter_return_and_second_appr
     axe_check(rita, "reviewer-queue-decisions")
     rita.get_by_role("link", name=case.reference).click()
     expect(rita.get_by_text("Rita Reviewer, the allocated reviewer")).to_be_visible()
+    measure(rita, "restricted overview")
+    rita.get_by_role("button", name="Continue to approve or return").click()
+    measure(rita, "restricted approve or return")
     rita.get_by_role("button", name="Approve the decisions").click()
     success_banner(rita, "Approved: a manager's second approval is now needed.")
     expect(rita.get_by_text("A manager's second approval").first).to_be_visible()
@@ -135,6 +139,7 @@ def test_restricted_case_through_review_allocation_letter_return_and_second_appr
     maya.get_by_role("link", name="Review queue").click()
     axe_check(maya, "manager-queue-decisions")
     maya.get_by_role("link", name=case.reference).click()
+    maya.get_by_role("button", name="Continue to approve or return").click()
     maya.get_by_role("button", name="Approve the decisions").click()
     success_banner(maya, "Approved.")
     case.refresh_from_db()

@@ -20,7 +20,7 @@ from foi_cases.demo import (
     seed_citation,
     seed_pit,
 )
-from tests.browser.test_officer_journey import choose, fill_date, success_banner
+from tests.browser.test_officer_journey import MAX_PAGE_HEIGHT, choose, fill_date, success_banner
 from tests.browser.test_page_sweep import assert_error_summary
 from tests.letter_helpers import log_case, pdf_text
 
@@ -82,6 +82,16 @@ def seed_001_decided(officer):
     return case
 
 
+HEIGHTS: dict[str, int] = {}
+
+
+def measure(page: Page, name: str) -> None:
+    """Each page of the review fits in 2,500 px at 1280 px wide (issue 18)."""
+    HEIGHTS[name] = page.evaluate("document.documentElement.scrollHeight")
+    print(f"decision review page {name!r} at 1280 px: {HEIGHTS[name]} px")
+    assert HEIGHTS[name] < MAX_PAGE_HEIGHT, f"{page.url} is {HEIGHTS[name]} px tall"
+
+
 def reload_until(page: Page, locator, seconds: float = 60) -> None:
     """Reload the page until `locator` shows (the worker finishing in the background)."""
     deadline = time.monotonic() + seconds
@@ -103,10 +113,24 @@ def test_reviewer_returns_officer_revises_reviewer_approves_and_the_worker_makes
     sign_in(desk, reviewer)
     desk.get_by_role("link", name="Review queue").click()
     axe_check(desk, "review-queue")
+    desk.set_viewport_size({"width": 1280, "height": 900})
     desk.get_by_role("link", name=case.reference).click()
     expect(desk.get_by_role("heading", level=1, name="Review of the decisions")).to_be_visible()
+    measure(desk, "overview")
     axe_check(desk, "review")
+    desk.get_by_role("link", name="Question 5", exact=True).click()
+    expect(desk.get_by_role("heading", level=1, name="Question 5")).to_be_visible()
+    measure(desk, "question 5")
+    axe_check(desk, "review-question")
     desk.get_by_label("Comment on Question 5: s38(1)(a) and (b)").fill(COMMENT)
+    desk.get_by_role("button", name="Save and continue").click()
+    # The last step gathers the comments written on the questions' pages.
+    expect(
+        desk.get_by_role("heading", level=1, name="Approve or return the decisions")
+    ).to_be_visible()
+    expect(desk.get_by_text(COMMENT)).to_be_visible()
+    measure(desk, "approve or return")
+    axe_check(desk, "review-decide")
     desk.get_by_role("button", name="Return with comments").click()
     success_banner(desk, "The decisions were returned to the officer.")
     axe_check(desk, "review-returned")
@@ -139,10 +163,20 @@ def test_reviewer_returns_officer_revises_reviewer_approves_and_the_worker_makes
 
     # The reviewer approves the revised decisions.
     desk.reload()
-    # Round two: the reviewer sees what changed since the return.
-    expect(desk.locator("ins").filter(has_text=REVISED)).to_be_visible()
-    expect(desk.locator("del").filter(has_text=S38_REASONS[:40])).to_be_visible()
-    axe_check(desk, "review-round-two")
+    # Round two: the overview says which question changed; its page shows what changed.
+    expect(desk.locator("#review-task-5-status")).to_have_text("Changed")
+    measure(desk, "overview, round two")
+    desk.get_by_role("link", name="Question 1", exact=True).click()
+    for number in range(1, 6):
+        expect(desk.get_by_role("heading", level=1, name=f"Question {number}")).to_be_visible()
+        measure(desk, f"question {number}, round two")
+        if number == 5:
+            expect(desk.locator("ins").filter(has_text=REVISED)).to_be_visible()
+            expect(desk.locator("del").filter(has_text=S38_REASONS[:40])).to_be_visible()
+            axe_check(desk, "review-round-two")
+        desk.get_by_role("button", name="Save and continue").click()
+    expect(desk.get_by_text("You have not commented on any decision.")).to_be_visible()
+    measure(desk, "approve or return, round two")
     desk.get_by_role("button", name="Approve the decisions").click()
     success_banner(desk, "Approved.")
     axe_check(desk, "review-approved")
