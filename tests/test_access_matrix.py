@@ -195,6 +195,22 @@ RULES: dict[str, dict[str, str]] = {
     "task_detail": {"get": "L 404 404 404 404 404"},
     "task_upload": {"get": NOT_ALLOWED, "post": "L 404 404 404 404 404"},
     "task_statement": {"get": NOT_ALLOWED, "post": "L 404 404 404 404 404"},
+    # Correspondence: who may see the case reads its mail; its editors send and accept a
+    # clarification. Mail held before it reached a case is for FOI officers and managers.
+    "case_correspondence": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "correspondence_send_letter": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "correspondence_accept_clarification": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "mail_attachment": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "mail_quarantine": {"get": "L ok ok 403 ok 403"},
+    "mail_release": {"get": NOT_ALLOWED, "post": "L ok ok 403 ok 403"},
     # Letters.
     "letter_list": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
     "letter_compose": {

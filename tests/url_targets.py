@@ -24,10 +24,12 @@ from foi_cases.demo import seed_citation, seed_pit
 from foi_cases.models import (
     Case,
     CaseLink,
+    Correspondence,
     DisclosureLogEntry,
     ICOComplaint,
     InternalReview,
     Letter,
+    MailAttachment,
     TribunalAppeal,
 )
 from foi_cases.permissions import CONTRIBUTOR, REVIEWER
@@ -63,6 +65,8 @@ class CaseInReview:
     complaint: ICOComplaint
     appeal: TribunalAppeal
     link: CaseLink
+    email: Correspondence
+    attachment: MailAttachment
 
 
 def case_in_review(officer: User, *, restricted: bool) -> CaseInReview:
@@ -131,6 +135,21 @@ def case_in_review(officer: User, *, restricted: bool) -> CaseInReview:
         about="Harm of disclosure",
         consulted_on=dt.date(2026, 3, 5),
     )
+    email = Correspondence.objects.create(
+        case=case,
+        direction=Correspondence.Direction.IN,
+        status=Correspondence.Status.IMPORTED,
+        message_id=f"<matrix-{case.reference}@example.org>",
+        from_address="requester@example.org",
+        subject=f"Re: {case.reference}",
+        body_text="A reply.",
+        received_at=case.received_at,
+    )
+    attachment = MailAttachment(
+        correspondence=email, filename="reply.txt", content_type="text/plain", size=5, sha256="0"
+    )
+    attachment.file.save(f"matrix-{case.reference}.txt", ContentFile(b"reply"), save=False)
+    attachment.save()
     case.refresh_from_db()
     return CaseInReview(
         case=case,
@@ -140,6 +159,8 @@ def case_in_review(officer: User, *, restricted: bool) -> CaseInReview:
         complaint=complaint,
         appeal=appeal,
         link=link,
+        email=email,
+        attachment=attachment,
     )
 
 
@@ -197,6 +218,8 @@ class UrlTargets:
         return reverse(name, kwargs={key: self._value(name, key, restricted) for key in wanted})
 
     def _value(self, name: str, key: str, restricted: bool) -> object:
+        if key == "letter_pk":
+            return self._case(restricted).letter.pk
         fixed = {
             "number": 1,
             "kind": Letter.Kind.ACKNOWLEDGEMENT,
@@ -224,6 +247,10 @@ class UrlTargets:
             return self._case(restricted).case.consultations.get().pk
         if name == "record_download":
             return self._case(restricted).case.records.get().pk
+        if name in ("correspondence_accept_clarification", "mail_release"):
+            return self._case(restricted).email.pk
+        if name == "mail_attachment":
+            return self._case(restricted).attachment.pk
         if name == "case_link_remove":
             return self._case(restricted).link.pk
         if name == "case_team_remove":
