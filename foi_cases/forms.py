@@ -11,6 +11,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -29,9 +30,17 @@ MAX_QUESTIONS = 100
 
 
 class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive: "
+        "check Caps Lock is off.",
+    }
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Username"
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -191,16 +200,28 @@ class IntakeForm(GovukForm):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the regimes the authority is subject to (settings.FOI_REGIMES).
+        regime = self.fields["regime"]
+        assert isinstance(regime, forms.ChoiceField)
+        regime.choices = [
+            (code, label) for code, label in Case.Regime.choices if code in settings.FOI_REGIMES
+        ]
+        regime.initial = settings.FOI_REGIMES[0]
+        # Most requests are logged the day they arrive.
+        self.fields["received_at"].initial = timezone.localdate()
+
     def clean_request_text(self) -> str:
         text = self.cleaned_data["request_text"]
         if not text.strip():
             raise ValidationError("Paste the text of the request")
         return text
 
-    def clean_received_time(self) -> dt.time:
+    def clean_received_time(self) -> dt.time | None:
         value = self.cleaned_data["received_time"].strip()
         if not value:
-            return dt.time(0, 0)
+            return None  # not recorded: the deadline counts from the date alone
         match = TIME_PATTERN.match(value)
         if not match:
             raise ValidationError("Enter the time like 14:30, or leave it blank")
@@ -218,9 +239,11 @@ class IntakeForm(GovukForm):
                 "requester_email",
                 "Enter an e-mail address or a postal address, so the response can be sent",
             )
-        if data.get("received_at") and data.get("received_time") is not None:
+        if data.get("received_at") and "received_time" in data:
+            time = data["received_time"]
+            data["received_time_recorded"] = time is not None
             data["received_datetime"] = timezone.make_aware(
-                dt.datetime.combine(data["received_at"], data["received_time"])
+                dt.datetime.combine(data["received_at"], time or dt.time(0, 0))
             )
         return data
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms, template
@@ -75,6 +76,58 @@ def error_summary(*items: Any) -> dict[str, Any]:
         elif item:
             errors += [("", str(message)) for message in item]
     return {"errors": errors}
+
+
+def _has_errors(value: Any) -> bool:
+    if isinstance(value, forms.BaseFormSet):
+        return value.is_bound and value.total_error_count() > 0
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    return False
+
+
+def page_has_errors(context: template.Context) -> bool:
+    """Whether any bound form or formset the page shows has errors (one level of lists too)."""
+    if context.get("page_has_errors"):
+        return True
+    for value in context.flatten().values():
+        if isinstance(value, (list, tuple)):
+            if any(_has_errors(item) for item in value):
+                return True
+        elif _has_errors(value):
+            return True
+    return False
+
+
+class PageTitleNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        title = " ".join(self.nodelist.render(context).split())
+        # Pages that still prefix their own title get the prefix once.
+        title = title.removeprefix("Error: ")
+        return f"Error: {title}" if page_has_errors(context) else title
+
+
+@register.tag
+def page_title(parser: template.base.Parser, token: template.base.Token) -> PageTitleNode:
+    """{% page_title %}…{% endpage_title %}: the <title>, with "Error: " when a form has errors.
+
+    GOV.UK pattern: a page showing validation errors starts its title with "Error: ".
+    """
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return PageTitleNode(nodelist)
+
+
+_WRONG_ERROR_CLASS = re.compile(r'class="govuk-(textarea|select)([^"]*?) govuk-input--error')
+
+
+@register.filter(is_safe=True)
+def govuk_error_classes(html: str) -> str:
+    """Give a textarea or select in error its own GOV.UK class, as crispy-forms-gds does not."""
+    return _WRONG_ERROR_CLASS.sub(r'class="govuk-\1\2 govuk-\1--error', html)
 
 
 def _date(value: Any) -> str:

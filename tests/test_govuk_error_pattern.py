@@ -1,0 +1,67 @@
+"""Every form follows the GOV.UK error pattern: "Error: " in the title, a red border on the
+field in error, and messages that say what to do."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def title(response) -> str:
+    match = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)
+    assert match, "the page has no <title>"
+    return " ".join(match.group(1).split())
+
+
+def test_sign_in_with_nothing_typed_says_what_to_enter(client):
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+
+    html = response.content.decode()
+    assert title(response).startswith("Error: Sign in")
+    assert title(response).count("Error:") == 1
+    assert "Enter your username" in html
+    assert "Enter your password" in html
+    assert "This field is required" not in html
+    assert re.search(
+        r'<input[^>]*class="[^"]*govuk-input--error[^"]*"[^>]*name="username"', html
+    ) or re.search(r'<input[^>]*name="username"[^>]*class="[^"]*govuk-input--error', html)
+
+
+def test_sign_in_page_without_errors_has_no_error_prefix(client):
+    response = client.get(reverse("login"))
+    assert title(response).startswith("Sign in")
+
+
+def test_wrong_password_says_how_to_put_it_right(client, officer):
+    response = client.post(reverse("login"), {"username": officer.username, "password": "wrong"})
+    assert title(response).startswith("Error: ")
+    assert "Enter a correct username and password" in response.content.decode()
+
+
+def test_new_request_saved_empty_has_error_in_the_title_and_red_borders(client, officer):
+    client.force_login(officer)
+    response = client.post(reverse("case_new"), {"action": "save"})
+
+    html = response.content.decode()
+    assert title(response).startswith("Error: Log a new request")
+    assert title(response).count("Error:") == 1
+    assert "govuk-input--error" in html
+    assert "govuk-textarea--error" in html
+    assert "Enter the requester&#x27;s name" in html
+    assert "Enter the date received" in html
+
+
+def test_a_page_that_still_prefixes_its_own_title_gets_error_once():
+    from django.template import Context, Template
+
+    from foi_cases.forms import SignInForm
+
+    form = SignInForm(data={"username": "", "password": ""})
+    rendered = Template(
+        "{% load foi_tags %}{% page_title %}"
+        "{% if form.errors %}Error: {% endif %}Page"
+        "{% endpage_title %}"
+    ).render(Context({"form": form}))
+    assert rendered == "Error: Page"
