@@ -35,6 +35,7 @@ from foi_cases.permissions import (
     is_manager,
     is_officer,
 )
+from foi_cases.timeline import timeline_names
 from foi_cases.working_days import WorkingCalendar, working_days_late
 
 CASES_PER_PAGE = 25
@@ -378,6 +379,7 @@ def response_timeliness(
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_user(request, reference)
     today = timezone.localdate()
+    events = list(case.events.select_related("actor"))
     return render(
         request,
         "foi_cases/case_detail.html",
@@ -385,7 +387,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "questions": case.questions.all(),
             "topics": case.topics.all(),
-            "events": case.events.select_related("actor"),
+            "events": events,
+            "timeline_names": timeline_names(events),
             "actions": actions_for(request.user, case),
             "pages": case_pages(request.user, case),
             "today": today,

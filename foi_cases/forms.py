@@ -117,7 +117,7 @@ class IntakeForm(GovukForm):
         label="Postal address",
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     existing_requester = forms.IntegerField(
         label="Requester",
@@ -132,7 +132,6 @@ class IntakeForm(GovukForm):
         label="Type of requester",
         choices=Requester.Type.choices,
         initial=Requester.Type.PUBLIC,
-        widget=forms.RadioSelect,
         error_messages={"required": "Select the type of requester"},
     )
     channel = forms.ChoiceField(
@@ -143,15 +142,13 @@ class IntakeForm(GovukForm):
     )
     received_at = date_field(
         "Date received",
-        help_text="The day the request reached the authority, even a weekend or bank "
-        "holiday. For example, 17 3 2026",
+        help_text="The day it reached the authority, even a weekend or bank holiday",
     )
     received_time = forms.CharField(
         label="Time received (optional)",
         required=False,
         max_length=5,
-        help_text="24-hour clock, UK time, for example 14:30. Leave blank if not known: "
-        "only the date counts for the deadline.",
+        help_text="UK time, for example 14:30. Only the date counts for the deadline",
     )
     regime = forms.ChoiceField(
         label="Regime",
@@ -173,8 +170,10 @@ class IntakeForm(GovukForm):
         label="Request text",
         max_length=MAX_REQUEST_CHARACTERS,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="Paste the request exactly as received.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Paste the request exactly as received, up to {MAX_REQUEST_CHARACTERS:,} "
+        "characters. Splitting finds numbered, lettered and bulleted questions; text without "
+        "them is one question.",
         error_messages={
             "required": "Paste the text of the request",
             "max_length": f"The request text must be {MAX_REQUEST_CHARACTERS:,} characters or "
@@ -185,8 +184,7 @@ class IntakeForm(GovukForm):
         label="Reference (optional)",
         required=False,
         max_length=40,
-        help_text="Leave blank to get the next number. Only for a reference already given "
-        "to the requester, for example FOI-2026-00042.",
+        help_text="Leave blank for the next number",
         validators=[
             RegexValidator(
                 REFERENCE_PATTERN,
@@ -209,6 +207,9 @@ class IntakeForm(GovukForm):
             (code, label) for code, label in Case.Regime.choices if code in settings.FOI_REGIMES
         ]
         regime.initial = settings.FOI_REGIMES[0]
+        # Small radios keep the form short (gds/field.html reads these).
+        self.fields["channel"].govuk_inline = True  # type: ignore[attr-defined]
+        self.fields["regime"].govuk_small = True  # type: ignore[attr-defined]
         # Most requests are logged the day they arrive.
         self.fields["received_at"].initial = timezone.localdate()
 

@@ -49,7 +49,6 @@ def _render_intake(
             "chosen_requester": str(form["existing_requester"].value() or ""),
             "form_token": form_token or form_tokens.for_page(request),
             "subject_access_reasons": intake.subject_access_reasons(text) if text else [],
-            "max_request_characters": f"{forms.MAX_REQUEST_CHARACTERS:,}",
         },
         status=status,
     )

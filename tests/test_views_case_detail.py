@@ -1,6 +1,7 @@
 """The case page: who asked, what, the deadline and how it was reached, actions, timeline."""
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,8 +108,25 @@ def test_timeline_lists_audit_events_with_who_and_what(client, officer, manager,
     client.force_login(officer)
     html = page(client, case).content.decode()
     timeline = html.split("Timeline", 1)[1]
-    assert "Assigned" in timeline and "to olivia" in timeline
-    assert escape(manager.get_full_name()) in timeline  # Faker may give "O'Brien"
+    assert "Assigned" in timeline
+    # People by their names, never their usernames.
+    assert f"to {escape(officer.get_full_name())}" in timeline  # Faker may give "O'Brien"
+    assert "to olivia" not in timeline
+    assert escape(manager.get_full_name()) in timeline
+
+
+def test_timeline_names_topics_and_shows_money_in_pounds_and_pence(client, officer, case):
+    from foi_cases.models import Topic
+
+    topic = Topic.objects.create(name="Members' security support", slug="members-security")
+    workflow.set_topics(case, actor=officer, topics=[topic])
+    workflow.give_fee_notice(case, actor=officer, on=dt.date(2026, 3, 18), amount=Decimal("87.5"))
+    client.force_login(officer)
+    timeline = page(client, case).content.decode().split("Timeline", 1)[1]
+
+    assert escape("Members' security support") in timeline
+    assert "members-security" not in timeline
+    assert "£87.50" in timeline and "£87.5 " not in timeline
 
 
 def test_officer_not_on_a_restricted_case_gets_404(client, other_officer, case):

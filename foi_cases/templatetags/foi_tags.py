@@ -10,6 +10,7 @@ from django import forms, template
 
 from foi_cases.date_words import long_date
 from foi_cases.models import Case, CaseEvent
+from foi_cases.timeline import money
 
 register = template.Library()
 
@@ -150,25 +151,39 @@ _CLEARANCE = {
 }
 
 
-@register.filter
-def event_summary(event: CaseEvent) -> str:
-    """One plain-English line about what an audit event changed."""
+@register.simple_tag
+def event_summary(event: CaseEvent, names: dict[str, dict[str, str]] | None = None) -> str:
+    """One plain-English line about what an audit event changed.
+
+    names (from foi_cases.timeline.timeline_names) turns usernames and topic slugs into the
+    names people know.
+    """
     data = event.data or {}
+    people = (names or {}).get("people", {})
+    topics = (names or {}).get("topics", {})
+
+    def person(username: Any) -> str:
+        return people.get(str(username), str(username))
+
     parts: list[str] = []
     if event.verb == CaseEvent.Verb.LOGGED:
-        parts.append(f"Reference {data.get('reference', '')}, {data.get('questions', 0)} questions")
+        count = data.get("questions", 0)
+        noun = "question" if count == 1 else "questions"
+        parts.append(f"Reference {data.get('reference', '')}, {count} {noun}")
     if event.verb == CaseEvent.Verb.ASSIGNED and data.get("assignee"):
-        parts.append(f"to {data['assignee']}")
+        parts.append(f"to {person(data['assignee'])}")
     if event.verb == CaseEvent.Verb.TOPICS_SET:
-        parts.append(", ".join(data.get("topics", [])) or "no topics")
+        parts.append(
+            ", ".join(topics.get(slug, slug) for slug in data.get("topics", [])) or "no topics"
+        )
     if event.verb == CaseEvent.Verb.RESTRICTION_CHANGED:
         parts.append("restricted" if data.get("restricted") else "restriction lifted")
         if "manager_clearance" in data:
             parts.append(_CLEARANCE[data["manager_clearance"]])
     if data.get("member"):
-        parts.append(str(data["member"]))
+        parts.append(person(data["member"]))
     if data.get("reviewer") and event.verb in _ALLOCATING:
-        parts.append(f"reviewer {data['reviewer']}")
+        parts.append(f"reviewer {person(data['reviewer'])}")
     if data.get("added_to_team"):
         parts.append("added to the case team")
     if data.get("comments"):
@@ -178,7 +193,7 @@ def event_summary(event: CaseEvent) -> str:
     if data.get("on"):
         parts.append(f"on {_date(data['on'])}")
     if data.get("amount"):
-        parts.append(f"fee £{data['amount']}")
+        parts.append(f"fee {money(data['amount'])}")
     if data.get("exemptions"):
         parts.append(f"exemptions {data['exemptions']}")
     if data.get("estimated_on"):
@@ -188,7 +203,7 @@ def event_summary(event: CaseEvent) -> str:
         parts.append(str(label))
     if data.get("cost"):
         over = "over" if data.get("exceeds_limit") else "within"
-        parts.append(f"{data.get('hours')} hours, £{data['cost']} ({over} the limit)")
+        parts.append(f"{data.get('hours')} hours, {money(data['cost'])} ({over} the limit)")
     if "due_on" in data and event.verb != CaseEvent.Verb.LOGGED:
         parts.append(_due_change(data))
     elif event.verb == CaseEvent.Verb.LOGGED and data.get("due_on"):
