@@ -200,14 +200,12 @@ class IntakeForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only the regimes the authority is subject to (settings.FOI_REGIMES).
-        regime = self.fields["regime"]
+        regime = self.fields["regime"]  # only the authority's regimes; small radios (gds/field)
         assert isinstance(regime, forms.ChoiceField)
         regime.choices = [
             (code, label) for code, label in Case.Regime.choices if code in settings.FOI_REGIMES
         ]
         regime.initial = settings.FOI_REGIMES[0]
-        # Small radios keep the form short (gds/field.html reads these).
         self.fields["channel"].govuk_inline = True  # type: ignore[attr-defined]
         self.fields["regime"].govuk_small = True  # type: ignore[attr-defined]
         # Most requests are logged the day they arrive.
@@ -432,6 +430,7 @@ class EventDateForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"] = date_field(self.date_label, help_text="For example, 17 3 2026")
+        self.fields["on"].initial = timezone.localdate()  # usually recorded on the day
 
 
 class ClarificationRequestForm(EventDateForm):

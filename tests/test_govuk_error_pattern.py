@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,33 @@ def test_a_page_that_still_prefixes_its_own_title_gets_error_once():
         "{% endpage_title %}"
     ).render(Context({"form": form}))
     assert rendered == "Error: Page"
+
+
+# --- Dates: the GOV.UK date input, starting at today where that is the usual answer --------
+
+
+def test_a_clock_step_date_starts_as_today(client, officer):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(assigned_to=officer, status="in_progress")
+    client.force_login(officer)
+    response = client.get(reverse("case_action", args=[case.reference, "request-clarification"]))
+
+    html = response.content.decode()
+    today = timezone.localdate()
+    assert 'name="on_0"' in html and 'name="on_1"' in html and 'name="on_2"' in html
+    assert re.search(rf'name="on_2"[^>]*value="{today.year}"', html) or re.search(
+        rf'value="{today.year}"[^>]*name="on_2"', html
+    )
+
+
+def test_the_letter_sent_date_is_the_shared_govuk_date_field_starting_today():
+    from foi_cases.forms import GovukDateField
+    from foi_cases.letter_forms import LetterEditForm, LetterSentForm
+
+    sent = LetterSentForm()
+    assert isinstance(sent.fields["sent_on"], GovukDateField)
+    assert sent["sent_on"].value() == timezone.localdate()
+    assert isinstance(LetterEditForm().fields["dated"], GovukDateField)
+    refused = LetterSentForm(data={"sent_on_0": "31", "sent_on_1": "2", "sent_on_2": "2026"})
+    assert "Enter a real date, for example 17 3 2026" in refused.errors["sent_on"]
