@@ -20,7 +20,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from foi_cases import deadlines
+from foi_cases import deadlines, form_messages
 from foi_cases.models import Case, Requester, Topic
 from foi_cases.permissions import OFFICER
 
@@ -87,9 +87,10 @@ def _real_date_errors(form: forms.Form) -> None:
 
 
 class GovukForm(forms.Form):
-    """Shared behaviour: clear date messages, and error ids the error summary can link to."""
+    """Shared behaviour: messages that say what to do, and clear date messages."""
 
     def full_clean(self) -> None:
+        form_messages.say_what_to_do(self)
         super().full_clean()
         if self.is_bound and self._errors:
             _real_date_errors(self)
@@ -387,7 +388,7 @@ class RestrictionForm(forms.Form):
     )
 
 
-class CostEstimateForm(forms.Form):
+class CostEstimateForm(GovukForm):
     hours_kwargs: dict[str, Any] = {
         "min_value": Decimal(0),
         "max_value": Decimal(9999),

@@ -96,3 +96,28 @@ def test_the_letter_sent_date_is_the_shared_govuk_date_field_starting_today():
     assert isinstance(LetterEditForm().fields["dated"], GovukDateField)
     refused = LetterSentForm(data={"sent_on_0": "31", "sent_on_1": "2", "sent_on_2": "2026"})
     assert "Enter a real date, for example 17 3 2026" in refused.errors["sent_on"]
+
+
+def test_no_form_says_this_field_is_required():
+    from foi_cases import forms, review_forms
+
+    cost = forms.CostEstimateForm(data={})
+    assert cost.errors["locating"] == ["Enter the hours for locating it"]
+    appeal = review_forms.TribunalAppealForm(data={})
+    assert appeal.errors["appellant"] == ["Select who appealed"]
+    complaint = review_forms.ICOComplaintForm(data={})
+    assert complaint.errors["ico_reference"] == ["Enter the ICO reference"]
+    for form in (cost, appeal, complaint):
+        assert not any("This field is required" in str(e) for e in form.errors.values())
+
+
+def test_cost_estimate_left_empty_says_what_to_enter_with_red_borders(client, manager):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory()
+    client.force_login(manager)
+    response = client.post(reverse("triage_cost", args=[case.reference]), {})
+    html = response.content.decode()
+    assert title(response).startswith("Error: Cost limit estimate")
+    assert "Enter the hours for determining whether it is held" in html
+    assert html.count("govuk-input--error") >= 4

@@ -125,10 +125,22 @@ def page_title(parser: template.base.Parser, token: template.base.Token) -> Page
 _WRONG_ERROR_CLASS = re.compile(r'class="govuk-(textarea|select)([^"]*?) govuk-input--error')
 
 
+_INPUT_WITHOUT_ERROR = re.compile(r'class="govuk-input(?![^"]*govuk-input--error)([^"]*)"')
+
+
 @register.filter(is_safe=True)
-def govuk_error_classes(html: str) -> str:
-    """Give a textarea or select in error its own GOV.UK class, as crispy-forms-gds does not."""
-    return _WRONG_ERROR_CLASS.sub(r'class="govuk-\1\2 govuk-\1--error', html)
+def govuk_error_classes(html: str, in_error: Any = False) -> str:
+    """Give a field in error GOV.UK's red border, which crispy-forms-gds leaves off some.
+
+    It marks a textarea or select with govuk-input--error, not their own classes, and gives a
+    number input no GOV.UK class at all.
+    """
+    html = _WRONG_ERROR_CLASS.sub(r'class="govuk-\1\2 govuk-\1--error', html)
+    # A number input gets crispy's bare "numberinput" class: style it as a GOV.UK input.
+    html = html.replace('class="numberinput"', 'class="govuk-input govuk-input--width-5"')
+    if in_error and "govuk-date-input" not in html:
+        html = _INPUT_WITHOUT_ERROR.sub(r'class="govuk-input\1 govuk-input--error"', html)
+    return html
 
 
 def _date(value: Any) -> str:
