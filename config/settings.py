@@ -303,6 +303,13 @@ AUTHORITY_ADDRESS = env_list("AUTHORITY_ADDRESS")
 AUTHORITY_CONTACT_EMAIL = env("AUTHORITY_CONTACT_EMAIL")
 FOI_LETTER_SIGNED_BY = env("FOI_LETTER_SIGNED_BY", "approver")
 OTP_TOTP_ISSUER = SERVICE_NAME  # the name authenticator apps show beside the code
+# The regimes the authority is subject to, offered when a request is logged (FOIA, EIR, FOISA).
+FOI_REGIMES = [code.upper() for code in env_list("FOI_REGIMES", "FOIA,EIR")]
+if not FOI_REGIMES or set(FOI_REGIMES) - {"FOIA", "EIR", "FOISA"}:
+    raise ImproperlyConfigured(
+        f"FOI_REGIMES must list one or more of FOIA, EIR and FOISA, comma-separated; it is "
+        f"{','.join(FOI_REGIMES) or 'empty'}."
+    )
 # s12: £600 for Part I of Schedule 1 bodies (government departments, the Houses), £450 otherwise.
 FOI_COST_LIMIT_POUNDS = env_int("FOI_COST_LIMIT_POUNDS", 600)
 FOI_HOURLY_RATE_POUNDS = 25

@@ -23,6 +23,7 @@ from exemptions.decision_review_views import approval_queue
 from foi_cases import casework_views, deadlines, forms, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.clock import deadline_for
+from foi_cases.date_words import long_date
 from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case
 from foi_cases.permissions import (
@@ -36,6 +37,8 @@ from foi_cases.permissions import (
     is_officer,
 )
 from foi_cases.reporting.case_filters import CaseFilter
+from foi_cases.timeline import timeline_names
+from foi_cases.working_days import WorkingCalendar, working_days_late
 
 CASES_PER_PAGE = 25
 DECIDING_STATUSES = (Case.Status.IN_PROGRESS, Case.Status.IN_REVIEW, Case.Status.APPROVED)
@@ -329,13 +332,42 @@ def deadline_summary(case: Case, today: dt.date) -> dict[str, Any]:
             summary["left"] = calendar.working_days_between(today, due)
         else:
             summary["late"] = calendar.working_days_between(due, today)
+    if due and deadline.statutory_due and case.responded_at:
+        summary["response"] = response_timeliness(
+            timezone.localtime(case.responded_at).date(), deadline, calendar
+        )
     return summary
+
+
+def response_timeliness(
+    responded_on: dt.date, deadline: deadlines.Deadline, calendar: WorkingCalendar
+) -> str:
+    """ "Responded on 9 January 2027, working day 19: in time", or how many days late.
+
+    The working day is counted as the deadline counts it, so clock stops are left out: the
+    statutory due date is its last working day.
+    """
+    assert deadline.statutory_due is not None
+    day = deadline.working_days - calendar.working_days_between(
+        responded_on, deadline.statutory_due
+    )
+    due = deadline.extended_due or deadline.statutory_due
+    late = working_days_late(due, responded_on, calendar)
+    if late:
+        verdict = f"{late} working day{'s' if late != 1 else ''} late"
+    elif deadline.extended_due and responded_on > deadline.statutory_due:
+        verdict = "in time (extended for the public interest test)"
+    else:
+        verdict = "in time"
+    when = f"working day {day}" if day > 0 else "the day it was received"
+    return f"Responded on {long_date(responded_on)}, {when}: {verdict}"
 
 
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_user(request, reference)
     today = timezone.localdate()
+    events = list(case.events.select_related("actor"))
     return render(
         request,
         "foi_cases/case_detail.html",
@@ -343,7 +375,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "questions": case.questions.all(),
             "topics": case.topics.all(),
-            "events": case.events.select_related("actor"),
+            "events": events,
+            "timeline_names": timeline_names(events),
             "actions": actions_for(request.user, case),
             "pages": case_pages(request.user, case),
             "today": today,

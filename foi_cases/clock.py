@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.utils import timezone
 
 from foi_cases import deadlines
 from foi_cases.bank_holidays import calendar_for
@@ -43,8 +44,14 @@ def deadline_for(
         events = list(case.clock_events.order_by("on", "created_at"))
     if suspensions is None:
         suspensions = suspension_periods()
+    # Without a recorded time only the day is known; the explanation then gives no time.
+    received: dt.date | dt.datetime = (
+        case.received_at
+        if case.received_time_recorded
+        else timezone.localtime(case.received_at).date()
+    )
     return deadlines.compute_deadline(
-        received=case.received_at,
+        received=received,
         regime=case.regime,
         calendar=calendar_for(case.regime),
         clarifications=_pairs(

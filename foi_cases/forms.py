@@ -11,6 +11,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from foi_cases import deadlines
+from foi_cases import deadlines, form_messages
 from foi_cases.models import Case, Requester, Topic
 from foi_cases.permissions import OFFICER
 
@@ -29,9 +30,17 @@ MAX_QUESTIONS = 100
 
 
 class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive: "
+        "check Caps Lock is off.",
+    }
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Username"
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -78,9 +87,10 @@ def _real_date_errors(form: forms.Form) -> None:
 
 
 class GovukForm(forms.Form):
-    """Shared behaviour: clear date messages, and error ids the error summary can link to."""
+    """Shared behaviour: messages that say what to do, and clear date messages."""
 
     def full_clean(self) -> None:
+        form_messages.say_what_to_do(self)
         super().full_clean()
         if self.is_bound and self._errors:
             _real_date_errors(self)
@@ -108,7 +118,7 @@ class IntakeForm(GovukForm):
         label="Postal address",
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     existing_requester = forms.IntegerField(
         label="Requester",
@@ -123,7 +133,6 @@ class IntakeForm(GovukForm):
         label="Type of requester",
         choices=Requester.Type.choices,
         initial=Requester.Type.PUBLIC,
-        widget=forms.RadioSelect,
         error_messages={"required": "Select the type of requester"},
     )
     channel = forms.ChoiceField(
@@ -134,15 +143,13 @@ class IntakeForm(GovukForm):
     )
     received_at = date_field(
         "Date received",
-        help_text="The day the request reached the authority, even a weekend or bank "
-        "holiday. For example, 17 3 2026",
+        help_text="The day it reached the authority, even a weekend or bank holiday",
     )
     received_time = forms.CharField(
         label="Time received (optional)",
         required=False,
         max_length=5,
-        help_text="24-hour clock, UK time, for example 14:30. Leave blank if not known: "
-        "only the date counts for the deadline.",
+        help_text="UK time, for example 14:30. Only the date counts for the deadline",
     )
     regime = forms.ChoiceField(
         label="Regime",
@@ -164,8 +171,10 @@ class IntakeForm(GovukForm):
         label="Request text",
         max_length=MAX_REQUEST_CHARACTERS,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="Paste the request exactly as received.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Paste the request exactly as received, up to {MAX_REQUEST_CHARACTERS:,} "
+        "characters. Splitting finds numbered, lettered and bulleted questions; text without "
+        "them is one question.",
         error_messages={
             "required": "Paste the text of the request",
             "max_length": f"The request text must be {MAX_REQUEST_CHARACTERS:,} characters or "
@@ -176,8 +185,7 @@ class IntakeForm(GovukForm):
         label="Reference (optional)",
         required=False,
         max_length=40,
-        help_text="Leave blank to get the next number. Only for a reference already given "
-        "to the requester, for example FOI-2026-00042.",
+        help_text="Leave blank for the next number",
         validators=[
             RegexValidator(
                 REFERENCE_PATTERN,
@@ -191,16 +199,29 @@ class IntakeForm(GovukForm):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regime = self.fields["regime"]  # only the authority's regimes; small radios (gds/field)
+        assert isinstance(regime, forms.ChoiceField)
+        regime.choices = [
+            (code, label) for code, label in Case.Regime.choices if code in settings.FOI_REGIMES
+        ]
+        regime.initial = settings.FOI_REGIMES[0]
+        self.fields["channel"].govuk_inline = True  # type: ignore[attr-defined]
+        self.fields["regime"].govuk_small = True  # type: ignore[attr-defined]
+        # Most requests are logged the day they arrive.
+        self.fields["received_at"].initial = timezone.localdate()
+
     def clean_request_text(self) -> str:
         text = self.cleaned_data["request_text"]
         if not text.strip():
             raise ValidationError("Paste the text of the request")
         return text
 
-    def clean_received_time(self) -> dt.time:
+    def clean_received_time(self) -> dt.time | None:
         value = self.cleaned_data["received_time"].strip()
         if not value:
-            return dt.time(0, 0)
+            return None  # not recorded: the deadline counts from the date alone
         match = TIME_PATTERN.match(value)
         if not match:
             raise ValidationError("Enter the time like 14:30, or leave it blank")
@@ -218,9 +239,11 @@ class IntakeForm(GovukForm):
                 "requester_email",
                 "Enter an e-mail address or a postal address, so the response can be sent",
             )
-        if data.get("received_at") and data.get("received_time") is not None:
+        if data.get("received_at") and "received_time" in data:
+            time = data["received_time"]
+            data["received_time_recorded"] = time is not None
             data["received_datetime"] = timezone.make_aware(
-                dt.datetime.combine(data["received_at"], data["received_time"])
+                dt.datetime.combine(data["received_at"], time or dt.time(0, 0))
             )
         return data
 
@@ -365,7 +388,7 @@ class RestrictionForm(forms.Form):
     )
 
 
-class CostEstimateForm(forms.Form):
+class CostEstimateForm(GovukForm):
     hours_kwargs: dict[str, Any] = {
         "min_value": Decimal(0),
         "max_value": Decimal(9999),
@@ -408,6 +431,7 @@ class EventDateForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"] = date_field(self.date_label, help_text="For example, 17 3 2026")
+        self.fields["on"].initial = timezone.localdate()  # usually recorded on the day
 
 
 class ClarificationRequestForm(EventDateForm):

@@ -130,8 +130,16 @@ def _read_marker(token: str) -> tuple[tuple[_Marker, ...], bool]:
     return (_Marker("decimal", 0),), False
 
 
+# E-mail quoting ("> ", ">> ") before a line's text, read as indentation.
+_QUOTED = re.compile(r"[ \t]*(?:>[ \t]?)+")
+
+
 def _parse_line(raw: str) -> _Line:
     """Return the indent, text and possible list markers of one line."""
+    if raw[:1] == ">" or raw.lstrip()[:1] == ">":
+        quoted = _QUOTED.match(raw)
+        if quoted is not None:
+            raw = " " * len(quoted.group()) + raw[quoted.end() :]
     stripped = raw.lstrip()
     if not stripped:
         return _BLANK
@@ -207,10 +215,18 @@ def _starts_list(
     # "Q1" is explicit, and a lone "1." opening the text has no preamble it could belong to.
     if style == "q" or (style.startswith("num") and numbers[position] == first_line):
         return True
+    nested = False
     for number in numbers[position + 1 : position + 1 + _START_LOOKAHEAD]:
         line = lines[number]
+        value = _marker_value(line, style)
         if line.indent <= first.indent + _INDENT_SLACK:
-            return _marker_value(line, style) in (2, 3)
+            return value in (2, 3)
+        # Deeper: a nested list of the same style restarts at 1; a 2 before any such restart
+        # is item 2 pasted with other indentation (a tab where item 1 had spaces).
+        if value == 1:
+            nested = True
+        elif value == 2 and not nested:
+            return True
     return False
 
 
@@ -253,6 +269,7 @@ def _collect_lists(lines: list[_Line], start: int, style: str) -> list[list[_Ite
     held: list[str] = []
     after_blank = False
     outside = False
+    nested_restart = False
     for line in lines[start:]:
         if line is _BLANK:
             after_blank = True
@@ -260,6 +277,14 @@ def _collect_lists(lines: list[_Line], start: int, style: str) -> list[list[_Ite
         value = None
         if line.indent <= top_indent + _INDENT_SLACK:
             value = _marker_value(line, style)
+        elif not is_bullet and item is not None:
+            # Mixed indentation: the next number at another depth continues the list unless
+            # a same-style list nested in this item restarted at 1.
+            deeper = _marker_value(line, style)
+            if deeper == 1:
+                nested_restart = True
+            elif deeper == previous + 1 and not nested_restart:
+                value = deeper
         if value is not None:
             if is_bullet:
                 continues = item is not None and not outside and not held
@@ -277,7 +302,7 @@ def _collect_lists(lines: list[_Line], start: int, style: str) -> list[list[_Ite
                 item = _Item(line.text, line.indent)
                 lists[-1].append(item)
                 previous = value
-                after_blank = outside = False
+                after_blank = outside = nested_restart = False
                 continue
         if outside or item is None:
             continue

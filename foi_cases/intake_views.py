@@ -49,7 +49,6 @@ def _render_intake(
             "chosen_requester": str(form["existing_requester"].value() or ""),
             "form_token": form_token or form_tokens.for_page(request),
             "subject_access_reasons": intake.subject_access_reasons(text) if text else [],
-            "max_request_characters": f"{forms.MAX_REQUEST_CHARACTERS:,}",
         },
         status=status,
     )
@@ -92,18 +91,15 @@ def case_new(request: HttpRequest) -> HttpResponse:
     earlier = form_tokens.earlier_result(request) if action == "save" else None
     if earlier is not None:
         return form_tokens.show_earlier_result(request, earlier, fallback=reverse("case_list"))
-    if action == "split" or (action == "save" and questions.total_form_count() == 0):
+    if action == "split":
         form, questions = _split(form)
-        notice = (
-            f"The request was split into {questions.total_form_count()} questions. "
-            "Check them, edit, merge or delete as needed, then save."
-            if questions.total_form_count()
-            else ""
-        )
-        return _render_intake(request, form, questions, notice=notice)
+        return _render_intake(request, form, questions, notice=_split_notice(questions))
     if not questions.is_valid():
         return _render_intake(request, form if action == "save" else _unbound_copy(form), questions)
     texts = forms.questions_from(questions)
+    if action == "save" and questions.total_form_count() == 0:
+        # Saving never turns into splitting: questions not yet split are split as they save.
+        texts = intake.split_questions(str(form["request_text"].value() or ""))
     if action in ("add_question", "update_questions"):
         if action == "add_question":
             texts.append("")
@@ -141,6 +137,17 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return _render_intake(request, form, forms.question_formset(texts))
 
 
+def _split_notice(questions: django_forms.BaseFormSet) -> str:
+    count = questions.total_form_count()
+    if not count:
+        return "No questions were found: type them in below, or paste the request text first."
+    noun = "question" if count == 1 else "questions"
+    return (
+        f"The request was split into {count} {noun}. "
+        "Check them, edit, merge or delete as needed, then save."
+    )
+
+
 def _unanswered_requester_match(request: HttpRequest, form: forms.IntakeForm) -> bool:
     """The e-mail matches a requester the officer may see, and they have not yet chosen."""
     email = form.cleaned_data["requester_email"]
@@ -160,6 +167,7 @@ def _log(request: HttpRequest, data: dict[str, Any], questions: list[str]) -> Ca
         ),
         channel=data["channel"],
         received_at=data["received_datetime"],
+        received_time_recorded=data["received_time_recorded"],
         regime=data["regime"],
         title=data["title"],
         request_text=data["request_text"],

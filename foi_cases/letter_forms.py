@@ -6,35 +6,19 @@ import datetime as dt
 import re
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from foi_cases.forms import GovukForm, date_field
 from foi_cases.letters.text import MAX_BODY_CHARACTERS
 from foi_cases.models import Letter
 
 TIME_PATTERN = re.compile(r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)$")
 
 
-class LetterDateField(DateInputField):
-    """A GOV.UK date input whose messages say what to fix."""
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        super().__init__(label=label, **kwargs)
-        what = label[0].lower() + label[1:]
-        self.error_messages["required"] = f"Enter the {what}"
-        self.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"
-
-    def compress(self, data_list: Any) -> dt.date | None:
-        try:
-            return super().compress(data_list)
-        except ValidationError as exc:
-            raise ValidationError("Enter a real date, for example 17 3 2026") from exc
-
-
-class LetterEditForm(forms.Form):
-    dated = LetterDateField("Date on the letter", help_text="For example, 17 3 2026")
+class LetterEditForm(GovukForm):
+    dated = date_field("Date on the letter", help_text="For example, 17 3 2026")
     body = forms.CharField(
         label="Text of the letter",
         widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "true"}),
@@ -81,8 +65,8 @@ class LetterReturnForm(forms.Form):
     )
 
 
-class LetterSentForm(forms.Form):
-    sent_on = LetterDateField("Date sent", help_text="For example, 17 3 2026")
+class LetterSentForm(GovukForm):
+    sent_on = date_field("Date sent", help_text="For example, 17 3 2026")
     sent_time = forms.CharField(
         label="Time sent (optional)",
         required=False,
@@ -101,6 +85,10 @@ class LetterSentForm(forms.Form):
         max_length=500,
         help_text="For example the WhatDoTheyKnow request page or the recorded-delivery number.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = timezone.localdate()  # usually recorded on the day
 
     def clean_sent_time(self) -> dt.time | None:
         value = self.cleaned_data["sent_time"].strip()

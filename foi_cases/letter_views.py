@@ -113,7 +113,6 @@ def _render_detail(
             or LetterApproveForm(initial={"seen_hash": letter.content_hash}),
             "problems": letters.check_letter(letter) if draft else letter.overridden_problems,
             "stale": stale,
-            "content_hash": letter.content_hash,
             "events": case.events.filter(data__letter=letter.pk).select_related("actor"),
         },
         status=status,

@@ -1,4 +1,5 @@
-"""Triage: assignment, topics, restriction, questions and the cost estimate."""
+"""Triage: an overview whose one action is assigning; topics, restriction, questions and
+the cost estimate each on a short page of their own."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foi_cases import forms, search, workflow
 from foi_cases.form_errors import attach_errors
@@ -26,30 +27,64 @@ def _case_for_triage(request: HttpRequest, reference: str) -> Case:
     return case
 
 
+def _cost_form(case: Case) -> forms.CostEstimateForm:
+    return forms.CostEstimateForm(
+        initial={
+            "determining": case.hours_determining,
+            "locating": case.hours_locating,
+            "retrieving": case.hours_retrieving,
+            "extracting": case.hours_extracting,
+            "notes": case.cost_estimate_notes,
+        }
+    )
+
+
 def _render_triage(request: HttpRequest, case: Case, **bound: Any) -> HttpResponse:
-    estimate = workflow.cost_estimate(case)
-    matches = search.possible_duplicates(case, user=request.user)
+    """The triage overview: assigning is its one action; each other part has its own page."""
     context = {
         "case": case,
         "assign_form": forms.AssignForm(initial={"assignee": case.assigned_to_id}),
-        "topics_form": forms.TopicsForm(initial={"topics": list(case.topics.all())}),
-        "restriction_form": forms.RestrictionForm(initial={"restricted": case.restricted}),
-        "questions": forms.question_formset([q.text for q in case.questions.all()]),
-        "questions_seen_hash": workflow.questions_seen_hash(case),
-        "cost_form": forms.CostEstimateForm(
-            initial={
-                "determining": case.hours_determining,
-                "locating": case.hours_locating,
-                "retrieving": case.hours_retrieving,
-                "extracting": case.hours_extracting,
-                "notes": case.cost_estimate_notes,
-            }
-        ),
-        "estimate": estimate,
-        "matches": matches,
+        "topics": list(case.topics.all()),
+        "questions": list(case.questions.all()),
+        "estimate": workflow.cost_estimate(case),
+        "matches": search.possible_duplicates(case, user=request.user),
     }
     context.update(bound)
     return render(request, "foi_cases/case_triage.html", context)
+
+
+# Each part of triage besides assigning: its page title and template.
+_STEPS = {
+    "topics": ("Topics", "foi_cases/triage/topics.html"),
+    "restriction": ("Need to know", "foi_cases/triage/restriction.html"),
+    "questions": ("Questions", "foi_cases/triage/questions.html"),
+    "cost": ("Cost limit estimate (s12)", "foi_cases/triage/cost.html"),
+}
+
+
+def _render_step(request: HttpRequest, case: Case, step: str, **context: Any) -> HttpResponse:
+    title, template = _STEPS[step]
+    return render(request, template, {"case": case, "step_title": title, **context})
+
+
+def _topics_page(request: HttpRequest, case: Case, form: forms.TopicsForm) -> HttpResponse:
+    return _render_step(request, case, "topics", form=form)
+
+
+def _restriction_page(
+    request: HttpRequest, case: Case, form: forms.RestrictionForm
+) -> HttpResponse:
+    return _render_step(request, case, "restriction", form=form)
+
+
+def _questions_page(request: HttpRequest, case: Case, **context: Any) -> HttpResponse:
+    context.setdefault("questions", forms.question_formset([q.text for q in case.questions.all()]))
+    context.setdefault("questions_seen_hash", workflow.questions_seen_hash(case))
+    return _render_step(request, case, "questions", **context)
+
+
+def _cost_page(request: HttpRequest, case: Case, form: forms.CostEstimateForm) -> HttpResponse:
+    return _render_step(request, case, "cost", form=form, estimate=workflow.cost_estimate(case))
 
 
 @require_GET
@@ -74,20 +109,26 @@ def triage_assign(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_triage(request, case, assign_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def triage_topics(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for_triage(request, reference)
+    if request.method == "GET":
+        initial = {"topics": list(case.topics.all())}
+        return _topics_page(request, case, forms.TopicsForm(initial=initial))
     form = forms.TopicsForm(request.POST)
     if form.is_valid():
         workflow.set_topics(case, actor=request.user, topics=list(form.cleaned_data["topics"]))
         messages.success(request, "Topics saved.")
         return redirect("case_triage", case.reference)
-    return _render_triage(request, case, topics_form=form)
+    return _topics_page(request, case, form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def triage_restriction(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for_triage(request, reference)
+    if request.method == "GET":
+        initial = {"restricted": case.restricted}
+        return _restriction_page(request, case, forms.RestrictionForm(initial=initial))
     form = forms.RestrictionForm(request.POST)
     if form.is_valid():
         try:
@@ -105,7 +146,7 @@ def triage_restriction(request: HttpRequest, reference: str) -> HttpResponse:
                 "The case is now restricted." if case.restricted else "The case is not restricted.",
             )
             return redirect("case_triage", case.reference)
-    return _render_triage(request, case, restriction_form=form)
+    return _restriction_page(request, case, form)
 
 
 def _seen_questions(request: HttpRequest) -> dict[str, str]:
@@ -114,42 +155,44 @@ def _seen_questions(request: HttpRequest) -> dict[str, str]:
     return {"questions_seen_hash": seen} if seen is not None else {}
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def triage_questions(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for_triage(request, reference)
+    if request.method == "GET":
+        return _questions_page(request, case)
     questions = forms.question_formset(data=request.POST)
     if not questions.is_valid():
-        return _render_triage(request, case, questions=questions, **_seen_questions(request))
+        return _questions_page(request, case, questions=questions, **_seen_questions(request))
     texts = forms.questions_from(questions)
     action = request.POST.get("action", "save")
     if action in ("add_question", "update_questions"):
         if action == "add_question":
             texts.append("")
-        return _render_triage(
-            request,
-            case,
-            questions=forms.question_formset(texts),
-            **_seen_questions(request),
+        return _questions_page(
+            request, case, questions=forms.question_formset(texts), **_seen_questions(request)
         )
     try:
         workflow.replace_questions(
             case, actor=request.user, texts=texts, seen_hash=request.POST.get("seen_hash")
         )
     except ValidationError as error:
-        return _render_triage(
+        return _questions_page(
             request,
             case,
             questions=forms.question_formset(texts),
             questions_errors=error.messages,
+            page_has_errors=True,
             **_seen_questions(request),
         )
     messages.success(request, f"Questions saved: {len(texts)}.")
     return redirect("case_triage", case.reference)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def triage_cost(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for_triage(request, reference)
+    if request.method == "GET":
+        return _cost_page(request, case, _cost_form(case))
     form = forms.CostEstimateForm(request.POST)
     if form.is_valid():
         try:
@@ -163,4 +206,4 @@ def triage_cost(request: HttpRequest, reference: str) -> HttpResponse:
                 request, f"Cost estimate saved: £{estimate.cost:,.2f}, which {verdict} the limit."
             )
             return redirect("case_triage", case.reference)
-    return _render_triage(request, case, cost_form=form)
+    return _cost_page(request, case, form)

@@ -107,18 +107,16 @@ RULES: dict[str, dict[str, str]] = {
     "case_detail": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
     "case_triage": {"get": EDITORS, "get_restricted": RESTRICTED_EDITORS},
     "triage_assign": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
-    "triage_topics": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
-    "triage_restriction": {
-        "get": NOT_ALLOWED,
-        "post": EDITORS,
-        "post_restricted": RESTRICTED_EDITORS,
+    # Each part of triage besides assigning is a page of its own.
+    **{
+        name: {
+            "get": EDITORS,
+            "get_restricted": RESTRICTED_EDITORS,
+            "post": EDITORS,
+            "post_restricted": RESTRICTED_EDITORS,
+        }
+        for name in ("triage_topics", "triage_restriction", "triage_questions", "triage_cost")
     },
-    "triage_questions": {
-        "get": NOT_ALLOWED,
-        "post": EDITORS,
-        "post_restricted": RESTRICTED_EDITORS,
-    },
-    "triage_cost": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
     "case_action": {
         "get": EDITORS,
         "get_restricted": RESTRICTED_EDITORS,

@@ -335,6 +335,103 @@ def test_any_text_gives_questions_exactly_when_not_blank(text):
     assert bool(questions) == bool(normalise_request_text(text).strip())
 
 
+# --- Pasted from e-mails and web pages: any indentation, any marker -----------------------
+
+MARKER_STYLES = [
+    ["1.", "2.", "3."],
+    ["1)", "2)", "3)"],
+    ["(1)", "(2)", "(3)"],
+    ["(a)", "(b)", "(c)"],
+    ["a)", "b)", "c)"],
+    ["(i)", "(ii)", "(iii)"],
+    ["•", "•", "•"],
+    ["-", "-", "-"],
+    ["*", "*", "*"],
+]
+# What pasting leaves before a list item: nothing, spaces, a tab, non-breaking spaces.
+LEADS = ["", " ", "  ", "   ", "    ", "\t", "\t ", "\xa0\xa0"]
+QUESTIONS = st.lists(
+    st.sampled_from(
+        [
+            "How many parking permits were issued in 2024?",
+            "What was spent on agency staff in 2023-24?",
+            "Please provide the policy on home working.",
+            "How many complaints about noise were received?",
+            "Who approved the contract with Acme Ltd?",
+        ]
+    ),
+    min_size=2,
+    max_size=3,
+    unique=True,
+)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    questions=QUESTIONS,
+    style=st.sampled_from(MARKER_STYLES),
+    leads=st.lists(st.sampled_from(LEADS), min_size=3, max_size=3),
+    gap=st.sampled_from(["\n", "\r\n", "\n\n"]),
+    marker_gap=st.sampled_from([" ", "  ", "\t", "\xa0"]),
+)
+def test_a_list_pasted_with_any_indentation_splits_into_its_questions(
+    questions, style, leads, gap, marker_gap
+):
+    if style[0] in "•-*":
+        # Bullets carry no numbers: only indentation tells a sub-bullet, so keep it even.
+        leads = [leads[0]] * len(leads)
+    items = gap.join(
+        f"{lead}{marker}{marker_gap}{question}"
+        for lead, marker, question in zip(leads, style, questions, strict=False)
+    )
+    text = f"Dear FOI team,{gap}{gap}Please tell me:{gap}{items}{gap}{gap}Kind regards,{gap}Sam"
+
+    assert split_questions(text) == questions
+
+
+def test_numbered_items_indented_with_a_tab_and_spaces_are_one_list():
+    text = (
+        "Dear Sir,\n\nPlease provide:\n\n  1) the budget for 2024;\n\t2) the number of "
+        "staff;\n   3) the number of complaints.\n\nThanks,\nJo"
+    )
+    assert split_questions(text) == [
+        "the budget for 2024;",
+        "the number of staff;",
+        "the number of complaints.",
+    ]
+
+
+def test_a_same_style_list_nested_in_an_item_stays_inside_it():
+    text = "1. Parking\n   1. permits\n   2. fines\n2. Waste\n   1. bins\n   2. tips"
+    assert split_questions(text) == ["Parking\n1. permits\n2. fines", "Waste\n1. bins\n2. tips"]
+
+
+def test_a_request_quoted_in_an_email_reply_splits():
+    text = "On 3 March Jo wrote:\n> Please tell me:\n> 1. How many cars?\n> 2. How many vans?"
+    assert split_questions(text) == ["How many cars?", "How many vans?"]
+
+
+def test_lettered_and_roman_sub_items_from_a_web_page_stay_with_their_question():
+    text = (
+        "1.\xa0Contracts:\n\t(a) how many were let;\n\t(b) their total value.\n"
+        "2.\xa0Staff:\n        (i) headcount;\n        (ii) vacancies."
+    )
+    assert split_questions(text) == [
+        "Contracts:\n(a) how many were let;\n(b) their total value.",
+        "Staff:\n(i) headcount;\n(ii) vacancies.",
+    ]
+
+
+def test_a_deeper_bullet_is_a_sub_point_of_the_one_before():
+    text = "Please send:\n• the policy\n    • its annexes\n• the budget"
+    assert split_questions(text) == ["the policy\n• its annexes", "the budget"]
+
+
+def test_word_symbol_font_bullets_split():
+    text = "I would like:\n\uf0b7\tthe policy on parking\n\uf0b7\tthe number of permits issued"
+    assert split_questions(text) == ["the policy on parking", "the number of permits issued"]
+
+
 # --- Normalisation ---------------------------------------------------------------------
 
 

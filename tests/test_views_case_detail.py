@@ -1,6 +1,7 @@
 """The case page: who asked, what, the deadline and how it was reached, actions, timeline."""
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,8 +108,25 @@ def test_timeline_lists_audit_events_with_who_and_what(client, officer, manager,
     client.force_login(officer)
     html = page(client, case).content.decode()
     timeline = html.split("Timeline", 1)[1]
-    assert "Assigned" in timeline and "to olivia" in timeline
-    assert escape(manager.get_full_name()) in timeline  # Faker may give "O'Brien"
+    assert "Assigned" in timeline
+    # People by their names, never their usernames.
+    assert f"to {escape(officer.get_full_name())}" in timeline  # Faker may give "O'Brien"
+    assert "to olivia" not in timeline
+    assert escape(manager.get_full_name()) in timeline
+
+
+def test_timeline_names_topics_and_shows_money_in_pounds_and_pence(client, officer, case):
+    from foi_cases.models import Topic
+
+    topic = Topic.objects.create(name="Members' security support", slug="members-security")
+    workflow.set_topics(case, actor=officer, topics=[topic])
+    workflow.give_fee_notice(case, actor=officer, on=dt.date(2026, 3, 18), amount=Decimal("87.5"))
+    client.force_login(officer)
+    timeline = page(client, case).content.decode().split("Timeline", 1)[1]
+
+    assert escape("Members' security support") in timeline
+    assert "members-security" not in timeline
+    assert "£87.50" in timeline and "£87.5 " not in timeline
 
 
 def test_officer_not_on_a_restricted_case_gets_404(client, other_officer, case):
@@ -190,3 +208,38 @@ def test_case_page_offers_the_review_only_to_a_reviewer_of_a_case_in_review(
     pages = dict(client.get(reverse("case_detail", args=[case.reference])).context["pages"])
     assert pages["Review the decisions"] == reverse("decision_review", args=[case.reference])
     assert "Decisions per question" not in pages
+
+
+def responded(case, on: dt.date):
+    """A case received when the fixture's was, answered on the day."""
+    return CaseFactory(
+        received_at=case.received_at,
+        assigned_to=case.assigned_to,
+        status="responded",
+        outcome="granted_in_full",
+        responded_at=dt.datetime.combine(on, dt.time(15, 0), ZoneInfo("Europe/London")),
+    )
+
+
+def test_after_the_response_the_headline_is_the_day_it_went_and_in_time(client, officer, case):
+    # Received Mon 16 Mar 2026; day 20 is Thu 16 Apr (17 Mar, 3 and 6 Apr skipped).
+    client.force_login(officer)
+    html = page(client, responded(case, dt.date(2026, 4, 15))).content.decode()
+
+    assert "Responded on 15 April 2026, working day 19: in time" in html
+    assert "Due <strong>" not in html
+    assert "working days late" not in html
+
+
+def test_a_late_response_says_how_many_working_days_late(client, officer, case):
+    client.force_login(officer)
+    html = page(client, responded(case, dt.date(2026, 4, 21))).content.decode()
+
+    assert "Responded on 21 April 2026, working day 23: 3 working days late" in html
+
+
+def test_a_response_on_the_due_day_is_in_time(client, officer, case):
+    client.force_login(officer)
+    html = page(client, responded(case, dt.date(2026, 4, 16))).content.decode()
+
+    assert "Responded on 16 April 2026, working day 20: in time" in html

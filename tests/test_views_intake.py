@@ -154,7 +154,8 @@ def test_seed_001_logged_through_the_web_has_five_questions_and_the_statutory_da
     assert "How many people work within the unit?" in page
 
 
-def test_seed_000_logged_through_the_web_has_one_question(officer_client):
+def test_seed_000_logged_through_the_web_has_one_question(officer_client, settings):
+    settings.FOI_REGIMES = ["FOISA", "EIR"]  # a Scottish authority
     text = seed("000_0e3c0c63b778d97c.txt")
     request_part = text.split("Security Assistance may be claimed", 1)[0]
     split = officer_client.post(
@@ -174,13 +175,49 @@ def test_seed_000_logged_through_the_web_has_one_question(officer_client):
     assert case.due_on == dt.date(2026, 4, 14)
 
 
-def test_saving_without_splitting_first_shows_the_split_questions_to_check(officer_client):
+def test_saving_without_splitting_first_saves_with_the_split_questions(officer_client):
     response = officer_client.post(URL, intake_data())
 
-    assert response.status_code == 200
-    assert shown_questions(response) == ["What is the budget?", "How many staff?"]
-    assert "Check them" in response.content.decode()
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == case.get_absolute_url()
+    assert [q.text for q in case.questions.order_by("number")] == [
+        "What is the budget?",
+        "How many staff?",
+    ]
+
+
+def test_saving_an_empty_form_shows_the_error_summary_not_a_split(officer_client):
+    response = officer_client.post(URL, {"action": "save", "form_token": form_tokens.issue()})
+
+    summary = error_summary(response)
+    for message in (
+        "Enter the requester&#x27;s name",
+        "Select how the request arrived",
+        "Enter the date received",
+        "Enter a short title",
+        "Paste the text of the request",
+    ):
+        assert message in summary
+    assert "split into" not in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_saving_an_incomplete_form_keeps_the_text_and_shows_its_questions(officer_client):
+    response = officer_client.post(URL, intake_data(requester_name="", title=""))
+
+    assert "Enter the requester&#x27;s name" in error_summary(response)
+    assert "Enter a short title" in error_summary(response)
+    assert shown_questions(response) == ["What is the budget?", "How many staff?"]
+    assert not Case.objects.exists()
+
+
+def test_one_question_found_is_said_in_correct_english(officer_client):
+    response = officer_client.post(
+        URL, intake_data(request_text="How much did the new bins cost?", action="split")
+    )
+    html = response.content.decode()
+    assert "split into 1 question." in html
+    assert "1 questions" not in html
 
 
 def test_officer_merges_deletes_edits_and_adds_questions_before_saving(officer_client):
@@ -243,6 +280,49 @@ def test_blank_time_counts_from_the_start_of_the_day(officer_client):
     officer_client.post(URL, intake_data(["Q"], received_time=""))
     case = Case.objects.get()
     assert case.received_at == dt.datetime(2026, 3, 16, 0, 0, tzinfo=LONDON)
+
+
+def test_blank_time_is_shown_as_not_recorded_not_midnight(officer_client):
+    officer_client.post(URL, intake_data(["Q"], received_time=""))
+    html = officer_client.get(Case.objects.get().get_absolute_url()).content.decode()
+    assert "Monday 16 March 2026, time not recorded" in html
+    assert "00:00" not in html
+
+
+def test_a_recorded_midnight_is_shown_as_00_00(officer_client):
+    officer_client.post(URL, intake_data(["Q"], received_time="00:00"))
+    html = officer_client.get(Case.objects.get().get_absolute_url()).content.decode()
+    assert "Monday 16 March 2026, 00:00 (UK time)" in html
+    assert "time not recorded" not in html
+
+
+def test_date_received_starts_as_today(officer_client):
+    form = officer_client.get(URL).context["form"]
+    today = timezone.localdate()
+    html = officer_client.get(URL).content.decode()
+    assert form["received_at"].value() == today
+    assert f'name="received_at_2" value="{today.year}"' in html.replace(
+        'class="govuk-input govuk-date-input__input govuk-input--width-4" ', ""
+    ) or re.search(rf'name="received_at_2"[^>]*value="{today.year}"', html)
+
+
+def test_only_the_regimes_the_authority_is_subject_to_are_offered(officer_client, settings):
+    settings.FOI_REGIMES = ["FOIA", "EIR"]
+    html = officer_client.get(URL).content.decode()
+    assert 'value="FOIA"' in html and 'value="EIR"' in html
+    assert 'value="FOISA"' not in html
+    assert "Freedom of Information (Scotland) Act" not in html
+
+    response = officer_client.post(URL, intake_data(["Q"], regime="FOISA"))
+    assert "Select" in error_summary(response)
+    assert not Case.objects.exists()
+
+
+def test_a_scottish_authority_is_offered_foisa_and_eir_only(officer_client, settings):
+    settings.FOI_REGIMES = ["FOISA", "EIR"]
+    html = officer_client.get(URL).content.decode()
+    assert 'value="FOISA"' in html and 'value="EIR"' in html
+    assert 'value="FOIA"' not in html
 
 
 # --- Bad input: a clear message, and nothing typed is lost -------------------------------

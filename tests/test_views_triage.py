@@ -1,6 +1,7 @@
 """Triage: assign with caseloads, topics, need-to-know, questions, duplicates, s12 estimate."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -101,7 +102,7 @@ def test_topics_are_set_from_the_seeded_mp_security_list(client, manager, case):
     client.force_login(manager)
     assert (
         "Police liaison and Operation Bridger"
-        in client.get(url("case_triage", case)).content.decode()
+        in client.get(url("triage_topics", case)).content.decode()
     )
 
     client.post(url("triage_topics", case), {"topics": [t.pk for t in topics]})
@@ -171,7 +172,7 @@ def test_saving_questions_someone_else_changed_since_the_page_opened_is_refused(
     client, manager, case
 ):
     client.force_login(manager)
-    page = client.get(url("case_triage", case))
+    page = client.get(url("triage_questions", case))
     seen = page.context["questions_seen_hash"]
     assert f'name="seen_hash" value="{seen}"' in page.content.decode()
     case.questions.filter(number=1).update(text="How many panic alarms were fitted in 2025?")
@@ -418,3 +419,44 @@ def test_no_odd_input_to_triage_or_clock_steps_gives_a_500(client, manager, offi
         assert response.status_code < 500, (address, value)
     for query in ({"due_within": value}, {"page": value}, {"officer": value, "topic": value}):
         assert client.get(reverse("case_list_all"), query).status_code < 500
+
+
+def test_triage_overview_has_one_primary_action_and_links_each_other_part(client, manager, case):
+    client.force_login(manager)
+    html = client.get(url("case_triage", case)).content.decode()
+
+    primary = re.findall(r'<button[^>]*class="govuk-button"', html)
+    assert len(primary) == 1, "the overview's one primary action is assigning"
+    assert "Assign</button>" in html
+    for name in ("triage_topics", "triage_restriction", "triage_questions", "triage_cost"):
+        assert f'href="{url(name, case)}"' in html
+    assert "1 question" in html and "Not restricted" in html and "Not estimated" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "heading", "button"),
+    [
+        ("triage_topics", "Topics", "Save topics"),
+        ("triage_restriction", "Need to know", "Save restriction"),
+        ("triage_questions", "Questions", "Save questions"),
+        ("triage_cost", "Cost limit estimate (s12)", "Save estimate"),
+    ],
+)
+def test_each_part_of_triage_is_its_own_page_back_to_triage(
+    client, manager, case, name, heading, button
+):
+    client.force_login(manager)
+    html = client.get(url(name, case)).content.decode()
+
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in html
+    assert len(re.findall(r'<button[^>]*class="govuk-button"', html)) == 1
+    assert button in html
+    assert f'href="{url("case_triage", case)}"' in html
+
+
+def test_a_refused_restriction_stays_on_its_page_with_error_in_the_title(client, manager, case):
+    client.force_login(manager)
+    response = client.post(url("triage_restriction", case), {"restricted": "on", "reason": ""})
+    html = response.content.decode()
+    assert re.search(r"<title>\s*Error: Need to know", html)
+    assert "govuk-textarea--error" in html

@@ -161,6 +161,10 @@ class Case(models.Model):
     received_at = models.DateTimeField(
         help_text="When the request reached the authority's systems (Europe/London)."
     )
+    received_time_recorded = models.BooleanField(
+        default=True,
+        help_text="Off when only the date of receipt is known: received_at is then midnight.",
+    )
     regime = models.CharField(max_length=5, choices=Regime.choices, default=Regime.FOIA)
     title = models.CharField(max_length=200)
     request_text = models.TextField()

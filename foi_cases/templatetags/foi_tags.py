@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms, template
 
 from foi_cases.date_words import long_date
 from foi_cases.models import Case, CaseEvent, CaseLink
+from foi_cases.timeline import money
 
 register = template.Library()
 
@@ -77,6 +79,70 @@ def error_summary(*items: Any) -> dict[str, Any]:
     return {"errors": errors}
 
 
+def _has_errors(value: Any) -> bool:
+    if isinstance(value, forms.BaseFormSet):
+        return value.is_bound and value.total_error_count() > 0
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    return False
+
+
+def page_has_errors(context: template.Context) -> bool:
+    """Whether any bound form or formset the page shows has errors (one level of lists too)."""
+    if context.get("page_has_errors"):
+        return True
+    for value in context.flatten().values():
+        if isinstance(value, (list, tuple)):
+            if any(_has_errors(item) for item in value):
+                return True
+        elif _has_errors(value):
+            return True
+    return False
+
+
+class PageTitleNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        title = " ".join(self.nodelist.render(context).split())
+        # Pages that still prefix their own title get the prefix once.
+        title = title.removeprefix("Error: ")
+        return f"Error: {title}" if page_has_errors(context) else title
+
+
+@register.tag
+def page_title(parser: template.base.Parser, token: template.base.Token) -> PageTitleNode:
+    """{% page_title %}…{% endpage_title %}: the <title>, with "Error: " when a form has errors.
+
+    GOV.UK pattern: a page showing validation errors starts its title with "Error: ".
+    """
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return PageTitleNode(nodelist)
+
+
+_WRONG_ERROR_CLASS = re.compile(r'class="govuk-(textarea|select)([^"]*?) govuk-input--error')
+
+
+_INPUT_WITHOUT_ERROR = re.compile(r'class="govuk-input(?![^"]*govuk-input--error)([^"]*)"')
+
+
+@register.filter(is_safe=True)
+def govuk_error_classes(html: str, in_error: Any = False) -> str:
+    """Give a field in error GOV.UK's red border, which crispy-forms-gds leaves off some.
+
+    It marks a textarea or select with govuk-input--error, not their own classes, and gives a
+    number input no GOV.UK class at all.
+    """
+    html = _WRONG_ERROR_CLASS.sub(r'class="govuk-\1\2 govuk-\1--error', html)
+    # A number input gets crispy's bare "numberinput" class: style it as a GOV.UK input.
+    html = html.replace('class="numberinput"', 'class="govuk-input govuk-input--width-5"')
+    if in_error and "govuk-date-input" not in html:
+        html = _INPUT_WITHOUT_ERROR.sub(r'class="govuk-input\1 govuk-input--error"', html)
+    return html
+
+
 def _date(value: Any) -> str:
     try:
         return long_date(dt.date.fromisoformat(value))
@@ -97,25 +163,39 @@ _CLEARANCE = {
 }
 
 
-@register.filter
-def event_summary(event: CaseEvent) -> str:
-    """One plain-English line about what an audit event changed."""
+@register.simple_tag
+def event_summary(event: CaseEvent, names: dict[str, dict[str, str]] | None = None) -> str:
+    """One plain-English line about what an audit event changed.
+
+    names (from foi_cases.timeline.timeline_names) turns usernames and topic slugs into the
+    names people know.
+    """
     data = event.data or {}
+    people = (names or {}).get("people", {})
+    topics = (names or {}).get("topics", {})
+
+    def person(username: Any) -> str:
+        return people.get(str(username), str(username))
+
     parts: list[str] = []
     if event.verb == CaseEvent.Verb.LOGGED:
-        parts.append(f"Reference {data.get('reference', '')}, {data.get('questions', 0)} questions")
+        count = data.get("questions", 0)
+        noun = "question" if count == 1 else "questions"
+        parts.append(f"Reference {data.get('reference', '')}, {count} {noun}")
     if event.verb == CaseEvent.Verb.ASSIGNED and data.get("assignee"):
-        parts.append(f"to {data['assignee']}")
+        parts.append(f"to {person(data['assignee'])}")
     if event.verb == CaseEvent.Verb.TOPICS_SET:
-        parts.append(", ".join(data.get("topics", [])) or "no topics")
+        parts.append(
+            ", ".join(topics.get(slug, slug) for slug in data.get("topics", [])) or "no topics"
+        )
     if event.verb == CaseEvent.Verb.RESTRICTION_CHANGED:
         parts.append("restricted" if data.get("restricted") else "restriction lifted")
         if "manager_clearance" in data:
             parts.append(_CLEARANCE[data["manager_clearance"]])
     if data.get("member"):
-        parts.append(str(data["member"]))
+        parts.append(person(data["member"]))
     if data.get("reviewer") and event.verb in _ALLOCATING:
-        parts.append(f"reviewer {data['reviewer']}")
+        parts.append(f"reviewer {person(data['reviewer'])}")
     if data.get("added_to_team"):
         parts.append("added to the case team")
     if event.verb in (CaseEvent.Verb.LINKED, CaseEvent.Verb.LINK_REMOVED) and data.get("kind"):
@@ -128,7 +208,7 @@ def event_summary(event: CaseEvent) -> str:
     if data.get("on"):
         parts.append(f"on {_date(data['on'])}")
     if data.get("amount"):
-        parts.append(f"fee £{data['amount']}")
+        parts.append(f"fee {money(data['amount'])}")
     if data.get("exemptions"):
         parts.append(f"exemptions {data['exemptions']}")
     if data.get("estimated_on"):
@@ -143,7 +223,7 @@ def event_summary(event: CaseEvent) -> str:
             parts.append(f"{late} working day{'s' if late != 1 else ''} late")
     if data.get("cost"):
         over = "over" if data.get("exceeds_limit") else "within"
-        parts.append(f"{data.get('hours')} hours, £{data['cost']} ({over} the limit)")
+        parts.append(f"{data.get('hours')} hours, {money(data['cost'])} ({over} the limit)")
     if "due_on" in data and event.verb != CaseEvent.Verb.LOGGED:
         parts.append(_due_change(data))
     elif event.verb == CaseEvent.Verb.LOGGED and data.get("due_on"):

@@ -77,8 +77,11 @@ def log_request(
     is_subject_access: bool = False,
     reference: str = "",
     existing_requester_id: int | None = None,
+    received_time_recorded: bool = True,
 ) -> Case:
     """Log a new request with its questions and compute its statutory due date.
+
+    received_time_recorded is False when only the day is known (received_at is midnight).
 
     The requester is a new one with the details typed, unless the officer chose one of
     requester_suggestions (existing_requester_id): never merged by e-mail address alone.
@@ -99,6 +102,7 @@ def log_request(
                 requester=person,
                 channel=channel,
                 received_at=received_at,
+                received_time_recorded=received_time_recorded,
                 regime=regime,
                 title=title.strip(),
                 request_text=request_text,

@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests import run_summary
 from tests.browser.test_manager_journey import responded_seed_001
 from tests.factories import DEFAULT_PASSWORD
 from tests.letter_helpers import log_case
@@ -55,6 +56,11 @@ def empty_submit(page: Page, axe_check, link: str, button: str, slug: str) -> No
 def test_every_role_s_pages_pass_axe(
     page, other_desk, officer, reviewer, manager, sign_in, axe_check
 ):
+    sweep(page, other_desk, officer, reviewer, manager, sign_in, axe_check)
+
+
+def sweep(page, other_desk, officer, reviewer, manager, sign_in, axe_check) -> None:
+    """Visit every role's pages, calling axe_check(page, slug) on each one."""
     open_case = log_case(officer, questions=["What is the budget?"], assignee=officer)
     answered = responded_seed_001(officer, reviewer)
 
@@ -134,10 +140,10 @@ OVERFLOWING = """() => [...document.querySelectorAll("body *")]
             + ` (right edge ${Math.round(e.getBoundingClientRect().right)}px)`)"""
 
 
-def test_pages_reflow_at_320_css_pixels(browser, live_server, officer, manager):
-    """At 320 CSS pixels wide (400% zoom of a 1280 px screen) nothing but tables scrolls."""
+def working_pages(officer, manager) -> dict:
+    """The pages each person works on most, by who opens them (None: signed out)."""
     case = log_case(officer, questions=["What is the budget?", "Who decides?"], assignee=officer)
-    pages = {
+    return {
         officer: [
             "/",
             "/cases/new/",
@@ -149,11 +155,12 @@ def test_pages_reflow_at_320_css_pixels(browser, live_server, officer, manager):
         manager: ["/dashboard/", "/dashboard/statistics/", "/disclosure-entries/"],
         None: ["/sign-in/", "/disclosure-log/"],
     }
-    problems = {}
+
+
+def visit(browser, live_server, pages: dict, viewport: dict, check) -> None:
+    """Open each person's pages in their own context at the viewport; check(page, url) each."""
     for user, urls in pages.items():
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 320, "height": 640}
-        )
+        context = browser.new_context(base_url=live_server.url, viewport=viewport)
         try:
             page = context.new_page()
             if user is not None:
@@ -165,9 +172,83 @@ def test_pages_reflow_at_320_css_pixels(browser, live_server, officer, manager):
             for url in urls:
                 response = page.goto(url)
                 assert response.ok, f"{url} answered {response.status}"
-                overflowing = page.evaluate(OVERFLOWING)
-                if overflowing:
-                    problems[url] = overflowing
+                check(page, url)
         finally:
             context.close()
+
+
+def test_pages_reflow_at_320_css_pixels(browser, live_server, officer, manager):
+    """At 320 CSS pixels wide (400% zoom of a 1280 px screen) nothing but tables scrolls."""
+    problems = {}
+
+    def check(page: Page, url: str) -> None:
+        overflowing = page.evaluate(OVERFLOWING)
+        if overflowing:
+            problems[url] = overflowing
+
+    visit(
+        browser,
+        live_server,
+        working_pages(officer, manager),
+        {"width": 320, "height": 640},
+        check,
+    )
     assert not problems, f"content wider than 320 CSS pixels: {problems}"
+
+
+# --- Page length: one thing per page ------------------------------------------------------
+
+MAX_PAGE_HEIGHT = 2_500  # CSS pixels at 1280 px wide
+WIDE = {"width": 1280, "height": 800}
+DOCUMENT_HEIGHT = """() => Math.ceil(Math.max(
+  document.documentElement.scrollHeight, document.body.scrollHeight,
+  document.documentElement.getBoundingClientRect().height))"""
+HEIGHTS: dict[str, int] = {}
+run_summary.report(
+    "page heights at 1280 px",
+    lambda: (
+        f"{len(HEIGHTS)} pages, tallest: "
+        + ", ".join(f"{where} {height} px" for where, height in tallest(HEIGHTS))
+        if HEIGHTS
+        else ""
+    ),
+)
+
+
+def tallest(heights: dict[str, int], count: int = 5) -> list[tuple[str, int]]:
+    return sorted(heights.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+
+def test_every_page_in_the_sweep_is_shorter_than_2500_px_at_1280_px_wide(
+    browser, live_server, page, other_desk, officer, reviewer, manager, sign_in
+):
+    """One thing per page: every page of the sweep, and the working pages, measured.
+
+    A page seen in several states (empty, with errors, by another role) counts at its tallest.
+    """
+    heights: dict[str, int] = {}
+
+    def measure(page: Page, slug: str) -> None:
+        page.set_viewport_size(WIDE)
+        path = page.url.removeprefix(live_server.url)
+        where = path if slug == path else f"{path} ({slug})"
+        height = page.evaluate(DOCUMENT_HEIGHT)
+        same_page = [key for key in heights if key.split(" ", 1)[0] == path]
+        if all(heights[key] < height for key in same_page):
+            for key in same_page:
+                del heights[key]
+            heights[where] = height
+
+    sweep(page, other_desk, officer, reviewer, manager, sign_in, measure)
+    visit(browser, live_server, working_pages(officer, manager), WIDE, measure)
+    HEIGHTS.update(heights)
+    top = tallest(heights)
+    print("Tallest pages at 1280 px wide:")
+    for where, height in top:
+        print(f"  {height:>6} px  {where}")
+    assert len(heights) >= 15, f"the sweep measured only {len(heights)} pages"
+    too_long = {where: height for where, height in heights.items() if height >= MAX_PAGE_HEIGHT}
+    assert not too_long, (
+        f"pages {MAX_PAGE_HEIGHT:,} px or taller at 1280 px wide: {too_long}; "
+        f"the tallest five: {top}"
+    )

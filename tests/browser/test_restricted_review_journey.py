@@ -93,6 +93,7 @@ def test_restricted_case_through_review_allocation_letter_return_and_second_appr
     # The officer restricts the case (need to know) on the triage page.
     sign_in(page, officer)
     page.goto(reverse("case_triage", args=[case.reference]))
+    page.get_by_role("link", name="Change need to know").click()
     page.get_by_label("Restricted: only the assigned officer").check()
     page.get_by_label("Reason for restricting").fill("Names the security of Members.")
     page.get_by_role("button", name="Save restriction").click()
