@@ -57,6 +57,18 @@ class Table:
     def csv_rows(self) -> list[tuple[Any, ...]]:
         return [row.cells for row in self.rows]
 
+    @property
+    def short_title(self) -> str:
+        """The caption's name alone ("Table 3"), for a tab; captions without one stay whole."""
+        return TAB_TITLES.get(self.slug, self.caption.split(":", 1)[0])
+
+
+TAB_TITLES = {
+    "internal_reviews": "Internal reviews",
+    "exemptions": "Exemptions",
+    "code_list": "s45 Code",
+}
+
 
 # --- Dates and timeliness ------------------------------------------------------------------
 
