@@ -284,8 +284,10 @@ def _step(request: HttpRequest, decision: Decision, step: str) -> HttpResponse:
             values = {k: drafts.stored(v) for k, v in form.cleaned_data.items() if k != "template"}
             if "on_emissions" in values:
                 values["on_emissions"] = {True: "yes", False: "no"}.get(values["on_emissions"], "")
-            if request.POST.get("template_version") and step == "reasons":
-                values["template_version"] = int(request.POST["template_version"])
+            version = request.POST.get("template_version", "")
+            # Our own hidden field: anything but a plain number is ignored, never a crash.
+            if step == "reasons" and version.isascii() and version.isdigit() and len(version) < 10:
+                values["template_version"] = int(version)
             draft["values"].update(values)
             if step == "factors":
                 draft["factors"] = [f.__dict__ for f in forms.factors_from_sides(formsets)]
