@@ -106,9 +106,11 @@ class PageTitleNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         title = " ".join(self.nodelist.render(context).split())
-        # Pages that still prefix their own title get the prefix once.
+        # A page may know of errors no form holds (a refusal on a check page): it prefixes its
+        # own title, and gets the prefix once.
+        own_prefix = title.startswith("Error: ")
         title = title.removeprefix("Error: ")
-        return f"Error: {title}" if page_has_errors(context) else title
+        return f"Error: {title}" if own_prefix or page_has_errors(context) else title
 
 
 @register.tag

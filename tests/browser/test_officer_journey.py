@@ -176,7 +176,9 @@ def cite(
     page.get_by_label("How disclosure would cause the harm").fill(
         "Figures show how monitoring is prioritised and could be circumvented."
     )
-    page.get_by_label("Evidence").fill("Threat assessments from the parliamentary security team.")
+    page.get_by_label("Evidence", exact=True).fill(
+        "Threat assessments from the parliamentary security team."
+    )
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.get_by_role("heading", level=1, name="Why the exemption applies")).to_be_visible()
