@@ -38,7 +38,11 @@ def case_correspondence(request: HttpRequest, reference: str) -> HttpResponse:
             "sendable": sendable,
             "awaiting_clarification": case.status == case.Status.AWAITING_CLARIFICATION,
             "undelivered": [
-                item for item in items if item.status == Correspondence.Status.NOT_DELIVERED
+                item
+                for item in items
+                if item.direction == Correspondence.Direction.OUT
+                and item.status
+                in (Correspondence.Status.NOT_DELIVERED, Correspondence.Status.FAILED)
             ],
         },
     )

@@ -193,3 +193,47 @@ def test_an_address_the_server_refuses_leaves_the_letter_unsent_and_tells_the_of
         again = outbound.send_letter(letter, actor=officer)
     again.refresh_from_db()
     assert again.status == Status.SENT
+
+
+def test_a_send_that_fails_on_every_retry_is_marked_failed_and_the_officer_told(
+    foi_mailbox,
+    officer,
+    reviewer,
+    django_capture_on_commit_callbacks,
+    settings,
+    monkeypatch,
+    caplog,
+    client,
+):
+    from tests.mail_servers import free_port
+
+    # Run the retries in turn, as a worker would (each eager retry runs at once).
+    monkeypatch.setitem(send_email.app.conf, "task_eager_propagates", False)
+
+    letter = approved_letter(officer, reviewer, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        row = outbound.send_letter(letter, actor=officer)
+    settings.EMAIL_PORT = free_port()  # nothing listens there: every attempt is refused
+
+    result = send_email.apply(args=[row.pk]).get()
+
+    attempts = [r for r in caplog.records if "Sending message" in r.getMessage()]
+    assert len(attempts) == 1 + send_email.max_retries
+    row.refresh_from_db()
+    letter.refresh_from_db()
+    assert row.status == Status.FAILED and row.sent_at is None
+    assert "could not be reached" in row.reason and result == row.reason
+    assert letter.sent_at is None and letter.case.status != Case.Status.RESPONDED
+    event = letter.case.events.get(verb=CaseEvent.Verb.EMAIL_NOT_DELIVERED)
+    assert event.data["failed"] is True and event.data["letter"] == letter.pk
+    notice = Notification.objects.get(kind=Notification.Kind.NOT_DELIVERED)
+    assert notice.user == officer and "sam@example.com" in notice.message
+    assert copies(foi_mailbox, "sam", row.message_id) == []
+    client.force_login(officer)
+    page = client.get(reverse("case_correspondence", args=[letter.case.reference])).content.decode()
+    assert (
+        "Not delivered: the acknowledgement (version 1)" in page and "could not be reached" in page
+    )
+    # A later run of the same task does nothing more.
+    assert send_email.apply(args=[row.pk]).get() == "nothing to send"
+    assert Notification.objects.filter(kind=Notification.Kind.NOT_DELIVERED).count() == 1

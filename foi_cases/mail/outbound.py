@@ -227,6 +227,32 @@ def record_refused(row_id: int, *, reason: str) -> None:
 
 
 @transaction.atomic
+def record_failed(row_id: int, *, reason: str) -> str:
+    """Every attempt failed (no connection, or a temporary refusal of the whole message):
+    the message is marked failed with the reason, and the officer is told to send it again."""
+    row = (
+        Correspondence.objects.select_for_update(of=("self",)).select_related("case").get(pk=row_id)
+    )
+    if row.status != Status.SENDING or row.case is None:
+        return "nothing to send"
+    reason = f"Not sent: the mail server could not be reached or refused it every time ({reason})"
+    row.status, row.reason = Status.FAILED, reason[:2000]
+    row.save(update_fields=["status", "reason"])
+    core.record(
+        row.case,
+        CaseEvent.Verb.EMAIL_NOT_DELIVERED,
+        actor=None,
+        message_id=row.message_id,
+        to=row.to_addresses,
+        letter=row.letter_id,
+        failed=True,
+        reason=reason[:500],
+    )
+    notifications.notify_mail(row.case, row, kind=notifications.Kind.NOT_DELIVERED)
+    return reason
+
+
+@transaction.atomic
 def record_sent(row_id: int, *, sent_at: dt.datetime, raw: bytes) -> None:
     """SMTP accepted the message: store it, and a letter becomes sent (the response date)."""
     row = (
