@@ -146,6 +146,8 @@ def test_a_bounce_flags_the_letter_not_delivered_and_tells_the_officer(
     client.force_login(officer)
     page = client.get(reverse("case_correspondence", args=[letter.case.reference]))
     assert "Not delivered: the acknowledgement (version 1)" in page.content.decode()
+    letter_page = client.get(letter.get_absolute_url()).content.decode()
+    assert "Not delivered to sam@bounce.test: a delivery failure report came back" in letter_page
 
 
 def test_the_requesters_answer_to_a_sent_letter_lands_on_its_case_by_in_reply_to(

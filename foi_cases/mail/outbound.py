@@ -56,6 +56,24 @@ def letter_refusal(letter: Letter) -> str:
     return ""
 
 
+def undelivered(letter_ids: list[int]) -> dict[int, Correspondence]:
+    """For each letter whose latest e-mail bounced or failed, that e-mail, with `problem` set
+    to why (one query; a later e-mail that is sending or sent clears it)."""
+    latest: dict[int, Correspondence] = {}
+    rows = Correspondence.objects.filter(
+        letter_id__in=letter_ids, direction=Correspondence.Direction.OUT
+    ).order_by("letter_id", "-created_at", "-pk")
+    for row in rows:
+        assert row.letter_id is not None
+        latest.setdefault(row.letter_id, row)
+    found = {}
+    for letter_id, row in latest.items():
+        if row.status in (Status.NOT_DELIVERED, Status.FAILED):
+            row.problem = row.reason or "a delivery failure report came back"  # type: ignore[attr-defined]
+            found[letter_id] = row
+    return found
+
+
 def _reply_headers(case: Case) -> str:
     """The last message the requester sent, to thread the answer under it (WDTK needs it)."""
     last = case.correspondence.filter(direction="in").order_by("-received_at", "-pk").first()
