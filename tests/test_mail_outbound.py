@@ -239,3 +239,43 @@ def test_a_send_that_fails_on_every_retry_is_marked_failed_and_the_officer_told(
     # A later run of the same task does nothing more.
     assert send_email.apply(args=[row.pk]).get() == "nothing to send"
     assert Notification.objects.filter(kind=Notification.Kind.NOT_DELIVERED).count() == 1
+
+
+def test_an_officer_sends_a_clarification_request_from_the_correspondence_page(
+    foi_mailbox, officer, reviewer, client, django_capture_on_commit_callbacks
+):
+    complete_letter_settings()
+    case = log_case(officer, questions=SEED_001_QUESTIONS, assignee=officer)
+    case.requester.email = "sam@example.com"
+    case.requester.save()
+    page = reverse("case_correspondence", args=[case.reference])
+    send = reverse("correspondence_send_message", args=[case.reference])
+    client.force_login(officer)
+
+    start = client.get(page, {"start": Letter.Kind.CLARIFICATION})
+
+    form = start.context["message_form"]
+    composed = form.initial["body"]
+    assert "Clarification request" in form.initial["subject"] and case.reference in composed
+    posted = {
+        "subject": form.initial["subject"],
+        "body": composed + "\nWhich years do you mean?",
+        "form_token": start.context["form_token"],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(send, posted)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(send, posted)  # the button pressed twice
+
+    assert response.status_code == 302 and again.status_code == 302
+    row = Correspondence.objects.get(case=case, direction=Correspondence.Direction.OUT)
+    assert row.status == Status.SENT and row.sent_by == officer and row.letter is None
+    (received,) = copies(foi_mailbox, "sam", row.message_id)
+    assert received["Subject"].strip() == posted["subject"]
+    assert "Which years do you mean?" in received.get_content()
+    assert case.events.get(verb=CaseEvent.Verb.EMAIL_SENT).data["message_id"] == row.message_id
+    assert "Which years do you mean?" in client.get(page).content.decode()
+    # A reviewer who does not edit the case cannot send from it.
+    client.force_login(reviewer)
+    assert client.post(send, {**posted, "form_token": ""}).status_code == 403
+    assert Correspondence.objects.filter(direction=Correspondence.Direction.OUT).count() == 1

@@ -97,6 +97,32 @@ def send_letter(letter: Letter, *, actor: User) -> Correspondence:
     return _queue(case, subject=subject, body=body, actor=actor, letter=letter)
 
 
+# The notices an officer may start a message from, composed as their letters would be.
+MESSAGE_STARTS = (Letter.Kind.CLARIFICATION, Letter.Kind.PIT_EXTENSION, Letter.Kind.FEES_NOTICE)
+
+
+def message_start(case: Case, kind: str) -> tuple[str, str]:
+    """The subject and text of a notice composed from its letter kind, to edit before sending."""
+    label = Letter.Kind(kind).label
+    subject = f"{case.reference}: {label} – {case.title}"[:200]
+    try:
+        body = letters.compose(case, kind).body
+    except (ValidationError, LookupError, ValueError) as exc:  # the case lacks what it needs
+        logger.info("No composed %s for %s: %s", kind, case.reference, exc)
+        body = f"Dear {case.requester.name},\n\n\n\nYours sincerely,\n{settings.AUTHORITY_NAME}"
+    return subject, body
+
+
+def send_message(case: Case, *, actor: User, subject: str, body: str) -> Correspondence:
+    """Queue a plain-text message to the requester, sent once like a letter."""
+    if not case.requester.email:
+        raise InvalidTransition("The requester has no e-mail address.")
+    subject = " ".join(subject.split())[:998]
+    if not subject or not body.strip():
+        raise InvalidTransition("A message needs a subject and some text.")
+    return _queue(case, subject=subject, body=body, actor=actor, letter=None)
+
+
 def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
