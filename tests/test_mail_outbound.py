@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.message
 import email.policy
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -236,6 +237,7 @@ def test_a_send_that_fails_on_every_retry_is_marked_failed_and_the_officer_told(
     assert (
         "Not delivered: the acknowledgement (version 1)" in page and "could not be reached" in page
     )
+    assert re.search(r'govuk-tag">\s*Not sent\s*<', page) and "Import failed" not in page
     # A later run of the same task does nothing more.
     assert send_email.apply(args=[row.pk]).get() == "nothing to send"
     assert Notification.objects.filter(kind=Notification.Kind.NOT_DELIVERED).count() == 1
@@ -257,11 +259,12 @@ def test_an_officer_sends_a_clarification_request_from_the_correspondence_page(
     form = start.context["message_form"]
     composed = form.initial["body"]
     assert "Clarification request" in form.initial["subject"] and case.reference in composed
-    posted = {
-        "subject": form.initial["subject"],
-        "body": composed + "\nWhich years do you mean?",
-        "form_token": start.context["form_token"],
-    }
+    assert "## " not in composed  # plain text, not the letter's headings
+    posted = {"subject": form.initial["subject"], "body": composed, "form_token": ""}
+    unfinished = client.post(send, posted)
+    assert unfinished.status_code == 400 and "Fill in or remove [[" in unfinished.content.decode()
+    posted["body"] = re.sub(r"\[\[.*?\]\]", "Which years do you mean?", composed, flags=re.S)
+    posted["form_token"] = start.context["form_token"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(send, posted)
     with django_capture_on_commit_callbacks(execute=True):

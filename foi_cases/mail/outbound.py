@@ -35,6 +35,8 @@ from foi_cases.workflow.letters import record_letter_sent
 logger = logging.getLogger(__name__)
 Status = Correspondence.Status
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+HEADING = re.compile(r"^#+ ", re.MULTILINE)
+TO_FILL = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 
 
 def _message_id() -> str:
@@ -106,7 +108,7 @@ def message_start(case: Case, kind: str) -> tuple[str, str]:
     label = Letter.Kind(kind).label
     subject = f"{case.reference}: {label} – {case.title}"[:200]
     try:
-        body = letters.compose(case, kind).body
+        body = HEADING.sub("", letters.compose(case, kind).body)  # plain text: no "## "
     except (ValidationError, LookupError, ValueError) as exc:  # the case lacks what it needs
         logger.info("No composed %s for %s: %s", kind, case.reference, exc)
         body = f"Dear {case.requester.name},\n\n\n\nYours sincerely,\n{settings.AUTHORITY_NAME}"
@@ -120,6 +122,11 @@ def send_message(case: Case, *, actor: User, subject: str, body: str) -> Corresp
     subject = " ".join(subject.split())[:998]
     if not subject or not body.strip():
         raise InvalidTransition("A message needs a subject and some text.")
+    unfilled = TO_FILL.search(body)
+    if unfilled:
+        raise InvalidTransition(
+            f"Fill in or remove {unfilled.group(0)[:80]} (and any other [[…]]) before sending."
+        )
     return _queue(case, subject=subject, body=body, actor=actor, letter=None)
 
 
