@@ -8,16 +8,34 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from foi_cases import form_tokens
+from foi_cases.correspondence_forms import MessageForm
+from foi_cases.form_errors import attach_errors
 from foi_cases.mail import inbound, matching, outbound
-from foi_cases.models import Correspondence, Letter, MailAttachment
+from foi_cases.models import Case, Correspondence, Letter, MailAttachment
 from foi_cases.permissions import can_edit_case, get_case_for_user, is_manager, is_officer
 
 
 @require_GET
 def case_correspondence(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_user(request, reference)
+    form = None
+    if can_edit_case(request.user, case):
+        start = request.GET.get("start", "")
+        initial = {}
+        if start in outbound.MESSAGE_STARTS:
+            subject, body = outbound.message_start(case, start)
+            initial = {"subject": subject, "body": body}
+        form = MessageForm(initial=initial)
+    return _page(request, case, form)
+
+
+def _page(
+    request: HttpRequest, case: Case, form: MessageForm | None, status: int = 200
+) -> HttpResponse:
     items = (
         case.correspondence.prefetch_related("attachments")
         .select_related("letter", "sent_by")
@@ -37,11 +55,45 @@ def case_correspondence(request: HttpRequest, reference: str) -> HttpResponse:
             "can_edit": editable,
             "sendable": sendable,
             "awaiting_clarification": case.status == case.Status.AWAITING_CLARIFICATION,
+            "message_form": form,
+            "message_starts": [(kind, Letter.Kind(kind).label) for kind in outbound.MESSAGE_STARTS],
+            "form_token": form_tokens.issue(),
             "undelivered": [
-                item for item in items if item.status == Correspondence.Status.NOT_DELIVERED
+                item
+                for item in items
+                if item.direction == Correspondence.Direction.OUT
+                and item.status
+                in (Correspondence.Status.NOT_DELIVERED, Correspondence.Status.FAILED)
             ],
         },
+        status=status,
     )
+
+
+@require_POST
+def send_message(request: HttpRequest, reference: str) -> HttpResponse:
+    """An ad hoc message to the requester, from the form on the correspondence page."""
+    case = get_case_for_user(request, reference, write=True)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        page = reverse("case_correspondence", args=[case.reference])
+        try:
+            with form_tokens.submit_once(request, form_tokens.posted(request)) as claim:
+                row = outbound.send_message(
+                    case,
+                    actor=request.user,  # type: ignore[arg-type]
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+                claim.result_url = page
+        except form_tokens.AlreadySubmitted as done:
+            return form_tokens.show_earlier_result(request, done.result_url, fallback=page)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"The message is being sent to {row.to_addresses}.")
+            return redirect(page)
+    return _page(request, case, form, status=400)
 
 
 @require_POST

@@ -17,6 +17,7 @@ from foi_cases.letter_forms import (
     LetterReturnForm,
     LetterSentForm,
 )
+from foi_cases.mail import outbound
 from foi_cases.models import Case, Letter
 from foi_cases.permissions import can_edit_case, get_case_for_user, is_reviewer
 from foi_cases.team_forms import ReviewerForm
@@ -29,14 +30,19 @@ def _letter(case: Case, pk: int) -> Letter:
 @require_GET
 def letter_list(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_user(request, reference)
+    rows = list(
+        case.letters.select_related("composed_by", "approved_by").order_by("kind", "-version")
+    )
+    undelivered = outbound.undelivered([letter.pk for letter in rows])
     return render(
         request,
         "foi_cases/letters/letter_list.html",
         {
             "case": case,
-            "letters": case.letters.select_related("composed_by", "approved_by").order_by(
-                "kind", "-version"
-            ),
+            "letters": rows,
+            "undelivered": [
+                (letter, undelivered[letter.pk]) for letter in rows if letter.pk in undelivered
+            ],
             "composable": workflow.composable_kinds(case, request.user),
             "form_token": form_tokens.issue(),
         },
@@ -113,6 +119,7 @@ def _render_detail(
             or LetterApproveForm(initial={"seen_hash": letter.content_hash}),
             "problems": letters.check_letter(letter) if draft else letter.overridden_problems,
             "stale": stale,
+            "undelivered": outbound.undelivered([letter.pk]).get(letter.pk),
             "events": case.events.filter(data__letter=letter.pk).select_related("actor"),
         },
         status=status,
@@ -305,6 +312,11 @@ def letter_sent(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     return render(
         request,
         "foi_cases/letters/letter_sent.html",
-        {"case": case, "letter": letter, "form": form},
+        {
+            "case": case,
+            "letter": letter,
+            "form": form,
+            "undelivered": outbound.undelivered([letter.pk]).get(letter.pk),
+        },
         status=400 if form.errors else 200,
     )

@@ -230,4 +230,6 @@ def send_email(self: Task, correspondence_id: int) -> str:
         return outbound.deliver(correspondence_id)
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("Sending message %s failed: %s", correspondence_id, exc)
+        if self.request.retries >= (self.max_retries or 0):
+            return outbound.record_failed(correspondence_id, reason=str(exc) or type(exc).__name__)
         raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 1800)) from exc

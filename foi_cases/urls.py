@@ -29,6 +29,11 @@ urlpatterns = [
         name="case_correspondence",
     ),
     path(
+        "cases/<str:reference>/correspondence/message/",
+        correspondence_views.send_message,
+        name="correspondence_send_message",
+    ),
+    path(
         "cases/<str:reference>/correspondence/send/<int:letter_pk>/",
         correspondence_views.send_letter,
         name="correspondence_send_letter",

@@ -201,6 +201,11 @@ RULES: dict[str, dict[str, str]] = {
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
     },
+    "correspondence_send_message": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
     "correspondence_accept_clarification": {
         "get": NOT_ALLOWED,
         "post": EDITORS,

@@ -226,3 +226,35 @@ def test_the_acknowledgement_is_the_text_managers_edit(
     (sent,) = mailoutbox
     due = f"{case.due_on:%A} {case.due_on.day} {case.due_on:%B %Y}"
     assert sent.body == f"Hello Sam Sender: {case.reference} is due {due}. {{unknown}} stays."
+
+
+def test_a_message_starts_from_each_notice_and_bad_input_is_explained(client, officer):
+    from foi_cases.models import Letter
+    from tests.letter_helpers import SEED_001_QUESTIONS, complete_letter_settings, log_case
+
+    complete_letter_settings()
+    case = log_case(officer, questions=SEED_001_QUESTIONS, assignee=officer)
+    page = reverse("case_correspondence", args=[case.reference])
+    send = reverse("correspondence_send_message", args=[case.reference])
+    client.force_login(officer)
+
+    for kind in (Letter.Kind.CLARIFICATION, Letter.Kind.PIT_EXTENSION, Letter.Kind.FEES_NOTICE):
+        response = client.get(page, {"start": kind})
+        assert response.status_code == 200
+        initial = response.context["message_form"].initial
+        assert Letter.Kind(kind).label in initial["subject"] and initial["body"].strip()
+    assert client.get(page, {"start": "final_response"}).context["message_form"].initial == {}
+
+    empty = client.post(send, {"subject": " ", "body": ""})
+    assert empty.status_code == 400
+    assert "Enter a subject" in empty.content.decode() and "Enter the message" in (
+        empty.content.decode()
+    )
+    case.requester.email = ""
+    case.requester.save()
+    typed = {"subject": "Your request", "body": "Which years do you mean?"}
+    refused = client.post(send, typed)
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "The requester has no e-mail address" in text
+    assert "Which years do you mean?" in text  # what was typed is kept
+    assert not Correspondence.objects.filter(direction=Correspondence.Direction.OUT).exists()

@@ -36,6 +36,7 @@ HOST_PAGES = {
     "triage_questions": "case_triage",
     "triage_cost": "case_triage",
     "letter_compose": "letter_list",
+    "correspondence_send_message": "case_correspondence",
     "letter_approve": "letter_detail",
     "letter_retry": "letter_detail",
     "exemption_submit": "exemption_decisions",

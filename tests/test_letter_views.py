@@ -395,3 +395,38 @@ def test_the_letter_list_offers_what_the_workflow_says_can_be_composed(
     workflow.close_case(case, actor=officer, outcome=Case.Outcome.WITHDRAWN)
 
     assert [kind for kind, _ in workflow.composable_kinds(case, officer)] == [Kind.INTERNAL_REVIEW]
+
+
+def test_a_letter_whose_latest_email_bounced_or_failed_says_not_delivered(client, officer, case):
+    from foi_cases.models import Correspondence
+
+    letter = workflow.compose_letter(case, actor=officer, kind=Kind.ACKNOWLEDGEMENT)
+    client.force_login(officer)
+    correspondence = reverse("case_correspondence", args=[case.reference])
+
+    def email(n: int, status: str, reason: str = "") -> Correspondence:
+        return Correspondence.objects.create(
+            case=case,
+            letter=letter,
+            direction=Correspondence.Direction.OUT,
+            kind=Correspondence.Kind.LETTER,
+            status=status,
+            reason=reason,
+            message_id=f"<m{n}@authority.test>",
+            to_addresses="sam@example.com",
+        )
+
+    email(1, Correspondence.Status.NOT_DELIVERED)
+    for page in (url("letter_detail", letter), reverse("letter_list", args=[case.reference])):
+        text = client.get(page).content.decode()
+        assert "Not delivered to sam@example.com: a delivery failure report came back" in text
+        assert f'href="{correspondence}"' in text
+
+    # A later attempt that is sending clears it; one that failed every retry shows its reason.
+    email(2, Correspondence.Status.SENDING)
+    assert "Not delivered" not in client.get(url("letter_detail", letter)).content.decode()
+    email(3, Correspondence.Status.FAILED, "Not sent: the mail server could not be reached")
+    text = client.get(url("letter_sent", letter)).content.decode()
+    assert (
+        "Not delivered to sam@example.com: Not sent: the mail server could not be reached" in text
+    )

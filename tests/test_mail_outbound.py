@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.message
 import email.policy
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -146,6 +147,8 @@ def test_a_bounce_flags_the_letter_not_delivered_and_tells_the_officer(
     client.force_login(officer)
     page = client.get(reverse("case_correspondence", args=[letter.case.reference]))
     assert "Not delivered: the acknowledgement (version 1)" in page.content.decode()
+    letter_page = client.get(letter.get_absolute_url()).content.decode()
+    assert "Not delivered to sam@bounce.test: a delivery failure report came back" in letter_page
 
 
 def test_the_requesters_answer_to_a_sent_letter_lands_on_its_case_by_in_reply_to(
@@ -193,3 +196,89 @@ def test_an_address_the_server_refuses_leaves_the_letter_unsent_and_tells_the_of
         again = outbound.send_letter(letter, actor=officer)
     again.refresh_from_db()
     assert again.status == Status.SENT
+
+
+def test_a_send_that_fails_on_every_retry_is_marked_failed_and_the_officer_told(
+    foi_mailbox,
+    officer,
+    reviewer,
+    django_capture_on_commit_callbacks,
+    settings,
+    monkeypatch,
+    caplog,
+    client,
+):
+    from tests.mail_servers import free_port
+
+    # Run the retries in turn, as a worker would (each eager retry runs at once).
+    monkeypatch.setitem(send_email.app.conf, "task_eager_propagates", False)
+
+    letter = approved_letter(officer, reviewer, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        row = outbound.send_letter(letter, actor=officer)
+    settings.EMAIL_PORT = free_port()  # nothing listens there: every attempt is refused
+
+    result = send_email.apply(args=[row.pk]).get()
+
+    attempts = [r for r in caplog.records if "Sending message" in r.getMessage()]
+    assert len(attempts) == 1 + send_email.max_retries
+    row.refresh_from_db()
+    letter.refresh_from_db()
+    assert row.status == Status.FAILED and row.sent_at is None
+    assert "could not be reached" in row.reason and result == row.reason
+    assert letter.sent_at is None and letter.case.status != Case.Status.RESPONDED
+    event = letter.case.events.get(verb=CaseEvent.Verb.EMAIL_NOT_DELIVERED)
+    assert event.data["failed"] is True and event.data["letter"] == letter.pk
+    notice = Notification.objects.get(kind=Notification.Kind.NOT_DELIVERED)
+    assert notice.user == officer and "sam@example.com" in notice.message
+    assert copies(foi_mailbox, "sam", row.message_id) == []
+    client.force_login(officer)
+    page = client.get(reverse("case_correspondence", args=[letter.case.reference])).content.decode()
+    assert (
+        "Not delivered: the acknowledgement (version 1)" in page and "could not be reached" in page
+    )
+    assert re.search(r'govuk-tag">\s*Not sent\s*<', page) and "Import failed" not in page
+    # A later run of the same task does nothing more.
+    assert send_email.apply(args=[row.pk]).get() == "nothing to send"
+    assert Notification.objects.filter(kind=Notification.Kind.NOT_DELIVERED).count() == 1
+
+
+def test_an_officer_sends_a_clarification_request_from_the_correspondence_page(
+    foi_mailbox, officer, reviewer, client, django_capture_on_commit_callbacks
+):
+    complete_letter_settings()
+    case = log_case(officer, questions=SEED_001_QUESTIONS, assignee=officer)
+    case.requester.email = "sam@example.com"
+    case.requester.save()
+    page = reverse("case_correspondence", args=[case.reference])
+    send = reverse("correspondence_send_message", args=[case.reference])
+    client.force_login(officer)
+
+    start = client.get(page, {"start": Letter.Kind.CLARIFICATION})
+
+    form = start.context["message_form"]
+    composed = form.initial["body"]
+    assert "Clarification request" in form.initial["subject"] and case.reference in composed
+    assert "## " not in composed  # plain text, not the letter's headings
+    posted = {"subject": form.initial["subject"], "body": composed, "form_token": ""}
+    unfinished = client.post(send, posted)
+    assert unfinished.status_code == 400 and "Fill in or remove [[" in unfinished.content.decode()
+    posted["body"] = re.sub(r"\[\[.*?\]\]", "Which years do you mean?", composed, flags=re.S)
+    posted["form_token"] = start.context["form_token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(send, posted)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(send, posted)  # the button pressed twice
+
+    assert response.status_code == 302 and again.status_code == 302
+    row = Correspondence.objects.get(case=case, direction=Correspondence.Direction.OUT)
+    assert row.status == Status.SENT and row.sent_by == officer and row.letter is None
+    (received,) = copies(foi_mailbox, "sam", row.message_id)
+    assert received["Subject"].strip() == posted["subject"]
+    assert "Which years do you mean?" in received.get_content()
+    assert case.events.get(verb=CaseEvent.Verb.EMAIL_SENT).data["message_id"] == row.message_id
+    assert "Which years do you mean?" in client.get(page).content.decode()
+    # A reviewer who does not edit the case cannot send from it.
+    client.force_login(reviewer)
+    assert client.post(send, {**posted, "form_token": ""}).status_code == 403
+    assert Correspondence.objects.filter(direction=Correspondence.Direction.OUT).count() == 1

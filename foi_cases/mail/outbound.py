@@ -35,6 +35,8 @@ from foi_cases.workflow.letters import record_letter_sent
 logger = logging.getLogger(__name__)
 Status = Correspondence.Status
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+HEADING = re.compile(r"^#+ ", re.MULTILINE)
+TO_FILL = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 
 
 def _message_id() -> str:
@@ -54,6 +56,24 @@ def letter_refusal(letter: Letter) -> str:
     if stale:
         return stale
     return ""
+
+
+def undelivered(letter_ids: list[int]) -> dict[int, Correspondence]:
+    """For each letter whose latest e-mail bounced or failed, that e-mail, with `problem` set
+    to why (one query; a later e-mail that is sending or sent clears it)."""
+    latest: dict[int, Correspondence] = {}
+    rows = Correspondence.objects.filter(
+        letter_id__in=letter_ids, direction=Correspondence.Direction.OUT
+    ).order_by("letter_id", "-created_at", "-pk")
+    for row in rows:
+        assert row.letter_id is not None
+        latest.setdefault(row.letter_id, row)
+    found = {}
+    for letter_id, row in latest.items():
+        if row.status in (Status.NOT_DELIVERED, Status.FAILED):
+            row.problem = row.reason or "a delivery failure report came back"  # type: ignore[attr-defined]
+            found[letter_id] = row
+    return found
 
 
 def _reply_headers(case: Case) -> str:
@@ -77,6 +97,37 @@ def send_letter(letter: Letter, *, actor: User) -> Correspondence:
     )
     subject = f"{case.reference}: {letter.get_kind_display()} – {case.title}"[:998]
     return _queue(case, subject=subject, body=body, actor=actor, letter=letter)
+
+
+# The notices an officer may start a message from, composed as their letters would be.
+MESSAGE_STARTS = (Letter.Kind.CLARIFICATION, Letter.Kind.PIT_EXTENSION, Letter.Kind.FEES_NOTICE)
+
+
+def message_start(case: Case, kind: str) -> tuple[str, str]:
+    """The subject and text of a notice composed from its letter kind, to edit before sending."""
+    label = Letter.Kind(kind).label
+    subject = f"{case.reference}: {label} – {case.title}"[:200]
+    try:
+        body = HEADING.sub("", letters.compose(case, kind).body)  # plain text: no "## "
+    except (ValidationError, LookupError, ValueError) as exc:  # the case lacks what it needs
+        logger.info("No composed %s for %s: %s", kind, case.reference, exc)
+        body = f"Dear {case.requester.name},\n\n\n\nYours sincerely,\n{settings.AUTHORITY_NAME}"
+    return subject, body
+
+
+def send_message(case: Case, *, actor: User, subject: str, body: str) -> Correspondence:
+    """Queue a plain-text message to the requester, sent once like a letter."""
+    if not case.requester.email:
+        raise InvalidTransition("The requester has no e-mail address.")
+    subject = " ".join(subject.split())[:998]
+    if not subject or not body.strip():
+        raise InvalidTransition("A message needs a subject and some text.")
+    unfilled = TO_FILL.search(body)
+    if unfilled:
+        raise InvalidTransition(
+            f"Fill in or remove {unfilled.group(0)[:80]} (and any other [[…]]) before sending."
+        )
+    return _queue(case, subject=subject, body=body, actor=actor, letter=None)
 
 
 def _long_date(day: dt.date) -> str:
@@ -224,6 +275,32 @@ def record_refused(row_id: int, *, reason: str) -> None:
         reason=reason[:500],
     )
     notifications.notify_mail(row.case, row, kind=notifications.Kind.NOT_DELIVERED)
+
+
+@transaction.atomic
+def record_failed(row_id: int, *, reason: str) -> str:
+    """Every attempt failed (no connection, or a temporary refusal of the whole message):
+    the message is marked failed with the reason, and the officer is told to send it again."""
+    row = (
+        Correspondence.objects.select_for_update(of=("self",)).select_related("case").get(pk=row_id)
+    )
+    if row.status != Status.SENDING or row.case is None:
+        return "nothing to send"
+    reason = f"Not sent: the mail server could not be reached or refused it every time ({reason})"
+    row.status, row.reason = Status.FAILED, reason[:2000]
+    row.save(update_fields=["status", "reason"])
+    core.record(
+        row.case,
+        CaseEvent.Verb.EMAIL_NOT_DELIVERED,
+        actor=None,
+        message_id=row.message_id,
+        to=row.to_addresses,
+        letter=row.letter_id,
+        failed=True,
+        reason=reason[:500],
+    )
+    notifications.notify_mail(row.case, row, kind=notifications.Kind.NOT_DELIVERED)
+    return reason
 
 
 @transaction.atomic
