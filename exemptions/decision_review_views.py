@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exemptions import forms, precedents
-from exemptions.models import ExemptionCitation, Review
+from exemptions.models import ExemptionCitation, Review, ReviewDraftComment
 from exemptions.permissions import can_review, can_second_approve
 from foi_cases import queue, team_views, workflow
 from foi_cases.form_errors import attach_errors
@@ -75,14 +75,20 @@ def _return_form(case: Case, data: Any = None, initial: Any = None) -> forms.Ret
     return form
 
 
-def _drafts_key(review: Review) -> str:
-    return f"review-comments-{review.pk}"
-
-
 def _drafts(request: HttpRequest, review: Review) -> dict[str, str]:
-    """The reviewer's comments gathered page by page, kept in the session until they act."""
-    drafts = request.session.get(_drafts_key(review), {})
-    return dict(drafts) if isinstance(drafts, dict) else {}
+    """This reviewer's comments gathered page by page, kept until the review is decided."""
+    return dict(
+        ReviewDraftComment.objects.filter(review=review, author=request.user.pk).values_list(
+            "field", "text"
+        )
+    )
+
+
+def _save_drafts(request: HttpRequest, review: Review, texts: dict[str, str]) -> None:
+    for field, text in texts.items():
+        ReviewDraftComment.objects.update_or_create(
+            review=review, author=request.user, field=field, defaults={"text": text}
+        )
 
 
 def _question_fields(question: Any) -> list[str]:
@@ -206,9 +212,14 @@ def decision_review_question(request: HttpRequest, reference: str, number: int) 
         if not _may_act(request.user, case, review):
             raise PermissionDenied("You cannot review these decisions.")
         if form.is_valid():
-            for name in _question_fields(question):
-                drafts[name] = form.cleaned_data.get(name, "")
-            request.session[_drafts_key(review)] = drafts
+            _save_drafts(
+                request,
+                review,
+                {name: form.cleaned_data.get(name, "") for name in _question_fields(question)},
+            )
+            go_to = _go_to(request.POST.get("go_to"), questions)
+            if go_to is not None:
+                return redirect("decision_review_question", case.reference, go_to)
             later = [q for q in questions if q.number > number]
             if later:
                 return redirect("decision_review_question", case.reference, later[0].number)
@@ -226,6 +237,12 @@ def decision_review_question(request: HttpRequest, reference: str, number: int) 
         },
         status=400 if form.errors else 200,
     )
+
+
+def _go_to(value: Any, questions: list[Any]) -> int | None:
+    """The question a "previous" or "next" button asked for, once the comments are saved."""
+    numbers = {str(q.number): q.number for q in questions}
+    return numbers.get(str(value or ""))
 
 
 @require_GET
@@ -261,7 +278,6 @@ def decision_review_approve(request: HttpRequest, reference: str) -> HttpRespons
                 if result.status == Review.Status.APPROVED
                 else "Approved: a manager's second approval is now needed.",
             )
-            request.session.pop(_drafts_key(current), None)
             return redirect("decision_review", case.reference)
     return _render_decide(
         request,
@@ -288,7 +304,6 @@ def decision_review_return(request: HttpRequest, reference: str) -> HttpResponse
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            request.session.pop(_drafts_key(current), None)
             messages.success(request, "The decisions were returned to the officer.")
             return redirect("decision_review", case.reference)
     return _render_decide(

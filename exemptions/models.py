@@ -534,3 +534,23 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.citation or self.question}"
+
+
+class ReviewDraftComment(models.Model):
+    """A reviewer's comment typed on a question's page, kept until they return or approve."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="draft_comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=40, help_text='"question-<pk>" or "citation-<pk>".')
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "author", "field"], name="one_draft_comment_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft comment on {self.field}"

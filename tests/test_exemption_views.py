@@ -4,9 +4,10 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from exemptions.models import ExemptionCitation, InternalHeldStatus, Review
+from exemptions.models import ExemptionCitation, InternalHeldStatus, Review, ReviewDraftComment
 from foi_cases import workflow
 from foi_cases.models import CaseEvent
 from foi_cases.permissions import REVIEWER
@@ -376,6 +377,88 @@ def test_only_the_acting_reviewer_saves_comments(submitted, officer, client):
     url = reverse("decision_review_question", args=[submitted.reference, 1])
     assert client.get(url).status_code == 200
     assert client.post(url, {f"question-{question.pk}": "Mine."}).status_code == 403
+
+
+def test_draft_comments_survive_a_new_session_and_are_sent_on_return(submitted, reviewer, client):
+    question = submitted.questions.get()
+    ref = submitted.reference
+    client.force_login(reviewer)
+    client.post(
+        reverse("decision_review_question", args=[ref, 1]),
+        {f"question-{question.pk}": "Give the source of the figure."},
+    )
+    client.logout()
+
+    other_device = Client()
+    other_device.force_login(reviewer)
+    decide = other_device.get(reverse("decision_review_decide", args=[ref])).content.decode()
+    assert "Give the source of the figure." in decide
+    page = other_device.get(reverse("decision_review_question", args=[ref, 1])).content.decode()
+    assert "Give the source of the figure." in page
+    form = re.search(r'action="[^"]*/return/".*?</form>', decide, re.S).group(0)
+    posted = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    other_device.post(reverse("decision_review_return", args=[ref]), {**posted, "note": ""})
+
+    assert question.review_comments.get().text == "Give the source of the figure."
+    decide = other_device.get(reverse("decision_review_decide", args=[ref])).content.decode()
+    assert "Give the source of the figure." not in decide
+    assert not ReviewDraftComment.objects.exists()
+
+
+def test_draft_comments_are_gone_once_approved(submitted, reviewer, client):
+    question = submitted.questions.get()
+    client.force_login(reviewer)
+    client.post(
+        reverse("decision_review_question", args=[submitted.reference, 1]),
+        {f"question-{question.pk}": "Fine in the end."},
+    )
+    assert ReviewDraftComment.objects.count() == 1
+    client.post(reverse("decision_review_approve", args=[submitted.reference]), {"note": ""})
+    assert Review.objects.get(case=submitted).status == "approved"
+    assert not ReviewDraftComment.objects.exists()
+
+
+def test_another_reviewer_neither_sees_nor_saves_the_drafts(submitted, reviewer, roles, client):
+    question = submitted.questions.get()
+    ref = submitted.reference
+    Review.objects.filter(case=submitted).update(reviewer=reviewer)
+    client.force_login(reviewer)
+    client.post(
+        reverse("decision_review_question", args=[ref, 1]), {f"question-{question.pk}": "Rita's."}
+    )
+    rob = factories.UserFactory(username="rob", roles=[REVIEWER])
+    other = Client()
+    other.force_login(rob)
+
+    assert (
+        "Rita&#x27;s."
+        not in other.get(reverse("decision_review_question", args=[ref, 1])).content.decode()
+    )
+    assert "Rita" not in other.get(reverse("decision_review_decide", args=[ref])).content.decode()
+    url = reverse("decision_review_question", args=[ref, 1])
+    assert other.post(url, {f"question-{question.pk}": "Rob's."}).status_code == 403
+    assert list(ReviewDraftComment.objects.values_list("text", flat=True)) == ["Rita's."]
+
+
+def test_moving_to_another_question_saves_the_comment_typed(officer_client, officer, reviewer):
+    case = factories.case_in_progress(officer, questions=("What budget?", "Who signed?"))
+    answer(officer_client, case, 1, "held", "disclosed", "£2.2 million.")
+    answer(officer_client, case, 2, "held", "disclosed", "The director.")
+    officer_client.post(reverse("exemption_submit", args=[case.reference]))
+    first = case.questions.get(number=1)
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(reverse("decision_review_question", args=[case.reference, 1]))
+    assert 'name="go_to" value="2"' in page.content.decode()
+
+    response = client.post(
+        reverse("decision_review_question", args=[case.reference, 1]),
+        {f"question-{first.pk}": "Typed, then Next.", "go_to": "2"},
+    )
+
+    assert response["Location"] == reverse("decision_review_question", args=[case.reference, 2])
+    back = client.get(reverse("decision_review_question", args=[case.reference, 1]))
+    assert "Typed, then Next." in back.content.decode()
 
 
 def test_the_approved_hash_is_shown_only_in_the_audit_view(submitted, reviewer, manager, client):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from exemptions.models import ExemptionCitation, Review, ReviewComment
+from exemptions.models import ExemptionCitation, Review, ReviewComment, ReviewDraftComment
 from exemptions.permissions import can_decide, can_review, can_second_approve
 from foi_cases import approval, notifications
 from foi_cases.models import Case, CaseEvent, Question
@@ -144,6 +144,8 @@ def return_decisions(
         raise ValidationError("Comment on at least one decision to say what needs revising.")
     core.move(case, Status.IN_PROGRESS, action="return the decisions of")
     ReviewComment.objects.bulk_create(rows)
+    # The drafts gathered page by page are now sent: they go with the same transaction.
+    ReviewDraftComment.objects.filter(review=review).delete()
     Review.objects.filter(pk=review.pk).update(
         status=Review.Status.RETURNED,
         reviewed_by=actor,
@@ -215,6 +217,7 @@ def approve_decisions(case: Case, *, actor: User, note: str = "") -> Review:
     if final:
         core.move(case, Status.APPROVED, action="approve")
     Review.objects.filter(pk=review.pk).update(**update)
+    ReviewDraftComment.objects.filter(review=review).delete()
     core.record(
         case,
         Verb.APPROVED,
