@@ -201,7 +201,10 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "foi_cases/dashboard/notifications.html",
-        {"notifications": rows, "unread": notifications.unread_count(request.user)},
+        {
+            "notifications": [(row, notifications.link(row)) for row in rows],
+            "unread": notifications.unread_count(request.user),
+        },
     )
 
 

@@ -27,13 +27,14 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from foi_cases import outbox
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.date_words import long_date as _long_date
 from foi_cases.deadlines import due_soon_limits
-from foi_cases.models import Case, CaseWatcher, Notification, ReminderSent
+from foi_cases.models import Case, CaseWatcher, ContributorTask, Notification, ReminderSent
 from foi_cases.permissions import (
     DECISIONS,
     MANAGER,
@@ -468,6 +469,28 @@ def email_notifications(ids: list[int]) -> int:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
             sent += 1
     return sent
+
+
+# A colleague asked to search cannot open the case: these lead to their task instead.
+TASK_KINDS = (Kind.SEARCH_REQUESTED, Kind.SEARCH_DUE)
+
+
+def link(notification: Notification) -> str:
+    """Where a notification leads: a search to its colleague's own task page, a notice about a
+    case to the case (a watcher's copy of a search notice too), anything else nowhere."""
+    if notification.case_id is None or notification.case is None:
+        return ""
+    if notification.kind in TASK_KINDS:
+        task = (
+            ContributorTask.objects.filter(
+                case_id=notification.case_id, assignee_id=notification.user_id
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if task is not None:
+            return reverse("task_detail", args=[task.pk])
+    return notification.case.get_absolute_url()
 
 
 def unread_count(user: Any) -> int:

@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from foi_cases import workflow
-from foi_cases.models import CaseAccessLog, CaseEvent, ContributorTask, Notification, Record
+from foi_cases.models import (
+    CaseAccessLog,
+    CaseEvent,
+    CaseWatcher,
+    ContributorTask,
+    Notification,
+    Record,
+)
 from foi_cases.permissions import CONTRIBUTOR
 from tests import factories
 
@@ -276,6 +283,34 @@ def test_reminder_goes_once_per_due_date(officer, contributor, case):
     workflow.send_search_reminders(today)
     far.refresh_from_db()
     assert far.reminded_for is None
+
+
+def test_a_contributors_notifications_lead_to_their_task_not_the_case(
+    client, officer, contributor, case
+):
+    today = timezone.localdate()
+    task = ask(case, officer, contributor, due_on=today + dt.timedelta(days=1))
+    workflow.send_search_reminders(today)
+    client.force_login(contributor)
+
+    page = client.get(reverse("notifications")).content.decode()
+
+    task_url = reverse("task_detail", args=[task.pk])
+    assert page.count(f'href="{task_url}"') == 2  # the request and the reminder
+    assert case.get_absolute_url() not in page
+    assert client.get(task_url).status_code == 200
+
+
+def test_a_watchers_copy_of_a_search_notice_leads_to_the_case(
+    client, officer, other_officer, contributor, case
+):
+    CaseWatcher.objects.create(case=case, user=other_officer)
+    ask(case, officer, contributor)
+    client.force_login(other_officer)
+
+    page = client.get(reverse("notifications")).content.decode()
+
+    assert f'href="{case.get_absolute_url()}"' in page
 
 
 def test_reviewer_cannot_ask_for_a_search(client, reviewer, case):

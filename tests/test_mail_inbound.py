@@ -10,7 +10,7 @@ import pytest
 from foi_cases import deadlines, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.mail import inbound
-from foi_cases.models import Case, CaseEvent, Correspondence
+from foi_cases.models import Case, CaseEvent, Correspondence, Record
 from tests.mail_helpers import plain_mail, wdtk_request
 
 pytestmark = [pytest.mark.mail, pytest.mark.django_db]
@@ -54,7 +54,13 @@ def test_a_whatdotheyknow_request_on_a_sunday_at_2330_bst_becomes_a_case(foi_mai
     (attachment,) = message.attachments.all()
     assert attachment.filename == "site-map.pdf"
     assert attachment.file.read() == b"%PDF-1.4 a map of the site"
-    assert case.events.get().verb == CaseEvent.Verb.LOGGED
+    # The request's attachment became a record of the case, as the mail import account.
+    assert [e.verb for e in case.events.order_by("pk")] == [
+        CaseEvent.Verb.LOGGED,
+        CaseEvent.Verb.RECORDS_ADDED,
+    ]
+    (record,) = case.records.all()
+    assert (record.original_name, record.source) == ("site-map.pdf", Record.Source.EMAIL)
     assert foi_mailbox.messages(foi_mailbox.user) == []
     assert len(foi_mailbox.messages(foi_mailbox.user, "Processed")) == 1
 
@@ -171,3 +177,55 @@ def test_an_executable_attachment_is_quarantined_until_an_officer_releases_it(fo
     row.refresh_from_db()
     assert row.case.reference == released.reference and row.released_by == officer
     assert row.case.events.filter(verb=CaseEvent.Verb.EMAIL_RELEASED).count() == 1
+
+
+def test_an_emails_attachments_become_records_of_its_case_and_a_refused_one_stays_on_the_mail(
+    foi_mailbox,
+):
+    arrives(foi_mailbox, wdtk_request(to="foi@authority.test"))
+    (created,) = inbound.poll()
+    case = Case.objects.get(reference=created.reference)
+    reply = plain_mail(
+        to="foi@authority.test", subject=f"Re: your request {created.reference}", body="Files."
+    )
+    # The same map again (a duplicate by its content), and a file the records do not accept.
+    reply.add_attachment(
+        b"%PDF-1.4 a map of the site", maintype="application", subtype="pdf", filename="again.pdf"
+    )
+    reply.add_attachment(b"not a picture", maintype="image", subtype="png", filename="photo.png")
+    arrives(foi_mailbox, reply)
+
+    (outcome,) = inbound.poll()
+
+    assert outcome.action == "attached"
+    records = list(case.records.order_by("pk"))
+    assert [(r.original_name, r.source) for r in records] == [
+        ("site-map.pdf", Record.Source.EMAIL),
+        ("again.pdf", Record.Source.EMAIL),
+    ]
+    assert records[1].duplicate_of == records[0]
+    assert records[0].uploaded_by.username == "mail-import"
+    row = Correspondence.objects.get(message_id=reply["Message-ID"])
+    assert [a.filename for a in row.attachments.all()] == ["again.pdf", "photo.png"]
+    assert "photo.png is named as a PNG image but its content is not" in row.reason
+    assert case.events.filter(verb=CaseEvent.Verb.RECORDS_ADDED).count() == 2
+
+
+def test_a_released_messages_attachments_become_records_when_released(foi_mailbox, officer):
+    message = plain_mail(to="foi@authority.test")
+    message.add_attachment(
+        b"%PDF-1.4 the letter", maintype="application", subtype="pdf", filename="letter.pdf"
+    )
+    message.add_attachment(
+        b"MZ\x90\x00 evil", maintype="application", subtype="octet-stream", filename="invoice.exe"
+    )
+    arrives(foi_mailbox, message)
+    (outcome,) = inbound.poll()
+    assert outcome.action == "rejected" and Record.objects.count() == 0
+
+    released = inbound.release(Correspondence.objects.get(), actor=officer)
+
+    case = Case.objects.get(reference=released.reference)
+    assert [(r.original_name, r.source) for r in case.records.all()] == [
+        ("letter.pdf", Record.Source.EMAIL)
+    ]

@@ -24,6 +24,7 @@ from foi_cases.mail.parsing import ParsedMail, parse
 from foi_cases.models import Case, CaseEvent, Correspondence, MailAttachment, Requester
 from foi_cases.workflow import core
 from foi_cases.workflow.intake import RequesterDetails, log_request
+from foi_cases.workflow.records import add_mail_attachments
 
 logger = logging.getLogger(__name__)
 Status = Correspondence.Status
@@ -212,8 +213,26 @@ def _handle(
         )
     _save_attachments(row, mail)
     if case is not None:
-        return matching.attach_reply(row, case, notes=notes)
-    return _create_case(row, mail, notes=notes)
+        outcome = matching.attach_reply(row, case, notes=notes)
+    else:
+        outcome = _create_case(row, mail, notes=notes)
+    if row.case_id is not None:
+        _attachments_to_records(row)
+    return outcome
+
+
+def _attachments_to_records(row: Correspondence) -> None:
+    """The message's attachments become records of its case; a refusal never loses the mail."""
+    try:
+        with transaction.atomic():
+            add_mail_attachments(row, actor=system_user())
+    except (ValidationError, OSError) as exc:
+        logger.exception("Attachments of %s not added as records", row.message_id)
+        Correspondence.objects.filter(pk=row.pk).update(
+            reason=f"{row.reason}; attachments not added as records ({exc})".lstrip("; ")
+        )
+    if "not added as records" in row.reason:
+        logger.warning("Mail %s: %s", row.message_id, row.reason)
 
 
 def _set(row: Correspondence, status: str, **fields: object) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -25,7 +25,7 @@ from django.utils import timezone
 from foi_cases import notifications, outbox, record_files
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.deadlines import receipt_date
-from foi_cases.models import Case, CaseEvent, ContributorTask, Question, Record
+from foi_cases.models import Case, CaseEvent, ContributorTask, Correspondence, Question, Record
 from foi_cases.permissions import can_add_records, can_work_on_task, is_contributor
 from foi_cases.workflow import core
 
@@ -70,7 +70,7 @@ def _check_files(files: Sequence[UploadedFile[Any]]) -> list[record_files.Checke
 
 def _store(
     case: Case,
-    files: Sequence[UploadedFile[Any]],
+    files: Sequence[File[Any]],
     checked: list[record_files.CheckedFile],
     *,
     actor: User,
@@ -153,6 +153,62 @@ def add_records(
     records = _store(case, files, checked, actor=actor, source=source, task=None)
     core.record(case, Verb.RECORDS_ADDED, actor=actor, source=source, **_event_data(records))
     return records
+
+
+@transaction.atomic
+def add_mail_attachments(row: Correspondence, *, actor: User) -> list[Record]:
+    """Make an imported e-mail's attachments records of its case (source EMAIL).
+
+    Only the mail import calls this, as its own account, once the message is on an open case.
+    Blocked attachments stay on the message only. Each file is checked on its own: one the
+    records checks refuse stays on the message, and why is noted on the message and the event.
+    """
+    if row.direction != Correspondence.Direction.IN or row.case is None:
+        raise core.InvalidTransition("Only an imported e-mail on a case gives records.")
+    attachments = [a for a in row.attachments.all() if not a.blocked_reason]
+    if not attachments:
+        return []
+    if not row.case.is_open:
+        _note(row, "attachments not added as records: the case is closed")
+        return []
+    files: list[File[Any]] = []
+    checked: list[record_files.CheckedFile] = []
+    refused: list[str] = []
+    for attachment in attachments:
+        with attachment.file.open("rb") as handle:
+            upload = ContentFile(handle.read(), name=attachment.filename)
+        try:
+            checked.append(
+                record_files.check_file(
+                    upload,
+                    max_bytes=settings.FOI_RECORD_MAX_MB * 1024 * 1024,
+                    extensions=settings.FOI_RECORD_EXTENSIONS,
+                )
+            )
+            files.append(upload)
+        except ValueError as error:
+            refused.append(str(error))
+    if refused:
+        _note(row, "not added as records (kept on the e-mail): " + " ".join(refused))
+    if not files:
+        return []
+    case = _lock_case(row.case)
+    records = _store(case, files, checked, actor=actor, source=Source.EMAIL, task=None)
+    core.record(
+        case,
+        Verb.RECORDS_ADDED,
+        actor=actor,
+        source=Source.EMAIL,
+        message_id=row.message_id,
+        refused=refused,
+        **_event_data(records),
+    )
+    return records
+
+
+def _note(row: Correspondence, note: str) -> None:
+    row.reason = "; ".join(r for r in (row.reason, note) if r)
+    row.save(update_fields=["reason"])
 
 
 # --- Contributor tasks ------------------------------------------------------------------------
