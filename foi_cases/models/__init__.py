@@ -43,7 +43,7 @@ from foi_cases.models.letters import (
     Redaction,
 )
 from foi_cases.models.notifications import Notification, ReminderSent
-from foi_cases.models.records import Consultation, ContributorTask, Record
+from foi_cases.models.records import Consultation, ContributorTask, Record, RecordRedaction
 from foi_cases.models.security import (
     CaseAccessLog,
     FormSubmission,
@@ -81,6 +81,7 @@ __all__ = [
     "OutboxMessage",
     "Question",
     "Record",
+    "RecordRedaction",
     "Redaction",
     "ReferenceSequence",
     "ReminderSent",

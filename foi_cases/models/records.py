@@ -72,6 +72,11 @@ class Record(models.Model):
         FAILED = "failed", "Conversion failed"
         QUARANTINED = "quarantined", "In quarantine"
 
+    class Responsiveness(models.TextChoices):
+        UNREVIEWED = "unreviewed", "Not yet reviewed"
+        RESPONSIVE = "responsive", "Within the request"
+        NOT_RESPONSIVE = "not_responsive", "Outside the request"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
     file = models.FileField(upload_to="records/%Y/%m/", max_length=300)
     original_name = models.CharField(max_length=255)
@@ -99,6 +104,9 @@ class Record(models.Model):
         blank=True, help_text="Why the conversion failed or the file is in quarantine."
     )
     review_pages = models.PositiveIntegerField(null=True, blank=True)
+    responsive = models.CharField(
+        max_length=20, choices=Responsiveness.choices, default=Responsiveness.UNREVIEWED
+    )
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -113,6 +121,52 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.case_id})"
+
+
+class RecordRedaction(models.Model):
+    """One area of one page of a record's review PDF withheld under one exemption citation.
+
+    The box is in PDF points from the top-left corner of the page as displayed (rotation
+    applied), so the viewer and the applying code agree without knowing each other. The
+    redacted text itself is never stored: the leak check reads it from the review PDF when the
+    redactions are applied.
+    """
+
+    class Method(models.TextChoices):
+        TEXT = "text", "Selected text"
+        BOX = "box", "Drawn box"
+        SEARCH = "search", "Search and redact"
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="redactions")
+    page = models.PositiveIntegerField(help_text="1-based page of the review PDF.")
+    x0 = models.FloatField()
+    y0 = models.FloatField()
+    x1 = models.FloatField()
+    y1 = models.FloatField()
+    # PROTECT: a citation cannot be removed while a redaction relies on it.
+    citation = models.ForeignKey(
+        "exemptions.ExemptionCitation", on_delete=models.PROTECT, related_name="record_redactions"
+    )
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.BOX)
+    search_pattern = models.CharField(
+        max_length=200, blank=True, help_text="The search that made it, for search-and-redact."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["record", "page", "y0", "x0", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(x1__gt=models.F("x0"), y1__gt=models.F("y0"), page__gte=1),
+                name="record_redaction_box_has_area",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Redaction on page {self.page} of record {self.record_id}"
 
 
 class Consultation(models.Model):
