@@ -76,7 +76,7 @@ def error_summary(*items: Any) -> dict[str, Any]:
                 errors += _form_errors(item)
         elif item:
             errors += [("", str(message)) for message in item]
-    return {"errors": errors}
+    return {"errors": [(f"#{anchor}" if anchor else "", message) for anchor, message in errors]}
 
 
 def _has_errors(value: Any) -> bool:
