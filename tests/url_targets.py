@@ -232,6 +232,8 @@ class UrlTargets:
             return self._case(restricted).citation.exemption_id
         if key == "table":
             return "table3" if name == "statistics_table_csv" else "overdue"
+        if key == "token":
+            return "not-a-real-link"
         if key == "reference":
             return self._case(restricted).case.reference
         assert key == "pk", f"No value for <{key}> in the URL {name}"
@@ -261,6 +263,8 @@ class UrlTargets:
             return self._case(restricted).complaint.pk
         if name == "appeal_decision":
             return self._case(restricted).appeal.pk
+        if name.startswith("people_"):
+            return self.people["officer_other"].pk
         if name == "two_factor_remove":
             return self.people["officer_assigned"].pk
         if name == "account_session_end":
