@@ -211,7 +211,10 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     """The invitation's set-up link: choose a password, then sign in (and set up two-factor)."""
     invitation, problem = people.invitation_for_token(token)
     if invitation is None or problem:
-        return render(request, "foi_cases/people/join_unusable.html", {"problem": problem})
+        # 410 Gone for a link that worked once; 404 for one that never did.
+        status = 404 if problem == people.LINK_INVALID else 410
+        context = {"problem": problem}
+        return render(request, "foi_cases/people/join_unusable.html", context, status=status)
     draft = people.draft_user(invitation)
     form = JoinForm(draft, request.POST if request.method == "POST" else None)
     if form.is_valid():

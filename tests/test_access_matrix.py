@@ -72,8 +72,8 @@ RULES: dict[str, dict[str, str]] = {
     "sign_in_security": {"get": MANAGERS},
     "sign_in_unlock": {"get": NOT_ALLOWED, "post": MANAGERS},
     "two_factor_remove": {"get": MANAGERS, "post": MANAGERS},
-    # Team administration: managers only; the invitation's set-up link is open to anyone
-    # (an unknown link gets a page saying so: tests/test_people.py).
+    # Team administration: managers only; an invitation's set-up link is open to anyone
+    # (a used, expired or unknown link gets a page saying so: tests/test_people.py).
     "people_team": {"get": MANAGERS},
     "people_invite": {"get": MANAGERS, "post": MANAGERS},
     "people_access_log_csv": {"get": MANAGERS},

@@ -72,6 +72,7 @@ def test_an_invitee_sets_a_password_through_a_link_that_works_once(
     assert signed_in["Location"] == reverse("home")
 
     again = Client().post(link, {"new_password1": "x" * 20, "new_password2": "x" * 20})
+    assert again.status_code == 410
     assert "This link has already been used" in again.content.decode()
     rosa.refresh_from_db()
     assert rosa.check_password(NEW_PASSWORD)
@@ -97,8 +98,8 @@ def test_an_expired_replaced_or_tampered_link_gets_a_clear_page(
         invite(client, manager)  # a third invitation voids the second's link
     assert "This link has expired" in Client().get(second_link).content.decode()
 
-    tampered = second_link.replace("/join/", "/join/x")
-    assert "This link does not work" in Client().get(tampered).content.decode()
+    tampered = Client().get(second_link.replace("/join/", "/join/x"))
+    assert tampered.status_code == 404 and "This link does not work" in tampered.content.decode()
 
 
 def test_the_invitation_email_is_sent_once_however_often_the_task_runs(
