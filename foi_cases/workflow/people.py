@@ -36,7 +36,9 @@ LINK_EXPIRED = "expired"
 LINK_INVALID = "invalid"
 
 
-def _record(person: User | None, verb: str, *, actor: User | None, **data: Any) -> AccessEvent:
+def record_access_event(
+    person: User | None, verb: str, *, actor: User | None, **data: Any
+) -> AccessEvent:
     """Write the audit event of a change to someone's access: the one place one is created."""
     subject = data.pop("subject", "") or (person.get_username() if person else "")
     return AccessEvent.objects.create(
@@ -117,7 +119,9 @@ def invite_person(
         created_at=now,
         expires_at=now + dt.timedelta(hours=settings.FOI_INVITE_LINK_HOURS),
     )
-    _record(None, Verb.INVITED, actor=actor, subject=email, roles=chosen, invitation=invitation.pk)
+    record_access_event(
+        None, Verb.INVITED, actor=actor, subject=email, roles=chosen, invitation=invitation.pk
+    )
     outbox.enqueue(
         "foi_cases.tasks.send_invitation",
         invitation.pk,
@@ -211,7 +215,9 @@ def accept_invitation(invitation: Invitation, *, password: str) -> User:
     user.save()
     user.groups.set([Group.objects.get_or_create(name=role)[0] for role in invitation.roles])
     Invitation.objects.filter(pk=invitation.pk).update(user=user)
-    _record(user, Verb.JOINED, actor=user, roles=list(invitation.roles), invitation=invitation.pk)
+    record_access_event(
+        user, Verb.JOINED, actor=user, roles=list(invitation.roles), invitation=invitation.pk
+    )
     return user
 
 
@@ -230,7 +236,7 @@ def set_roles(person: User, *, actor: User, roles: Collection[str]) -> list[str]
         _keep_a_manager(person, losing="remove your own Manager role")
     kept = person.groups.exclude(name__in=TEAM_ROLES)
     person.groups.set([*kept, *(Group.objects.get_or_create(name=role)[0] for role in chosen)])
-    _record(person, Verb.ROLES_CHANGED, actor=actor, before=before, after=chosen)
+    record_access_event(person, Verb.ROLES_CHANGED, actor=actor, before=before, after=chosen)
     return chosen
 
 
@@ -270,7 +276,7 @@ def deactivate_person(
     User.objects.filter(pk=person.pk).update(is_active=False)
     person.is_active = False
     ended = account_sessions.end_other_sessions(person, keep=None, why="account deactivated")
-    _record(
+    record_access_event(
         person,
         Verb.DEACTIVATED,
         actor=actor,
@@ -288,7 +294,7 @@ def reactivate_person(person: User, *, actor: User) -> User:
         raise ValidationError(f"{_name(person)} is already active.")
     User.objects.filter(pk=person.pk).update(is_active=True)
     person.is_active = True
-    _record(person, Verb.REACTIVATED, actor=actor)
+    record_access_event(person, Verb.REACTIVATED, actor=actor)
     return person
 
 
@@ -297,4 +303,4 @@ def reset_two_factor(person: User, *, actor: User, reason: str) -> None:
     """Remove someone's lost authenticator app and recovery codes; they are told by e-mail."""
     _require_manager(actor, "reset someone's two-factor")
     two_factor.remove_device(actor, person, reason=reason)
-    _record(person, Verb.TWO_FACTOR_RESET, actor=actor, reason=" ".join(reason.split()))
+    record_access_event(person, Verb.TWO_FACTOR_RESET, actor=actor, reason=" ".join(reason.split()))
