@@ -182,6 +182,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 # with REQUIRE_TWO_FACTOR=all everyone must.
 FOI_REQUIRE_TWO_FACTOR_FOR_ALL = env("REQUIRE_TWO_FACTOR").strip().lower() == "all"
 FOI_REQUIRE_TWO_FACTOR = FOI_REQUIRE_TWO_FACTOR_FOR_ALL or env_bool("REQUIRE_TWO_FACTOR", False)
+# How long a manager's invitation link (foi_cases.workflow.people) works before it expires.
+FOI_INVITE_LINK_HOURS = env_int("FOI_INVITE_LINK_HOURS", 72)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from foi_cases import account_sessions, sign_in_lockouts, two_factor
 from foi_cases.account_forms import AccountPasswordForm, RemoveDeviceForm, UnlockForm
 from foi_cases.permissions import is_manager
+from foi_cases.workflow import people
 
 audit_log = logging.getLogger("foi_cases.audit")
 
@@ -136,7 +137,7 @@ def two_factor_remove(request: HttpRequest, pk: int) -> HttpResponse:
     form = RemoveDeviceForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            two_factor.remove_device(request.user, person, reason=form.cleaned_data["reason"])
+            people.reset_two_factor(person, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

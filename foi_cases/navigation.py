@@ -30,6 +30,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Dashboard", "dashboard", frozenset({OFFICER, MANAGER})),
     NavItem("Disclosure log", "disclosure_entries", frozenset({MANAGER})),
     NavItem("Notifications", "notifications", frozenset({OFFICER, REVIEWER, MANAGER})),
+    NavItem("Team", "people_team", frozenset({MANAGER})),
     NavItem("Sign-in security", "sign_in_security", frozenset({MANAGER})),
     NavItem("Administration", "admin:index", frozenset({MANAGER}), in_header=True),
 )

@@ -22,6 +22,7 @@ from foi_cases import (
 )
 from foi_cases.models import Letter, WorkerHeartbeat
 from foi_cases.reporting import outcomes
+from foi_cases.workflow import people
 
 
 @shared_task
@@ -128,6 +129,12 @@ def convert_record(record_id: int) -> str:
 def email_notifications(notification_ids: list[int]) -> int:
     """E-mail notifications not yet e-mailed, one message per person; safe to re-run."""
     return notifications.email_notifications(notification_ids)
+
+
+@shared_task(acks_late=True)
+def send_invitation(invitation_id: int, site_url: str) -> bool:
+    """E-mail an invitation's set-up link, once; safe to re-run."""
+    return people.send_invitation(invitation_id, site_url)
 
 
 # --- Retention ------------------------------------------------------------------------------

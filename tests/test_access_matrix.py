@@ -72,6 +72,16 @@ RULES: dict[str, dict[str, str]] = {
     "sign_in_security": {"get": MANAGERS},
     "sign_in_unlock": {"get": NOT_ALLOWED, "post": MANAGERS},
     "two_factor_remove": {"get": MANAGERS, "post": MANAGERS},
+    # Team administration: managers only; an invitation's set-up link is open to anyone
+    # (a used, expired or unknown link gets a page saying so: tests/test_people.py).
+    "people_team": {"get": MANAGERS},
+    "people_invite": {"get": MANAGERS, "post": MANAGERS},
+    "people_access_log_csv": {"get": MANAGERS},
+    "people_join": {"get": PUBLIC, "post": PUBLIC},
+    "people_person": {"get": MANAGERS},
+    "people_roles": {"get": MANAGERS, "post": MANAGERS},
+    "people_deactivate": {"get": MANAGERS, "post": MANAGERS},
+    "people_reactivate": {"get": NOT_ALLOWED, "post": MANAGERS},
     # Public disclosure log: open to all, no case data beyond what is published.
     "disclosure_log": {"get": PUBLIC},
     "disclosure_log_csv": {"get": PUBLIC},

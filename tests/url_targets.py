@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from exemptions.models import Exemption, ExemptionCitation
 from foi_cases import team, workflow
@@ -28,11 +29,13 @@ from foi_cases.models import (
     DisclosureLogEntry,
     ICOComplaint,
     InternalReview,
+    Invitation,
     Letter,
     MailAttachment,
     TribunalAppeal,
 )
 from foi_cases.permissions import CONTRIBUTOR, REVIEWER
+from foi_cases.workflow import people
 from tests import factories
 
 T = TypeVar("T")
@@ -232,6 +235,8 @@ class UrlTargets:
             return self._case(restricted).citation.exemption_id
         if key == "table":
             return "table3" if name == "statistics_table_csv" else "overdue"
+        if key == "token":
+            return self._invitation_token()
         if key == "reference":
             return self._case(restricted).case.reference
         assert key == "pk", f"No value for <{key}> in the URL {name}"
@@ -261,11 +266,25 @@ class UrlTargets:
             return self._case(restricted).complaint.pk
         if name == "appeal_decision":
             return self._case(restricted).appeal.pk
+        if name.startswith("people_"):
+            return self.people["officer_other"].pk
         if name == "two_factor_remove":
             return self.people["officer_assigned"].pk
         if name == "account_session_end":
             return 1
         raise AssertionError(f"No value for <pk> in the URL {name}")
+
+    def _invitation_token(self) -> str:
+        """The set-up link of a pending invitation, made by the matrix's manager."""
+        invitation = Invitation.objects.create(
+            email="invitee@example.org",
+            first_name="Ivy",
+            last_name="Invitee",
+            roles=[REVIEWER],
+            invited_by=self.people["manager"],
+            expires_at=timezone.now() + dt.timedelta(hours=1),
+        )
+        return people.invitation_token(invitation)
 
     def _case(self, restricted: bool) -> CaseInReview:
         which = "restricted" if restricted else "open"

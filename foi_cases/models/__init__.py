@@ -43,6 +43,7 @@ from foi_cases.models.letters import (
     Redaction,
 )
 from foi_cases.models.notifications import Notification, ReminderSent
+from foi_cases.models.people import AccessEvent, Invitation
 from foi_cases.models.records import Consultation, ContributorTask, Record, RecordRedaction
 from foi_cases.models.security import (
     CaseAccessLog,
@@ -53,6 +54,7 @@ from foi_cases.models.security import (
 )
 
 __all__ = [
+    "AccessEvent",
     "DEFAULT_INTERNAL_REVIEW_TEXT",
     "DEFAULT_REUSE_TEXT",
     "BankHoliday",
@@ -72,6 +74,7 @@ __all__ = [
     "FormSubmission",
     "ICOComplaint",
     "ICOComplaintQuerySet",
+    "Invitation",
     "InternalReview",
     "InternalReviewQuerySet",
     "Letter",
