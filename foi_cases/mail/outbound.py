@@ -134,8 +134,13 @@ def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def queue_acknowledgement(case: Case) -> Correspondence | None:
-    """The automatic acknowledgement of a new request, from the text managers edit."""
+def queue_acknowledgement(
+    case: Case, *, status_link: str = "", link_expires: dt.date | None = None
+) -> Correspondence | None:
+    """The automatic acknowledgement of a new request, from the text managers edit.
+
+    A request made on the web form also gets its private status link, below that text.
+    """
     if not case.requester.email:
         return None
     values = {
@@ -150,6 +155,13 @@ def queue_acknowledgement(case: Case) -> Correspondence | None:
     text = LetterSettings.load().acknowledgement_email
     # Known placeholders are filled; anything else in braces is left as typed.
     body = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    if status_link:
+        until = f", until {_long_date(link_expires)}" if link_expires else ""
+        body = (
+            f"{body.rstrip()}\n\nYou can see the progress of your request, and download our "
+            f"response once it is sent, at this private link (it works{until}; do not share "
+            f"it):\n{status_link}\n"
+        )
     subject = f"{case.reference}: we have received your request – {case.title}"[:998]
     return _queue(case, subject=subject, body=body, actor=None, letter=None)
 
