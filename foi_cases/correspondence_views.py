@@ -28,7 +28,7 @@ def case_correspondence(request: HttpRequest, reference: str) -> HttpResponse:
         initial = {}
         if start in outbound.MESSAGE_STARTS:
             subject, body = outbound.message_start(case, start)
-            initial = {"subject": subject, "body": body}
+            initial = {"subject": subject, "body": body, "notice": start}
         form = MessageForm(initial=initial)
     return _page(request, case, form)
 
@@ -84,6 +84,7 @@ def send_message(request: HttpRequest, reference: str) -> HttpResponse:
                     actor=request.user,  # type: ignore[arg-type]
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
+                    notice=form.cleaned_data["notice"],
                 )
                 claim.result_url = page
         except form_tokens.AlreadySubmitted as done:

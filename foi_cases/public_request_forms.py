@@ -47,7 +47,8 @@ class AboutYouForm(GovukForm):
         self.fields["postal_address"].widget.attrs["autocomplete"] = "street-address"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             "email" in data
             and "postal_address" in data
@@ -108,4 +109,3 @@ class FormatForm(GovukForm):
         help_text="We will give you the information this way if it is reasonably practicable.",
         error_messages={"required": "Select how you would like to receive the information"},
     )
-

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -199,7 +200,7 @@ def request_check(request: HttpRequest) -> HttpResponse:
 
 
 def _render_check(
-    request: HttpRequest, draft: dict[str, str], *, problems: list[str] = (), status: int = 200
+    request: HttpRequest, draft: dict[str, str], *, problems: Sequence[str] = (), status: int = 200
 ) -> HttpResponse:
     context = {"answers": _answers(draft), "problems": problems}
     return render(request, "public_request/check.html", context, status=status)
@@ -222,7 +223,7 @@ def _case_for_link(request: HttpRequest, token: str) -> Case | HttpResponse:
         return render(request, "public_request/link_problem.html", context, status=404)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: HttpResponseBase) -> HttpResponseBase:
     # The address is the key to the page: keep it out of caches and other sites' logs.
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
@@ -232,7 +233,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def request_sent(request: HttpRequest, token: str) -> HttpResponse:
+def request_sent(request: HttpRequest, token: str) -> HttpResponseBase:
     """The confirmation: the reference, the due date and how it was worked out."""
     case = _case_for_link(request, token)
     if isinstance(case, HttpResponse):
@@ -248,7 +249,7 @@ def request_sent(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def request_status(request: HttpRequest, token: str) -> HttpResponse:
+def request_status(request: HttpRequest, token: str) -> HttpResponseBase:
     """What the requester may know of their own request, and what was sent to them."""
     case = _case_for_link(request, token)
     if isinstance(case, HttpResponse):
@@ -264,7 +265,7 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def request_status_download(request: HttpRequest, token: str, key: str) -> HttpResponse:
+def request_status_download(request: HttpRequest, token: str, key: str) -> HttpResponseBase:
     case = _case_for_link(request, token)
     if isinstance(case, HttpResponse):
         return _private(case)

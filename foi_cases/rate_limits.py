@@ -25,4 +25,3 @@ def count(scope: str, value: str, *, window_seconds: int) -> int:
         return int(cache.incr(key))
     except ValueError:  # the cache is unreachable, or the window ended just now
         return 0
-

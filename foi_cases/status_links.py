@@ -49,7 +49,9 @@ def case_for_token(token: str) -> Case:
         raise LinkExpired from exc
     except signing.BadSignature as exc:
         raise LinkInvalid from exc
-    case = Case.objects.select_related("requester").filter(pk=pk).first() if type(pk) is int else None
+    if type(pk) is not int:
+        raise LinkInvalid
+    case = Case.objects.select_related("requester").filter(pk=pk).first()
     if case is None:
         raise LinkInvalid
     return case
@@ -64,6 +66,11 @@ class StatusDownload:
     filename: str
     file: FieldFile
     content_type: str = "application/pdf"
+
+
+def _day(moment: dt.datetime | None) -> str:
+    day = timezone.localtime(moment).date() if moment else timezone.localdate()
+    return f"{day.day} {day:%B %Y}"
 
 
 def status_downloads(case: Case) -> list[StatusDownload]:
@@ -81,7 +88,7 @@ def status_downloads(case: Case) -> list[StatusDownload]:
     return [
         StatusDownload(
             key=f"letter-{letter.pk}",
-            label=f"{letter.get_kind_display()}, sent {timezone.localtime(letter.sent_at):%-d %B %Y}",
+            label=f"{letter.get_kind_display()}, sent {_day(letter.sent_at)}",
             filename=download_name(letter),
             file=letter.pdf,
         )

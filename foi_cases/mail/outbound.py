@@ -29,6 +29,7 @@ from foi_cases.mail import mailbox
 from foi_cases.mail.common import system_user
 from foi_cases.models import Case, CaseEvent, Correspondence, Letter, LetterSettings
 from foi_cases.workflow import core
+from foi_cases.workflow.clock_events import request_clarification
 from foi_cases.workflow.core import InvalidTransition
 from foi_cases.workflow.letters import record_letter_sent
 
@@ -115,8 +116,16 @@ def message_start(case: Case, kind: str) -> tuple[str, str]:
     return subject, body
 
 
-def send_message(case: Case, *, actor: User, subject: str, body: str) -> Correspondence:
-    """Queue a plain-text message to the requester, sent once like a letter."""
+def send_message(
+    case: Case, *, actor: User, subject: str, body: str, notice: str = ""
+) -> Correspondence:
+    """Queue a plain-text message to the requester, sent once like a letter.
+
+    `notice` is the letter kind it was composed from (MESSAGE_STARTS): a clarification
+    request stops the clock on the day the mail server accepts it, as recording one does.
+    """
+    if notice and notice not in MESSAGE_STARTS:
+        raise InvalidTransition("Start the message from one of the notices offered.")
     if not case.requester.email:
         raise InvalidTransition("The requester has no e-mail address.")
     subject = " ".join(subject.split())[:998]
@@ -127,7 +136,7 @@ def send_message(case: Case, *, actor: User, subject: str, body: str) -> Corresp
         raise InvalidTransition(
             f"Fill in or remove {unfilled.group(0)[:80]} (and any other [[…]]) before sending."
         )
-    return _queue(case, subject=subject, body=body, actor=actor, letter=None)
+    return _queue(case, subject=subject, body=body, actor=actor, letter=None, notice=notice)
 
 
 def _long_date(day: dt.date) -> str:
@@ -167,7 +176,13 @@ def queue_acknowledgement(
 
 
 def _queue(
-    case: Case, *, subject: str, body: str, actor: User | None, letter: Letter | None
+    case: Case,
+    *,
+    subject: str,
+    body: str,
+    actor: User | None,
+    letter: Letter | None,
+    notice: str = "",
 ) -> Correspondence:
     row = Correspondence.objects.create(
         case=case,
@@ -183,6 +198,7 @@ def _queue(
         body_text=body,
         channel=case.channel,
         sent_by=actor,
+        notice=notice,
     )
     outbox.enqueue("foi_cases.tasks.send_email", row.pk, dedupe_key=f"send-email:{row.pk}")
     return row
@@ -361,3 +377,21 @@ def record_sent(row_id: int, *, sent_at: dt.datetime, raw: bytes) -> None:
         sent_at=sent_at.isoformat(),
         sha256=row.sha256,
     )
+    if row.notice == Letter.Kind.CLARIFICATION:
+        _clarification_requested(row, case, sent_at=sent_at)
+
+
+def _clarification_requested(row: Correspondence, case: Case, *, sent_at: dt.datetime) -> None:
+    """The clarification request went: the clock stops from the day SMTP accepted it."""
+    try:
+        with transaction.atomic():
+            request_clarification(
+                case,
+                actor=row.sent_by or system_user(),
+                on=timezone.localtime(sent_at).date(),
+                note=f"By e-mail: {row.subject}"[:500],
+            )
+    except ValidationError as exc:
+        # The e-mail went; the officer must see why the clock could not be stopped.
+        row.reason = "Sent, but the clock was not stopped: " + "; ".join(exc.messages)
+        row.save(update_fields=["reason"])
