@@ -30,7 +30,7 @@ from foi_cases.public_request_forms import (
     FormatForm,
     RequestTextForm,
 )
-from foi_cases.workflow.public_requests import WebRequest, submit_web_request
+from foi_cases.public_requests import WebRequest, submit_web_request
 
 SESSION_KEY = "public_request"
 SENT_KEY = "public_request_sent"  # the last confirmation, for a repeated "Send"

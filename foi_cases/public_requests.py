@@ -1,4 +1,8 @@
-"""A request made on the public web form: logged as the staff intake logs one, then acknowledged."""
+"""A request made on the public web form: logged through the intake workflow, then acknowledged.
+
+It sits beside foi_cases.mail.inbound, the other automatic intake, rather than in workflow/,
+because it sends mail (the workflow package must not import foi_cases.mail, which imports it).
+"""
 
 from __future__ import annotations
 
