@@ -116,6 +116,7 @@ def _render_section(
         "changing": changing,
         "back": back,
         "problem": [problem] if problem else [],
+        "page_has_errors": bool(problem),
         "step": position + 1,
         "steps": len(ORDER),
     }
@@ -202,7 +203,7 @@ def request_check(request: HttpRequest) -> HttpResponse:
 def _render_check(
     request: HttpRequest, draft: dict[str, str], *, problems: Sequence[str] = (), status: int = 200
 ) -> HttpResponse:
-    context = {"answers": _answers(draft), "problems": problems}
+    context = {"answers": _answers(draft), "problems": problems, "page_has_errors": bool(problems)}
     return render(request, "public_request/check.html", context, status=status)
 
 
