@@ -74,10 +74,11 @@ def _day(moment: dt.datetime | None) -> str:
 
 
 def status_downloads(case: Case) -> list[StatusDownload]:
-    """Every file sent to the requester: the letters sent, as sent (a release bundle belongs here).
+    """Every file the status page offers: the letters sent to the requester, as sent.
 
-    Only what already went to the requester is listed, so nothing internal (drafts, records,
-    decisions) can appear.
+    The one place that decides what the requester may download (the release bundle, once it
+    is sent, belongs here too). Only what already went to the requester is listed, so nothing
+    internal (drafts, records, decisions) can appear.
     """
     sent = (
         Letter.objects.filter(case=case, sent_at__isnull=False)
