@@ -276,6 +276,12 @@ FOI_MAIL_MAX_ATTACHMENTS = env_int("FOI_MAIL_MAX_ATTACHMENTS", 20)
 FOI_MAIL_ACKNOWLEDGE = env_bool("FOI_MAIL_ACKNOWLEDGE", False)
 FOI_WHATDOTHEYKNOW_DOMAINS = env_list("FOI_WHATDOTHEYKNOW_DOMAINS", "whatdotheyknow.com")
 
+# The public request form: how long the requester's status link works, and how many
+# requests one address may submit (counted in Redis; not counted while Redis is down).
+FOI_STATUS_LINK_DAYS = env_int("FOI_STATUS_LINK_DAYS", 365)
+FOI_WEB_FORM_PER_IP_PER_HOUR = env_int("FOI_WEB_FORM_PER_IP_PER_HOUR", 10)
+FOI_WEB_FORM_PER_EMAIL_PER_DAY = env_int("FOI_WEB_FORM_PER_EMAIL_PER_DAY", 5)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -48,6 +48,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("disclosure-log/", include("foi_cases.public_urls")),
+    path("make-a-request/", include("foi_cases.public_request_urls")),
     path("access-log/", security_views.access_log_all, name="access_log_all"),
     path("cases/<str:reference>/access-log/", security_views.access_log, name="access_log"),
     path("", include("exemptions.urls")),

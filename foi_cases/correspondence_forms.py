@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
+from foi_cases.models import Letter
+
 
 class MessageForm(forms.Form):
     subject = forms.CharField(
@@ -20,4 +22,8 @@ class MessageForm(forms.Form):
             "required": "Enter the message",
             "max_length": "Enter a message of at most 50,000 characters",
         },
+    )
+    # The notice the message was started from (a clarification request stops the clock).
+    notice = forms.ChoiceField(
+        choices=[("", "None"), *Letter.Kind.choices], required=False, widget=forms.HiddenInput
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,13 @@ from foi_cases.correspondence_forms import MessageForm
 from foi_cases.form_errors import attach_errors
 from foi_cases.mail import inbound, matching, outbound
 from foi_cases.models import Case, Correspondence, Letter, MailAttachment
-from foi_cases.permissions import can_edit_case, get_case_for_user, is_manager, is_officer
+from foi_cases.permissions import (
+    can_edit_case,
+    can_view_case,
+    get_case_for_user,
+    is_manager,
+    is_officer,
+)
 
 
 @require_GET
@@ -28,7 +34,7 @@ def case_correspondence(request: HttpRequest, reference: str) -> HttpResponse:
         initial = {}
         if start in outbound.MESSAGE_STARTS:
             subject, body = outbound.message_start(case, start)
-            initial = {"subject": subject, "body": body}
+            initial = {"subject": subject, "body": body, "notice": start}
         form = MessageForm(initial=initial)
     return _page(request, case, form)
 
@@ -84,6 +90,7 @@ def send_message(request: HttpRequest, reference: str) -> HttpResponse:
                     actor=request.user,  # type: ignore[arg-type]
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
+                    notice=form.cleaned_data["notice"],
                 )
                 claim.result_url = page
         except form_tokens.AlreadySubmitted as done:
@@ -129,8 +136,8 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     message = item.correspondence
     if message.case_id:
         get_case_for_user(request, message.case.reference)  # type: ignore[union-attr]
-    elif not (is_officer(request.user) or is_manager(request.user)):
-        raise PermissionDenied("Only FOI officers can open mail that is not on a case.")
+    else:
+        _held_mail_for_user(request, message)
     if item.blocked_reason and message.released_at is None:
         raise PermissionDenied("This file is quarantined until an officer releases the message.")
     # Served as a download, never rendered: the sender chose its type.
@@ -147,6 +154,20 @@ def _require_officer(request: HttpRequest) -> None:
         raise PermissionDenied("Only FOI officers can see quarantined mail.")
 
 
+def _may_see_held(user: object, row: Correspondence) -> bool:
+    """Mail on no case that matches a case is seen only by those who may see that case."""
+    case = matching.case_for_row(row)
+    return case is None or can_view_case(user, case)  # type: ignore[arg-type]
+
+
+def _held_mail_for_user(request: HttpRequest, row: Correspondence) -> None:
+    """Officers may handle mail on no case, except mail of a restricted case they cannot see
+    (404, as for the case itself)."""
+    _require_officer(request)
+    if not _may_see_held(request.user, row):
+        raise Http404("No such message.")
+
+
 @require_GET
 def quarantine(request: HttpRequest) -> HttpResponse:
     _require_officer(request)
@@ -154,13 +175,14 @@ def quarantine(request: HttpRequest) -> HttpResponse:
         direction=Correspondence.Direction.IN,
         status__in=(Correspondence.Status.QUARANTINED, Correspondence.Status.FAILED),
     ).prefetch_related("attachments")
-    return render(request, "foi_cases/mail_quarantine.html", {"held": held})
+    visible = [row for row in held if _may_see_held(request.user, row)]
+    return render(request, "foi_cases/mail_quarantine.html", {"held": visible})
 
 
 @require_POST
 def release(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_officer(request)
     row = get_object_or_404(Correspondence, pk=pk, direction=Correspondence.Direction.IN)
+    _held_mail_for_user(request, row)
     try:
         outcome = inbound.release(row, actor=request.user)  # type: ignore[arg-type]
     except ValidationError as error:

@@ -87,6 +87,14 @@ RULES: dict[str, dict[str, str]] = {
     "disclosure_log_csv": {"get": PUBLIC},
     "disclosure_log_entry": {"get": PUBLIC},
     "disclosure_log_entry_pdf": {"get": PUBLIC},
+    # The public request form and the requester's status link: open to all; the link's
+    # token names the (open) case. Its letter was never sent, so there is nothing to download.
+    "public_request_start": {"get": PUBLIC},
+    "public_request_section": {"get": PUBLIC, "post": PUBLIC},
+    "public_request_check": {"get": PUBLIC, "post": PUBLIC},
+    "public_request_sent": {"get": PUBLIC},
+    "request_status": {"get": PUBLIC},
+    "request_status_download": {"get": "404 404 404 404 404 404"},
     # Lists and dashboards.
     "home": {"get": "L ok ok ok ok ok"},  # no role: a page saying so
     "case_list": {"get": ANY_ROLE},

@@ -106,6 +106,41 @@ def test_an_outsider_cannot_read_a_cases_correspondence(client, outsider, office
     assert response.status_code == 404
 
 
+def test_quarantined_mail_of_a_restricted_case_is_seen_only_by_its_team(
+    client, officer, other_officer
+):
+    case = workflow.log_request(
+        actor=officer,
+        requester=workflow.RequesterDetails(name="Sam Sender", email="sam.sender@example.net"),
+        channel=Case.Channel.EMAIL,
+        received_at=dt.datetime(2025, 3, 3, 9, 0, tzinfo=LONDON),
+        regime=Case.Regime.FOIA,
+        title="Security review",
+        request_text="The security review.",
+        questions=["The security review."],
+    )
+    workflow.assign_case(case, actor=officer, assignee=officer)
+    workflow.set_restricted(case, actor=officer, restricted=True, reason="Security")
+    reply = plain_mail(to="foi@authority.test", subject=f"Re: {case.reference} the site plans")
+    reply.add_attachment(b"PK\x03\x04", maintype="application", subtype="zip", filename="plans.zip")
+    import_message(received(reply, dt.datetime(2025, 3, 5, 9, 0, tzinfo=LONDON)), source="test")
+    row = Correspondence.objects.get(status=Correspondence.Status.QUARANTINED)
+    file_pk = row.attachments.get().pk
+
+    client.force_login(other_officer)  # not on the restricted case's team
+    assert "the site plans" not in client.get(reverse("mail_quarantine")).content.decode()
+    assert client.get(reverse("mail_attachment", args=[file_pk])).status_code == 404
+    assert client.post(reverse("mail_release", args=[row.pk])).status_code == 404
+    row.refresh_from_db()
+    assert row.status == Correspondence.Status.QUARANTINED and row.released_by is None
+
+    client.force_login(officer)
+    assert "the site plans" in client.get(reverse("mail_quarantine")).content.decode()
+    client.post(reverse("mail_release", args=[row.pk]))
+    row.refresh_from_db()
+    assert row.case == case and row.released_by == officer
+
+
 def test_a_quarantined_file_cannot_be_opened_until_the_message_is_released(client, officer):
     message = plain_mail(to="foi@authority.test")
     message.add_attachment(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 
 from foi_cases import deadlines, workflow
 from foi_cases.bank_holidays import calendar_for
@@ -229,3 +232,27 @@ def test_a_released_messages_attachments_become_records_when_released(foi_mailbo
     assert [(r.original_name, r.source) for r in case.records.all()] == [
         ("letter.pdf", Record.Source.EMAIL)
     ]
+
+
+def test_a_message_whose_import_failed_is_imported_again_from_the_failed_folder(
+    foi_mailbox, settings, tmp_path
+):
+    arrives(foi_mailbox, wdtk_request(to="foi@authority.test", attachment=None))
+    settings.MEDIA_ROOT = tmp_path / "not-a-folder"
+    settings.MEDIA_ROOT.write_text("storage is broken")  # the raw message cannot be stored
+
+    (failed,) = inbound.poll()
+
+    assert failed.action == "rejected" and "could not be stored" in failed.reason
+    assert len(foi_mailbox.messages(foi_mailbox.user, "Failed")) == 1
+    settings.MEDIA_ROOT = tmp_path / "media"  # the cause fixed
+    out = io.StringIO()
+
+    call_command("import_email", "--from-failed", stdout=out)
+
+    (line,) = [json.loads(text) for text in out.getvalue().splitlines()]
+    assert line["action"] == "created" and line["message_id"] == failed.message_id
+    row = Correspondence.objects.get()  # the failed attempt's row gave way to the import
+    assert row.status == Correspondence.Status.IMPORTED and row.case.reference == line["reference"]
+    assert foi_mailbox.messages(foi_mailbox.user, "Failed") == []
+    assert len(foi_mailbox.messages(foi_mailbox.user, "Processed")) == 1

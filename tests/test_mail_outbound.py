@@ -10,10 +10,11 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from foi_cases import workflow
 from foi_cases.mail import inbound, outbound
-from foi_cases.models import Case, CaseEvent, Correspondence, Letter, Notification
+from foi_cases.models import Case, CaseEvent, ClockEvent, Correspondence, Letter, Notification
 from foi_cases.tasks import send_email
 from tests.letter_helpers import SEED_001_QUESTIONS, complete_letter_settings, log_case
 
@@ -260,7 +261,13 @@ def test_an_officer_sends_a_clarification_request_from_the_correspondence_page(
     composed = form.initial["body"]
     assert "Clarification request" in form.initial["subject"] and case.reference in composed
     assert "## " not in composed  # plain text, not the letter's headings
-    posted = {"subject": form.initial["subject"], "body": composed, "form_token": ""}
+    assert "the clock stops" in start.content.decode()
+    posted = {
+        "subject": form.initial["subject"],
+        "body": composed,
+        "notice": form.initial["notice"],
+        "form_token": "",
+    }
     unfinished = client.post(send, posted)
     assert unfinished.status_code == 400 and "Fill in or remove [[" in unfinished.content.decode()
     posted["body"] = re.sub(r"\[\[.*?\]\]", "Which years do you mean?", composed, flags=re.S)
@@ -277,6 +284,12 @@ def test_an_officer_sends_a_clarification_request_from_the_correspondence_page(
     assert received["Subject"].strip() == posted["subject"]
     assert "Which years do you mean?" in received.get_content()
     assert case.events.get(verb=CaseEvent.Verb.EMAIL_SENT).data["message_id"] == row.message_id
+    # It stops the clock as recording a clarification request does, from the day it was sent.
+    case.refresh_from_db()
+    assert case.status == Case.Status.AWAITING_CLARIFICATION and case.due_on is None
+    stopped = case.clock_events.get(kind=ClockEvent.Kind.CLARIFICATION_REQUESTED)
+    assert stopped.on == timezone.localtime(row.sent_at).date() and stopped.recorded_by == officer
+    assert case.events.filter(verb=CaseEvent.Verb.CLARIFICATION_REQUESTED).count() == 1
     assert "Which years do you mean?" in client.get(page).content.decode()
     # A reviewer who does not edit the case cannot send from it.
     client.force_login(reviewer)

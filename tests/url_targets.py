@@ -20,7 +20,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from exemptions.models import Exemption, ExemptionCitation
-from foi_cases import team, workflow
+from foi_cases import status_links, team, workflow
 from foi_cases.demo import seed_citation, seed_pit
 from foi_cases.models import (
     Case,
@@ -239,6 +239,12 @@ class UrlTargets:
             return self._invitation_token()
         if key == "reference":
             return self._case(restricted).case.reference
+        if key == "section":
+            return "about-you"
+        if key == "token":
+            return status_links.make_token(self._case(restricted).case)
+        if key == "key":
+            return f"letter-{self._case(restricted).letter.pk}"
         assert key == "pk", f"No value for <{key}> in the URL {name}"
         if "letter" in name:
             return self._case(restricted).letter.pk

@@ -38,10 +38,10 @@ class Outcome:
         )
 
 
-def system_user() -> User:
-    """The account imported mail is logged by: it cannot sign in."""
+def system_user(username: str = SYSTEM_USERNAME, name: str = "E-mail import") -> User:
+    """The account imported mail (or another automatic intake) is logged by: it cannot sign in."""
     user, created = User.objects.get_or_create(
-        username=SYSTEM_USERNAME, defaults={"is_active": False, "first_name": "E-mail import"}
+        username=username, defaults={"is_active": False, "first_name": name}
     )
     if created:
         user.set_unusable_password()

@@ -63,6 +63,11 @@ def import_message(
     seen = Correspondence.objects.filter(
         Q(direction="in", message_id=message_id) | (Q(imap_key=imap_key) & ~Q(imap_key=""))
     ).first()
+    if seen is not None and seen.status == Status.FAILED and seen.case_id is None:
+        # An import that failed (storage, a bug since fixed) is tried afresh when the message
+        # is given again: `import_email --from-failed`, or the saved file.
+        seen.delete()
+        seen = None
     if seen is not None:
         return _duplicate(seen, message_id)
     try:
@@ -309,8 +314,12 @@ def release(row: Correspondence, *, actor: User) -> Outcome:
     return outcome
 
 
-def poll(*, limit: int | None = None) -> list[Outcome]:
-    """Import what waits in the mailbox; return each message's outcome."""
+def poll(*, limit: int | None = None, from_failed: bool = False) -> list[Outcome]:
+    """Import what waits in the mailbox; return each message's outcome.
+
+    from_failed: import again what waits in the failed folder (after fixing why it failed);
+    what imports now moves to the processed folder, the rest stays where it is.
+    """
     if not mailbox.configured():
         return []
     outcomes = []
@@ -318,7 +327,7 @@ def poll(*, limit: int | None = None) -> list[Outcome]:
         if not acquired:
             return []
         with mailbox.open_mailbox() as client:
-            folder = settings.IMAP_FOLDER
+            folder = settings.IMAP_FAILED_FOLDER if from_failed else settings.IMAP_FOLDER
             for name in (settings.IMAP_PROCESSED_FOLDER, settings.IMAP_FAILED_FOLDER):
                 client.create(mailbox.quote(name))
             status, _ = client.select(mailbox.quote(folder))
@@ -342,10 +351,11 @@ def poll(*, limit: int | None = None) -> list[Outcome]:
                 )
                 outcomes.append(outcome)
                 good = outcome.action in ("created", "attached", "duplicate")
-                mailbox.move(
-                    client,
-                    uid,
-                    settings.IMAP_PROCESSED_FOLDER if good else settings.IMAP_FAILED_FOLDER,
-                )
+                if good or not from_failed:
+                    mailbox.move(
+                        client,
+                        uid,
+                        settings.IMAP_PROCESSED_FOLDER if good else settings.IMAP_FAILED_FOLDER,
+                    )
             client.expunge()
     return outcomes

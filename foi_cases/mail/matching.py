@@ -60,6 +60,24 @@ def case_for(mail: ParsedMail) -> Case | None:
     return None
 
 
+def case_for_row(row: Correspondence) -> Case | None:
+    """The case a stored incoming message is on, or would be attached to once imported.
+
+    Mail held back from import (quarantined, or failed) is on no case yet; what it matches
+    decides who may see it, so a restricted case's mail stays with that case's team.
+    """
+    if row.case_id is not None:
+        return row.case
+    return case_for(
+        ParsedMail(
+            subject=row.subject,
+            in_reply_to=row.in_reply_to,
+            references=row.references.split(),
+            from_address=row.from_address,
+        )
+    )
+
+
 def attach_reply(row: Correspondence, case: Case, *, notes: str) -> Outcome:
     """A reply lands on its case; one that may answer a clarification request says so."""
     awaiting = case.status == Case.Status.AWAITING_CLARIFICATION

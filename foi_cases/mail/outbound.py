@@ -29,6 +29,7 @@ from foi_cases.mail import mailbox
 from foi_cases.mail.common import system_user
 from foi_cases.models import Case, CaseEvent, Correspondence, Letter, LetterSettings
 from foi_cases.workflow import core
+from foi_cases.workflow.clock_events import request_clarification
 from foi_cases.workflow.core import InvalidTransition
 from foi_cases.workflow.letters import record_letter_sent
 
@@ -115,8 +116,16 @@ def message_start(case: Case, kind: str) -> tuple[str, str]:
     return subject, body
 
 
-def send_message(case: Case, *, actor: User, subject: str, body: str) -> Correspondence:
-    """Queue a plain-text message to the requester, sent once like a letter."""
+def send_message(
+    case: Case, *, actor: User, subject: str, body: str, notice: str = ""
+) -> Correspondence:
+    """Queue a plain-text message to the requester, sent once like a letter.
+
+    `notice` is the letter kind it was composed from (MESSAGE_STARTS): a clarification
+    request stops the clock on the day the mail server accepts it, as recording one does.
+    """
+    if notice and notice not in MESSAGE_STARTS:
+        raise InvalidTransition("Start the message from one of the notices offered.")
     if not case.requester.email:
         raise InvalidTransition("The requester has no e-mail address.")
     subject = " ".join(subject.split())[:998]
@@ -127,15 +136,20 @@ def send_message(case: Case, *, actor: User, subject: str, body: str) -> Corresp
         raise InvalidTransition(
             f"Fill in or remove {unfilled.group(0)[:80]} (and any other [[…]]) before sending."
         )
-    return _queue(case, subject=subject, body=body, actor=actor, letter=None)
+    return _queue(case, subject=subject, body=body, actor=actor, letter=None, notice=notice)
 
 
 def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def queue_acknowledgement(case: Case) -> Correspondence | None:
-    """The automatic acknowledgement of a new request, from the text managers edit."""
+def queue_acknowledgement(
+    case: Case, *, status_link: str = "", link_expires: dt.date | None = None
+) -> Correspondence | None:
+    """The automatic acknowledgement of a new request, from the text managers edit.
+
+    A request made on the web form also gets its private status link, below that text.
+    """
     if not case.requester.email:
         return None
     values = {
@@ -150,12 +164,25 @@ def queue_acknowledgement(case: Case) -> Correspondence | None:
     text = LetterSettings.load().acknowledgement_email
     # Known placeholders are filled; anything else in braces is left as typed.
     body = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    if status_link:
+        until = f", until {_long_date(link_expires)}" if link_expires else ""
+        body = (
+            f"{body.rstrip()}\n\nYou can see the progress of your request, and download our "
+            f"response once it is sent, at this private link (it works{until}; do not share "
+            f"it):\n{status_link}\n"
+        )
     subject = f"{case.reference}: we have received your request – {case.title}"[:998]
     return _queue(case, subject=subject, body=body, actor=None, letter=None)
 
 
 def _queue(
-    case: Case, *, subject: str, body: str, actor: User | None, letter: Letter | None
+    case: Case,
+    *,
+    subject: str,
+    body: str,
+    actor: User | None,
+    letter: Letter | None,
+    notice: str = "",
 ) -> Correspondence:
     row = Correspondence.objects.create(
         case=case,
@@ -171,6 +198,7 @@ def _queue(
         body_text=body,
         channel=case.channel,
         sent_by=actor,
+        notice=notice,
     )
     outbox.enqueue("foi_cases.tasks.send_email", row.pk, dedupe_key=f"send-email:{row.pk}")
     return row
@@ -349,3 +377,21 @@ def record_sent(row_id: int, *, sent_at: dt.datetime, raw: bytes) -> None:
         sent_at=sent_at.isoformat(),
         sha256=row.sha256,
     )
+    if row.notice == Letter.Kind.CLARIFICATION:
+        _clarification_requested(row, case, sent_at=sent_at)
+
+
+def _clarification_requested(row: Correspondence, case: Case, *, sent_at: dt.datetime) -> None:
+    """The clarification request went: the clock stops from the day SMTP accepted it."""
+    try:
+        with transaction.atomic():
+            request_clarification(
+                case,
+                actor=row.sent_by or system_user(),
+                on=timezone.localtime(sent_at).date(),
+                note=f"By e-mail: {row.subject}"[:500],
+            )
+    except ValidationError as exc:
+        # The e-mail went; the officer must see why the clock could not be stopped.
+        row.reason = "Sent, but the clock was not stopped: " + "; ".join(exc.messages)
+        row.save(update_fields=["reason"])

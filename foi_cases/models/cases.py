@@ -152,6 +152,14 @@ class Case(models.Model):
         LAPSED = "lapsed", "Lapsed (no clarification or fee)"
         SUBJECT_ACCESS = "subject_access", "Handled as a subject access request"
 
+    class ResponseFormat(models.TextChoices):
+        """The means of communication a requester may ask for (s11(1))."""
+
+        ELECTRONIC = "electronic", "By e-mail or in another electronic form"
+        PAPER = "paper", "A paper copy by post"
+        INSPECTION = "inspection", "Inspecting the records in person"
+        SUMMARY = "summary", "A digest or summary of the information"
+
     FINISHED_STATUSES = (Status.RESPONDED, Status.CLOSED)
     CLOCK_STOPPED_STATUSES = (Status.AWAITING_CLARIFICATION, Status.AWAITING_FEE)
 
@@ -229,6 +237,12 @@ class Case(models.Model):
     hours_retrieving = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     hours_extracting = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     cost_estimate_notes = models.TextField(blank=True)
+    preferred_format = models.CharField(
+        max_length=20,
+        choices=ResponseFormat.choices,
+        blank=True,
+        help_text="The form of response the requester asked for (s11); blank: no preference.",
+    )
     # Derived from the case and its questions by reporting.outcomes.annotate_reporting and
     # stored by its refresh_reporting with every audit event, so that a period's statistics
     # count one column instead of deriving it again from every question of the period.

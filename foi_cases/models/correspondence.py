@@ -74,6 +74,13 @@ class Correspondence(models.Model):
     )
     released_at = models.DateTimeField(null=True, blank=True)
     clarification_accepted_at = models.DateTimeField(null=True, blank=True)
+    notice = models.CharField(
+        max_length=30,
+        choices=Letter.Kind.choices,
+        blank=True,
+        help_text="The letter kind an outgoing message was composed from: a clarification "
+        "request stops the clock when the mail server accepts it.",
+    )
     bounced_message = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces"
     )

@@ -78,6 +78,7 @@ def log_request(
     reference: str = "",
     existing_requester_id: int | None = None,
     received_time_recorded: bool = True,
+    preferred_format: str = "",
 ) -> Case:
     """Log a new request with its questions and compute its statutory due date.
 
@@ -107,6 +108,7 @@ def log_request(
                 title=title.strip(),
                 request_text=request_text,
                 is_subject_access=is_subject_access,
+                preferred_format=preferred_format,
                 created_by=actor,
             )
     except IntegrityError as exc:

@@ -1,4 +1,5 @@
-"""Import saved e-mail (.eml, or Outlook .msg) that arrived outside the polled mailbox."""
+"""Import saved e-mail (.eml, or Outlook .msg) that arrived outside the polled mailbox, or
+import again what waits in the mailbox's failed folder."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from foi_cases.mail.inbound import Outcome, import_message
+from foi_cases.mail import mailbox
+from foi_cases.mail.inbound import Outcome, import_message, poll
 from foi_cases.mail.parsing import msg_to_eml
 
 
@@ -18,9 +20,23 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("files", nargs="*", metavar="FILE")
+        parser.add_argument(
+            "--from-failed",
+            action="store_true",
+            help="Import again the messages in the mailbox's failed folder (IMAP_FAILED_FOLDER) "
+            "whose import failed, once the cause is fixed; refused mail stays refused.",
+        )
 
-    def handle(self, *args: Any, files: list[str], **options: Any) -> None:
+    def handle(self, *args: Any, files: list[str], from_failed: bool, **options: Any) -> None:
+        if from_failed == bool(files):
+            raise CommandError("Give the files to import, or --from-failed (not both).")
+        if from_failed:
+            if not mailbox.configured():
+                raise CommandError("No mailbox is configured (IMAP_HOST is not set).")
+            for outcome in poll(from_failed=True):
+                self.stdout.write(outcome.as_json())
+            return
         missing = [name for name in files if not Path(name).is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}")
