@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('foi_cases', '0033_record_redactions'),
+        ('foi_cases', '0034_people'),
     ]
 
     operations = [
