@@ -155,6 +155,7 @@ from foi_cases.workflow.records import (
 from foi_cases.workflow.redactions import (
     Area,
     add_redactions,
+    redact_search_matches,
     remove_redaction,
     set_responsiveness,
 )
@@ -194,6 +195,7 @@ __all__ = [
     "remind_contributor",
     "Area",
     "add_redactions",
+    "redact_search_matches",
     "remove_redaction",
     "set_responsiveness",
     "request_search",

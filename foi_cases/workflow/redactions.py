@@ -8,7 +8,7 @@ edited decision does. The redacted text is never read or kept here: a redaction 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -123,25 +123,25 @@ def _event_data(redaction: RecordRedaction) -> dict[str, object]:
     }
 
 
-@transaction.atomic
-def add_redactions(
-    record: Record,
-    *,
-    actor: User,
-    citation: ExemptionCitation,
-    areas: Sequence[Area],
-    method: str = Method.BOX,
-    search_pattern: str = "",
-) -> list[RecordRedaction]:
-    """Withhold areas of a record's pages under one citation (one event for the lot)."""
+def _validated(record: Record, citation: ExemptionCitation, areas: Sequence[Area]) -> None:
     if not areas:
         raise ValidationError("Choose at least one place to redact.")
     _check_reviewable(record)
     check_citation(record, citation)
     for area in areas:
         _check_area(record, area)
-    case = _open_for_change(record, actor=actor, what=f"redaction on {record.original_name}")
-    rows = RecordRedaction.objects.bulk_create(
+
+
+def _create(
+    record: Record,
+    areas: Sequence[Area],
+    *,
+    actor: User,
+    citation: ExemptionCitation,
+    method: str,
+    search_pattern: str = "",
+) -> list[RecordRedaction]:
+    return RecordRedaction.objects.bulk_create(
         RecordRedaction(
             record=record,
             page=area.page,
@@ -151,11 +151,28 @@ def add_redactions(
             y1=area.y1,
             citation=citation,
             method=method,
-            search_pattern=search_pattern[:200] if method == Method.SEARCH else "",
+            search_pattern=search_pattern[:200],
             created_by=actor,
         )
         for area in areas
     )
+
+
+@transaction.atomic
+def add_redactions(
+    record: Record,
+    *,
+    actor: User,
+    citation: ExemptionCitation,
+    areas: Sequence[Area],
+    method: str = Method.BOX,
+) -> list[RecordRedaction]:
+    """Withhold areas of a record's pages (a drawn box, or selected text) under one citation."""
+    if method not in (Method.BOX, Method.TEXT):
+        raise ValueError(f"Search redactions go through redact_search_matches, not {method}.")
+    _validated(record, citation, areas)
+    case = _open_for_change(record, actor=actor, what=f"redaction on {record.original_name}")
+    rows = _create(record, areas, actor=actor, citation=citation, method=method)
     core.record(
         case,
         Verb.RECORD_REDACTED,
@@ -165,6 +182,55 @@ def add_redactions(
         provision=citation.provision,
         citation=citation.pk,
         method=method,
+        redactions=[_event_data(r) for r in rows],
+    )
+    return rows
+
+
+@transaction.atomic
+def redact_search_matches(
+    case: Case,
+    *,
+    actor: User,
+    citation: ExemptionCitation,
+    matches: Mapping[Record, Sequence[Area]],
+    search_pattern: str,
+    search_kind: str,
+) -> list[RecordRedaction]:
+    """Withhold the chosen matches of a search across the case's records, all or none.
+
+    The pattern is kept on each redaction (for the officer); the event says only the kind of
+    search ("phrase" or a preset), since a phrase is usually the very text withheld.
+    """
+    if not any(matches.values()):
+        raise ValidationError("Choose at least one match to redact.")
+    for record, areas in matches.items():
+        if record.case_id != case.pk:
+            raise ValueError("Every record searched must be on the case.")
+        try:
+            _validated(record, citation, areas)
+        except ValidationError as error:
+            raise ValidationError(f"{record.original_name}: {' '.join(error.messages)}") from error
+    first = next(iter(matches))
+    _open_for_change(first, actor=actor, what="search and redact")
+    rows = []
+    for record, areas in matches.items():
+        rows += _create(
+            record,
+            areas,
+            actor=actor,
+            citation=citation,
+            method=Method.SEARCH,
+            search_pattern=search_pattern,
+        )
+    core.record(
+        case,
+        Verb.RECORD_REDACTED,
+        actor=actor,
+        provision=citation.provision,
+        citation=citation.pk,
+        method=Method.SEARCH,
+        search=search_kind,
         redactions=[_event_data(r) for r in rows],
     )
     return rows
