@@ -237,6 +237,8 @@ def _search(case: Case, pattern: Any) -> tuple[list[Found], list[Unreadable]]:
 def records_search_redact(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_user(request, reference)
     can_change = can_add_records(request.user, case) and case.is_open
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied("Only the assigned officer or a manager can redact records.")
     data = request.POST if request.method == "POST" else request.GET
     search = forms.SearchForm(data if data else None)
     context: dict[str, Any] = {
@@ -255,13 +257,9 @@ def records_search_redact(request: HttpRequest, reference: str) -> HttpResponse:
         keys=keys,
         initial={"matches": keys},
     )
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied("Only the assigned officer or a manager can redact records.")
-        if redact.is_valid():
-            done = _redact_chosen(request, case, redact, found)
-            if done:
-                return redirect(f"{case.get_absolute_url()}records/")
+    if request.method == "POST" and redact.is_valid():
+        if _redact_chosen(request, case, redact, found):
+            return redirect(f"{case.get_absolute_url()}records/")
     context.update(
         found=found,
         unreadable=unreadable,
