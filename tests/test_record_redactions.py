@@ -4,65 +4,20 @@ the redaction log, and the approval bound to the redactions."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
-from weasyprint import HTML
 
 from exemptions.models import ExemptionCitation, Review
 from foi_cases import approval, workflow
-from foi_cases.demo import seed_citation, seed_pit
 from foi_cases.models import Case, CaseEvent, ContributorTask, Record, RecordRedaction
 from foi_cases.permissions import CONTRIBUTOR
 from tests import factories
+from tests.record_helpers import cite, planted_record
 
 Verb = CaseEvent.Verb
-
-# 72 pt margins and 12 pt text on 14 pt lines: each line's top is near a known place.
-PLANTED = """
-<style>
-  @page { size: A4; margin: 72pt } body, p { margin: 0 } p { font: 12pt/14pt sans-serif }
-</style>
-<p>Jane Doe wrote about the patrols on the estate.</p>
-<p style="break-before: page">07700 900123 is the mobile number she gave.</p>
-<p>Her postcode is SW1A 1AA, near the gate.</p>
-"""
-
-
-def _cite(question, code: str, limb: str) -> ExemptionCitation:
-    workflow.record_answer(
-        question, actor=question.case.assigned_to, held_status="held", outcome="withheld_in_full"
-    )
-    workflow.apply_exemption(
-        question,
-        actor=question.case.assigned_to,
-        exemption=factories.catalogue_exemption(code),
-        data=seed_citation(limbs=(limb,), likelihood="would", reasoning="Would prejudice."),
-        pit=seed_pit(question.case.received_at.date(), "Maintained.", "Openness.", "Safety."),
-    )
-    return ExemptionCitation.objects.filter(question=question).latest("pk")
-
-
-def _record(case: Case, officer, *, name: str = "patrols.pdf") -> Record:
-    pdf = HTML(string=PLANTED).write_pdf()
-    record = Record(
-        case=case,
-        original_name=name,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        content_type="application/pdf",
-        uploaded_by=officer,
-        conversion=Record.Conversion.READY,
-        review_pages=2,
-    )
-    record.file.save(f"{record.sha256[:32]}.pdf", ContentFile(pdf), save=False)
-    record.review_pdf.save(f"{record.sha256[:32]}-review.pdf", ContentFile(pdf), save=False)
-    record.save()
-    return record
 
 
 @pytest.fixture
@@ -70,8 +25,8 @@ def reviewed(officer):
     """A case with two withheld questions (s31 on 1, s38 on 2) and one record of two pages."""
     case = factories.case_in_progress(officer, questions=("How many patrols?", "Who complained?"))
     first, second = case.questions.order_by("number")
-    s31, s38 = _cite(first, "FOIA-s31", "s31(1)(a)"), _cite(second, "FOIA-s38", "s38(1)(a)")
-    return case, _record(case, officer), s31, s38
+    s31, s38 = cite(first, "FOIA-s31", "s31(1)(a)"), cite(second, "FOIA-s38", "s38(1)(a)")
+    return case, planted_record(case, officer), s31, s38
 
 
 def _client(user) -> Client:
@@ -130,7 +85,7 @@ def test_a_ground_of_another_case_or_of_a_question_the_record_is_not_about_is_re
 ):
     case, record, s31, s38 = reviewed
     other_case = factories.case_in_progress(officer, questions=("Elsewhere?",))
-    elsewhere = _cite(other_case.questions.get(), "FOIA-s31", "s31(1)(a)")
+    elsewhere = cite(other_case.questions.get(), "FOIA-s31", "s31(1)(a)")
     task = ContributorTask.objects.create(
         case=case,
         assignee=factories.UserFactory(roles=[CONTRIBUTOR]),
