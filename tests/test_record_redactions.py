@@ -136,6 +136,9 @@ def test_selected_text_boxes_are_kept_and_shown_labelled_and_can_be_removed(offi
     client.post(reverse("record_redaction_remove", args=[case.reference, record.pk, first.pk]))
     assert list(record.redactions.values_list("page", flat=True)) == [2]
     assert CaseEvent.objects.filter(case=case, verb=Verb.RECORD_REDACTION_REMOVED).exists()
+    timeline = client.get(case.get_absolute_url()).content.decode()
+    assert "patrols.pdf: 2 places under s31(1)(a)" in timeline
+    assert "patrols.pdf, page 1, s31(1)(a)" in timeline
 
 
 @pytest.mark.django_db
