@@ -230,7 +230,9 @@ def _search(case: Case, pattern: Any) -> tuple[list[Found], list[Unreadable]]:
             unreadable.append(Unreadable(record, str(error)))
             continue
         found += [Found(record, m) for m in record_text.find_matches(pages, pattern)]
-    return found, unreadable
+    # Two matches on the same words give the same box: offer (and redact) it once.
+    unique = {item.key: item for item in found}
+    return list(unique.values()), unreadable
 
 
 @require_http_methods(["GET", "POST"])
