@@ -52,7 +52,7 @@ beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) node_modules static/govuk staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules static/govuk static/pdfjs staticfiles db.sqlite3
 
 # Figures for issue 8 at 100,000 cases: needs DATABASE_URL=postgres://…; seeds if fewer exist.
 bench: install

@@ -15,7 +15,14 @@ def decision_authors(case: Case) -> set[int]:
     authors: set[int] = set(
         CaseEvent.objects.filter(
             case=case,
-            verb__in=(CaseEvent.Verb.DECISION_RECORDED, CaseEvent.Verb.SUBMITTED_FOR_REVIEW),
+            verb__in=(
+                CaseEvent.Verb.DECISION_RECORDED,
+                CaseEvent.Verb.SUBMITTED_FOR_REVIEW,
+                # Redactions are approved with the decisions.
+                CaseEvent.Verb.RECORD_REDACTED,
+                CaseEvent.Verb.RECORD_REDACTION_REMOVED,
+                CaseEvent.Verb.RECORD_RESPONSIVENESS,
+            ),
             actor__isnull=False,
         ).values_list("actor_id", flat=True)
     )

@@ -18,7 +18,7 @@ from exemptions.models import ExemptionCitation, Review, ReviewDraftComment
 from exemptions.permissions import can_review, can_second_approve
 from foi_cases import queue, team_views, workflow
 from foi_cases.form_errors import attach_errors
-from foi_cases.models import Case
+from foi_cases.models import Case, Record
 from foi_cases.permissions import get_case_for_user, is_manager, is_reviewer
 
 
@@ -146,7 +146,17 @@ def _context(request: HttpRequest, case: Case, review: Review) -> dict[str, Any]
         "may_act": _may_act(request.user, case, review),
         "next_to_act": queue.next_to_act(review),
         "approved": workflow.is_approved(case),
+        "submitted_records": _submitted_records(review),
     }
+
+
+def _submitted_records(review: Review) -> list[dict[str, Any]]:
+    """The records and redactions as submitted: exactly what an approval covers."""
+    labels = dict(Record.Responsiveness.choices)
+    return [
+        {**row, "responsive_label": labels.get(row.get("responsive"), "")}
+        for row in (review.submitted_content or {}).get("records", [])
+    ]
 
 
 def _render_decide(

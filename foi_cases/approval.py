@@ -4,6 +4,9 @@ whether the standing approval still matches it.
 Reads only. The workflow (foi_cases.workflow.decisions and .review) writes approvals; letters
 check against them. Both import this module, so letters need not import the workflow.
 
+The records reviewed (in or out of the request) and their redactions are part of it, so an
+approval is bound to them as well as to the decisions.
+
 `decisions_hash(case)` is the sha256 of the canonical content, `approved_hash(case)` the hash
 the last approval recorded ("" if none stands), and `is_approved(case)` whether that approval
 still matches the content.
@@ -15,8 +18,10 @@ import hashlib
 import json
 from typing import Any
 
+from django.db.models import Q
+
 from exemptions.models import ExemptionCitation, PublicInterestTest, Review
-from foi_cases.models import Case, Question
+from foi_cases.models import Case, Question, Record, RecordRedaction
 
 Status = Case.Status
 
@@ -111,7 +116,49 @@ def canonical_decisions(case: Case) -> dict[str, Any]:
                 "aggregate_pit": aggregate_content,
             }
         )
-    return {"case": case.reference, "questions": content}
+    records = records_content(case)
+    # Only when a record has been reviewed, so that approvals given before records existed
+    # (and of cases without records) still match.
+    return {
+        "case": case.reference,
+        "questions": content,
+        **({"records": records} if records else {}),
+    }
+
+
+def records_content(case: Case) -> list[dict[str, Any]]:
+    """Each record reviewed or redacted: its hash, whether it is in the request, its boxes."""
+    reviewed = (
+        Record.objects.filter(case=case, duplicate_of__isnull=True)
+        .filter(
+            ~Q(responsive=Record.Responsiveness.UNREVIEWED)
+            | Q(pk__in=RecordRedaction.objects.filter(record__case=case).values("record_id"))
+        )
+        .order_by("pk")
+        .prefetch_related("redactions__citation__exemption", "redactions__citation__question")
+    )
+    return [
+        {
+            "record": record.pk,
+            "name": record.original_name,
+            "sha256": record.sha256,
+            "responsive": record.responsive,
+            "redactions": [
+                {
+                    "page": r.page,
+                    "box": [round(c, 2) for c in (r.x0, r.y0, r.x1, r.y1)],
+                    "question": r.citation.question.number,
+                    "exemption": r.citation.exemption.code,
+                    "provision": r.citation.provision,
+                    "citation": r.citation_id,
+                }
+                for r in sorted(
+                    record.redactions.all(), key=lambda r: (r.page, r.y0, r.x0, r.x1, r.y1)
+                )
+            ],
+        }
+        for record in reviewed
+    ]
 
 
 def decisions_hash(case: Case) -> str:

@@ -25,6 +25,7 @@ from foi_cases.models import (
     ICOComplaint,
     InternalReview,
     Letter,
+    RecordRedaction,
     Redaction,
     TribunalAppeal,
 )
@@ -460,4 +461,10 @@ def redaction_log(request: HttpRequest) -> HttpResponse:
     rows = Redaction.objects.select_related("entry__case", "letter__case", "created_by")
     rows = rows.order_by("-created_at", "-pk")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(request, "foi_cases/after_response/redaction_log.html", {"page": page})
+    # Boxes on records: who, when, which ground, which page of which record; never the text.
+    on_records = RecordRedaction.objects.select_related(
+        "record__case", "citation__question", "created_by"
+    ).order_by("-created_at", "-pk")
+    records_page = Paginator(on_records, 100).get_page(request.GET.get("records_page"))
+    context = {"page": page, "records_page": records_page}
+    return render(request, "foi_cases/after_response/redaction_log.html", context)

@@ -4,6 +4,7 @@
 #   static/govuk/app.min.css                  frontend/app.scss compiled (Arial, no GDS Transport)
 #   static/govuk/govuk-frontend.min.js(.map)  the ES module that static/js/app.js imports
 #   static/govuk/assets/                      images and manifest.json (not the fonts)
+#   static/pdfjs/pdf(.worker).min.mjs         PDF.js for the record viewer (same origin, no CDN)
 #
 # Installs node_modules from package-lock.json (npm ci) when it is missing or older
 # than the lock file. Idempotent; prints nothing on success.
@@ -19,6 +20,7 @@ fi
 # npm ci writes node_modules/.package-lock.json last, so it is newer than
 # package-lock.json after a successful install.
 if [[ ! -x node_modules/.bin/sass || ! -d node_modules/govuk-frontend/dist/govuk ||
+      ! -f node_modules/pdfjs-dist/build/pdf.min.mjs ||
       package-lock.json -nt node_modules/.package-lock.json ]]; then
   # No package here needs an install script; --ignore-scripts keeps it that way.
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
@@ -45,3 +47,8 @@ for entry in "$src/assets/"*; do
   [[ "$(basename "$entry")" == fonts ]] && continue
   cp -R "$entry" "$out/assets/"
 done
+
+# PDF.js and its worker: the worker is loaded from the same origin, as the CSP requires.
+mkdir -p static/pdfjs
+cp -f node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs \
+  static/pdfjs/

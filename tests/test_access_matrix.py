@@ -207,6 +207,28 @@ RULES: dict[str, dict[str, str]] = {
         "post_restricted": RESTRICTED_EDITORS,
     },
     "record_download": {"get": VIEWERS},  # a record of the unrestricted case
+    # Reviewing and redacting records: who may see the case sees the record and its review
+    # PDF; its editors mark and redact (the case is in review, so a removal is refused with
+    # a message, which still counts as getting through).
+    "record_review": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "record_review_pdf": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "record_responsiveness": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "record_redact": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
+    "record_redaction_remove": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "records_search_redact": {
+        "get": VIEWERS,
+        "get_restricted": RESTRICTED_VIEWERS,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
     "my_tasks": {"get": "L 403 403 403 403 403"},
     "task_detail": {"get": "L 404 404 404 404 404"},
     "task_upload": {"get": NOT_ALLOWED, "post": "L 404 404 404 404 404"},

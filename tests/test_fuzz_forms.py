@@ -51,6 +51,9 @@ HOST_PAGES = {
     "account_session_end": "account",
     "account_sessions_end_others": "account",
     "sign_in_unlock": "sign_in_security",
+    "record_responsiveness": "record_review",
+    "record_redact": "record_review",
+    "record_redaction_remove": "record_review",
     **{
         f"disclosure_entry_{action}": "disclosure_entry"
         for action in ("edit", "redact", "submit", "publish", "withhold", "return")

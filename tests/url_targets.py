@@ -32,6 +32,8 @@ from foi_cases.models import (
     Invitation,
     Letter,
     MailAttachment,
+    Record,
+    RecordRedaction,
     TribunalAppeal,
 )
 from foi_cases.permissions import CONTRIBUTOR, REVIEWER
@@ -235,7 +237,7 @@ class UrlTargets:
             return self._case(restricted).citation.exemption_id
         if key == "table":
             return "table3" if name == "statistics_table_csv" else "overdue"
-        if key == "token":
+        if key == "token" and name == "people_join":
             return self._invitation_token()
         if key == "reference":
             return self._case(restricted).case.reference
@@ -245,6 +247,8 @@ class UrlTargets:
             return status_links.make_token(self._case(restricted).case)
         if key == "key":
             return f"letter-{self._case(restricted).letter.pk}"
+        if key == "redaction":
+            return redaction_on(reviewable_record(self._case(restricted))).pk
         assert key == "pk", f"No value for <{key}> in the URL {name}"
         if "letter" in name:
             return self._case(restricted).letter.pk
@@ -258,6 +262,8 @@ class UrlTargets:
             return self._case(restricted).case.consultations.get().pk
         if name == "record_download":
             return self._case(restricted).case.records.get().pk
+        if name.startswith("record_"):
+            return reviewable_record(self._case(restricted)).pk
         if name in ("correspondence_accept_clarification", "mail_release"):
             return self._case(restricted).email.pk
         if name == "mail_attachment":
@@ -295,6 +301,33 @@ class UrlTargets:
     def _case(self, restricted: bool) -> CaseInReview:
         which = "restricted" if restricted else "open"
         return built(self.restricted if restricted else self.open, f"the {which} case")
+
+
+def reviewable_record(target: CaseInReview) -> Record:
+    """The case's record, converted for review (a one-page PDF) unless it already is."""
+    record = target.case.records.get()
+    if not record.review_pdf:
+        record.review_pdf.save(
+            f"matrix-review-{record.pk}.pdf", ContentFile(b"%PDF-1.7 test"), save=False
+        )
+        record.conversion, record.review_pages = Record.Conversion.READY, 1
+        record.save()
+    return record
+
+
+def redaction_on(record: Record) -> RecordRedaction:
+    """A box on the record's first page, made directly: the case is in review."""
+    citation = ExemptionCitation.objects.filter(case=record.case).first()
+    return RecordRedaction.objects.create(
+        record=record,
+        page=1,
+        x0=10,
+        y0=10,
+        x1=50,
+        y1=30,
+        citation=citation,
+        created_by_id=citation.created_by_id,
+    )
 
 
 def built(value: T | None, what: str) -> T:

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('x1', models.FloatField()),
                 ('y1', models.FloatField()),
                 ('method', models.CharField(choices=[('text', 'Selected text'), ('box', 'Drawn box'), ('search', 'Search and redact')], default='box', max_length=10)),
-                ('search_pattern', models.CharField(blank=True, help_text='The search that made it, for search-and-redact.', max_length=200)),
+                ('search_pattern', models.CharField(blank=True, help_text='The kind of search that made it (a preset, or "phrase"), never the phrase.', max_length=200)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('citation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='record_redactions', to='exemptions.exemptioncitation')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

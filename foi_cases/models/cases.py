@@ -486,6 +486,9 @@ class CaseEvent(models.Model):
         CONSULTATION_ADVICE = "consultation_advice", "Consultee's advice recorded"
         RECORD_CONVERTED = "record_converted", "Record converted for review"
         RECORD_QUARANTINED = "record_quarantined", "Record put in quarantine"
+        RECORD_REDACTED = "record_redacted", "Redaction marked on a record"
+        RECORD_REDACTION_REMOVED = "record_redaction_removed", "Redaction removed from a record"
+        RECORD_RESPONSIVENESS = "record_responsiveness", "Record marked in or out of the request"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

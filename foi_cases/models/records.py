@@ -149,7 +149,9 @@ class RecordRedaction(models.Model):
     )
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.BOX)
     search_pattern = models.CharField(
-        max_length=200, blank=True, help_text="The search that made it, for search-and-redact."
+        max_length=200,
+        blank=True,
+        help_text='The kind of search that made it (a preset, or "phrase"), never the phrase.',
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms, template
 
 from foi_cases.date_words import long_date
-from foi_cases.models import Case, CaseEvent, CaseLink
+from foi_cases.models import Case, CaseEvent, CaseLink, Record
 from foi_cases.timeline import money
 
 register = template.Library()
@@ -230,7 +230,24 @@ def event_summary(event: CaseEvent, names: dict[str, dict[str, str]] | None = No
         parts.append(_due_change(data))
     elif event.verb == CaseEvent.Verb.LOGGED and data.get("due_on"):
         parts.append(f"due {_date(data['due_on'])}")
+    parts += _record_review_summary(event)
     return "; ".join(part for part in parts if part)
+
+
+def _record_review_summary(event: CaseEvent) -> list[str]:
+    """Which record, where and under what: the event never holds the text redacted."""
+    data, verb = event.data or {}, event.verb
+    if verb == CaseEvent.Verb.RECORD_REDACTED:
+        rows = data.get("redactions", [])
+        names = ", ".join(sorted({str(r.get("name", "")) for r in rows}))
+        places = f"{len(rows)} place{'s' if len(rows) != 1 else ''}"
+        return [f"{names}: {places} under {data.get('provision', '')}"]
+    if verb == CaseEvent.Verb.RECORD_REDACTION_REMOVED:
+        return [f"{data.get('name', '')}, page {data.get('page')}, {data.get('provision', '')}"]
+    if verb == CaseEvent.Verb.RECORD_RESPONSIVENESS:
+        label = dict(Record.Responsiveness.choices).get(data.get("after", ""), "")
+        return [f"{data.get('name', '')}: {label.lower()}"]
+    return []
 
 
 def _due_change(data: dict[str, Any]) -> str:

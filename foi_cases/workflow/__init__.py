@@ -13,6 +13,7 @@ commit. The steps live in one module per stage; this package re-exports them, so
 - `after_response`: internal review, ICO complaints and tribunal appeals
 - `disclosure`: the disclosure log and redaction
 - `records`, `consultations`: records gathered for a case, colleagues' searches, consultations
+- `redactions`: records marked in or out of the request, and the boxes redacted on them
 - `retention`: legal hold, deletion and anonymisation
 """
 
@@ -151,6 +152,13 @@ from foi_cases.workflow.records import (
     send_search_reminders,
     start_conversion,
 )
+from foi_cases.workflow.redactions import (
+    Area,
+    add_redactions,
+    redact_search_matches,
+    remove_redaction,
+    set_responsiveness,
+)
 from foi_cases.workflow.retention import (
     ANONYMISED_NAME,
     REMOVED_TEXT,
@@ -185,6 +193,11 @@ __all__ = [
     "start_conversion",
     "record_consultation",
     "remind_contributor",
+    "Area",
+    "add_redactions",
+    "redact_search_matches",
+    "remove_redaction",
+    "set_responsiveness",
     "request_search",
     "searched_hours",
     "send_search_reminders",
