@@ -29,8 +29,7 @@ REFUSALS = {
     "if you need it back.",
     "no_email": "Your organisation's account did not give this service your e-mail address, "
     "so it cannot tell who you are. Ask your IT team to check the single sign-on set-up.",
-    "unreachable": "This service could not reach the sign-in service. Try again in a few "
-    "minutes.",
+    "unreachable": "This service could not reach the sign-in service. Try again in a few minutes.",
     "failed": "Signing in did not complete, or your sign-in with your organisation has "
     "ended. Sign in again.",
 }
@@ -79,6 +78,8 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
     """The library's callback, made to audit, and to sign out a person it refuses."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        # The library signs the person out itself when the provider answers with an error.
+        self.signed_in_as = request.user.get_username() if request.user.is_authenticated else ""
         try:
             response: HttpResponse = super().get(request)
         except SuspiciousOperation as exc:
@@ -99,11 +100,10 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
 
     def login_failure(self) -> HttpResponse:
         reason = self.request.session.get(REFUSAL_KEY, "failed")
-        user = self.request.user
-        if user.is_authenticated:
+        if self.signed_in_as:
             audit_log.warning(
                 "Signed out %s: the identity provider's re-check refused them (%s)",
-                user.get_username(),
+                self.signed_in_as,
                 reason,
             )
             auth.logout(self.request)

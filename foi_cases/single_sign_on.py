@@ -17,6 +17,7 @@ Every sign-in, refusal and role change goes to the audit log.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import jwt
@@ -28,6 +29,7 @@ from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -111,7 +113,8 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         except jwt.InvalidTokenError as exc:
             raise SuspiciousOperation(f"ID token refused: {exc}") from exc
         audience = payload.get("aud")
-        if settings.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
+        audiences = audience if isinstance(audience, list) else [audience]
+        if settings.OIDC_RP_CLIENT_ID not in audiences:
             raise SuspiciousOperation("ID token was issued to another client")
         if settings.OIDC_OP_ISSUER and payload.get("iss") != settings.OIDC_OP_ISSUER:
             raise SuspiciousOperation("ID token was issued by another provider")
@@ -221,7 +224,12 @@ def announce_break_glass(user: User, request: HttpRequest | None) -> None:
 
 
 class ProviderRecheckMiddleware(SessionRefresh):
-    """The library's silent re-check, reading the settings per request and off without SSO."""
+    """The library's silent re-check with the provider, for single sign-on sessions only.
+
+    A page (GET) opened after OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS goes to the provider first.
+    A form sent without any page opened for twice that long does too (its text is lost,
+    which is the price of not letting a leaver keep posting); sooner, it goes through.
+    """
 
     @cached_property
     def exempt_urls(self) -> set[str]:
@@ -229,11 +237,24 @@ class ProviderRecheckMiddleware(SessionRefresh):
         names = ("oidc_authentication_init", "oidc_authentication_callback", "sign_in_refused")
         return {reverse(name) for name in (*names, "logout")}
 
+    def is_refreshable_url(self, request: HttpRequest) -> bool:
+        if not (request.user.is_authenticated and signed_in_with_provider(request)):
+            return False
+        if request.path in self.exempt_urls:
+            return False
+        if request.method == "GET":
+            return True
+        checked_until = request.session.get("oidc_id_token_expiration", 0)
+        return time.time() > checked_until + settings.OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS
+
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if not settings.OIDC_ENABLED:
             return None
+        # Read per request, not once at start-up as the library does, so tests can set them.
         self.OIDC_OP_AUTHORIZATION_ENDPOINT = settings.OIDC_OP_AUTHORIZATION_ENDPOINT
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         self.OIDC_RP_SCOPES = settings.OIDC_RP_SCOPES
         response: HttpResponse | None = super().process_request(request)
+        if response is not None and request.method != "GET":
+            request.session["oidc_login_next"] = resolve_url(settings.LOGIN_REDIRECT_URL)
         return response
