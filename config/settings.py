@@ -220,6 +220,7 @@ OIDC_ROLE_MAP = dict(
     for group, _, role in (item.partition("=") for item in env_list("OIDC_ROLE_MAP"))
 )
 OIDC_SYNC_ROLES = env_bool("OIDC_SYNC_ROLES", True)
+OIDC_HOSTED_DOMAIN = env("OIDC_HOSTED_DOMAIN")  # Google Workspace: the `hd` claim required
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
 # A single sign-on session goes back to the provider (silently) at the first page opened
 # after this many seconds: a leaver, or someone whose groups changed, is caught then.

@@ -29,6 +29,8 @@ REFUSALS = {
     "if you need it back.",
     "no_email": "Your organisation's account did not give this service your e-mail address, "
     "so it cannot tell who you are. Ask your IT team to check the single sign-on set-up.",
+    "other_domain": "You signed in with an account that is not your organisation's. Sign in "
+    "with your work account.",
     "unreachable": "This service could not reach the sign-in service. Try again in a few minutes.",
     "failed": "Signing in did not complete, or your sign-in with your organisation has "
     "ended. Sign in again.",

@@ -130,6 +130,10 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         if not self._email(claims):
             raise Refused("no_email", f"No {settings.OIDC_EMAIL_CLAIM} claim from the provider")
+        # Google signs in any Google account; only the organisation's carry its `hd` claim.
+        domain = settings.OIDC_HOSTED_DOMAIN
+        if domain and claims.get("hd") != domain:
+            raise Refused("other_domain", f"{self._email(claims)} is not an account of {domain}")
         return True
 
     def describe_user_by_claims(self, claims: dict[str, Any]) -> str:

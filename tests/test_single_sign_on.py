@@ -162,6 +162,20 @@ def test_a_person_with_no_mapped_group_is_refused_with_a_clear_page(client, sing
 
 @oidc
 @pytest.mark.django_db
+def test_an_account_outside_the_hosted_domain_is_refused(client, single_sign_on, settings, audit):
+    settings.OIDC_HOSTED_DOMAIN = "council.example"
+    single_sign_on.put_user("sso-gail", groups=["foi-officers"], email="gail@gmail.example")
+    single_sign_on.put_user("sso-hal", groups=["foi-officers"], email="hal@council.example")
+
+    response, _ = sign_in(client, single_sign_on, "sso-gail")
+    assert response["Location"] == reverse("sign_in_refused")
+    assert "Single sign-on refused (other_domain)" in audit.text
+    response, _ = sign_in(client, single_sign_on, "sso-hal")
+    assert signed_in_user(client).email == "hal@council.example"
+
+
+@oidc
+@pytest.mark.django_db
 def test_roles_follow_the_groups_at_the_next_sign_in_and_at_the_recheck(
     client, single_sign_on, audit
 ):

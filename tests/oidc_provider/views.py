@@ -14,7 +14,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 class GroupsClaimValidator(OAuth2Validator):
     """Adds e-mail, names and a `groups` claim (the person's group names), as Entra ID can."""
 
-    oidc_claim_scope = {**OAuth2Validator.oidc_claim_scope, "groups": "openid"}
+    oidc_claim_scope = {**OAuth2Validator.oidc_claim_scope, "groups": "openid", "hd": "openid"}
 
     # prompt=none (the service's silent re-check): the authorisation view answers
     # login_required itself when nobody is signed in here; the client needs no consent.
@@ -31,6 +31,7 @@ class GroupsClaimValidator(OAuth2Validator):
             "given_name": user.first_name,
             "family_name": user.last_name,
             "groups": sorted(user.groups.values_list("name", flat=True)),
+            "hd": user.email.partition("@")[2],  # as Google gives a Workspace account's domain
         }
 
 
