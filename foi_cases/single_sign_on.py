@@ -63,7 +63,7 @@ def check_role_map(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         return []
     return [
         Error(
-            f"OIDC_ROLE_MAP names roles this service does not have: {', '.join(unknown)}.",
+            f"OIDC_ROLE_MAP names roles this service does not have: {unknown}.",
             hint=f"Use {', '.join(ALL_ROLES)} (group=role, comma-separated).",
             id="foi_cases.E101",
         )

@@ -287,3 +287,37 @@ def test_break_glass_sign_in_is_audited_and_every_manager_told(
     assert {m.to[0] for m in mail.outbox} >= {manager.email}
     # Still a local account: two-factor is demanded before anything else.
     assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_setup"))
+
+
+@oidc
+@pytest.mark.django_db
+def test_without_role_sync_roles_come_from_the_groups_only_at_the_first_sign_in(
+    client, single_sign_on, settings
+):
+    settings.OIDC_SYNC_ROLES = False
+    single_sign_on.put_user("sso-una", groups=["foi-managers"])
+    sign_in(client, single_sign_on, "sso-una")
+    assert roles_of(signed_in_user(client)) == {MANAGER}
+
+    single_sign_on.put_user("sso-una", groups=[])
+    client.post(reverse("logout"))
+    sign_in(client, single_sign_on, "sso-una")
+    assert roles_of(signed_in_user(client)) == {MANAGER}  # given here now, kept
+
+    # Google sends no groups: only people given a role here sign in.
+    client.post(reverse("logout"))
+    single_sign_on.put_user("sso-vic", groups=[])
+    response, _ = sign_in(client, single_sign_on, "sso-vic")
+    assert response["Location"] == reverse("sign_in_refused")
+    factories.UserFactory(username="vic", email="sso-vic@example.org", roles=[REVIEWER])
+    sign_in(client, single_sign_on, "sso-vic")
+    assert roles_of(signed_in_user(client)) == {REVIEWER}
+
+
+def test_a_role_map_naming_an_unknown_role_fails_the_system_check(settings):
+    from foi_cases.single_sign_on import check_role_map
+
+    settings.OIDC_ROLE_MAP = {"foi-officers": OFFICER, "foi-bosses": "Boss"}
+    assert [error.id for error in check_role_map()] == ["foi_cases.E101"]
+    settings.OIDC_ROLE_MAP = {"foi-officers": OFFICER}
+    assert check_role_map() == []
