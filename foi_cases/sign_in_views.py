@@ -31,6 +31,7 @@ REFUSALS = {
     "so it cannot tell who you are. Ask your IT team to check the single sign-on set-up.",
     "other_domain": "You signed in with an account that is not your organisation's. Sign in "
     "with your work account.",
+    "break_glass": "This is an emergency account: it signs in with its password only.",
     "unreachable": "This service could not reach the sign-in service. Try again in a few minutes.",
     "failed": "Signing in did not complete, or your sign-in with your organisation has "
     "ended. Sign in again.",

@@ -147,6 +147,9 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         email = self._email(claims)
         if user is not None and not user.is_active:
             raise Refused("deactivated", f"{email} is deactivated here")
+        # Kept apart from the provider, so that a provider's mistake cannot take it over.
+        if user is not None and user.get_username() in settings.FOI_BREAK_GLASS_USERNAMES:
+            raise Refused("break_glass", f"{email} is a break-glass account")
         roles = roles_from_claims(claims)
         if not settings.OIDC_SYNC_ROLES and user is not None:
             roles = _current_roles(user)

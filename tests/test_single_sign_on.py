@@ -176,6 +176,22 @@ def test_an_account_outside_the_hosted_domain_is_refused(client, single_sign_on,
 
 @oidc
 @pytest.mark.django_db
+def test_a_break_glass_account_cannot_be_reached_through_the_provider(
+    client, single_sign_on, settings
+):
+    settings.FOI_BREAK_GLASS_USERNAMES = ["emergency"]
+    factories.UserFactory(username="emergency", email="sso-eve@example.org", roles=[MANAGER])
+    single_sign_on.put_user("sso-eve", groups=["foi-officers"])
+
+    response, _ = sign_in(client, single_sign_on, "sso-eve")
+
+    assert response["Location"] == reverse("sign_in_refused")
+    assert roles_of(User.objects.get(username="emergency")) == {MANAGER}
+    assert "emergency account" in client.get(response["Location"]).content.decode()
+
+
+@oidc
+@pytest.mark.django_db
 def test_roles_follow_the_groups_at_the_next_sign_in_and_at_the_recheck(
     client, single_sign_on, audit
 ):
