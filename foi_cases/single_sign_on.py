@@ -122,7 +122,10 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict) -> dict[str, Any]:
         """The ID token's claims with the userinfo endpoint's (Entra puts groups in the token)."""
-        return {**payload, **super().get_userinfo(access_token, id_token, payload)}
+        userinfo = super().get_userinfo(access_token, id_token, payload)
+        if userinfo.get("sub") != payload.get("sub"):
+            raise SuspiciousOperation("The userinfo is about someone other than the ID token")
+        return {**payload, **userinfo}
 
     def _email(self, claims: dict[str, Any]) -> str:
         return str(claims.get(settings.OIDC_EMAIL_CLAIM) or "").strip().lower()
@@ -157,7 +160,9 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
             raise Refused("no_role", f"{email} has no group that maps to a role")
         return roles
 
+    @transaction.atomic
     def create_user(self, claims: dict[str, Any]) -> User:
+        """A new account, without a usable password, with the roles of the person's groups."""
         roles = self._admit(None, claims)
         email = self._email(claims)
         user = self.UserModel.objects.create_user(
@@ -166,8 +171,6 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
             first_name=str(claims.get("given_name", ""))[:150],
             last_name=str(claims.get("family_name", ""))[:150],
         )
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
         audit_log.warning("Account %s created at first single sign-on", email)
         _set_roles(user, roles)
         return user
