@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "foi_cases.two_factor.TwoFactorMiddleware",
+    # Re-checks single sign-on sessions with the provider (does nothing for local accounts).
+    "foi_cases.single_sign_on.ProviderRecheckMiddleware",
 ]
 
 # Large pastes must reach the form so it can say what is wrong (the form caps the text).
@@ -163,7 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "foi_cases.single_sign_on.LocalPasswordBackend",
 ]
 # Lock an account name at one address out after repeated failures, and an address for
 # everyone after many more (password spraying); managers see and clear both on the
@@ -188,6 +190,51 @@ FOI_INVITE_LINK_HOURS = env_int("FOI_INVITE_LINK_HOURS", 72)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on with OpenID Connect (foi_cases.single_sign_on): on when a client ID and the
+# provider's endpoints are set. Authorisation code flow with PKCE, state and nonce; the ID
+# token's RS256 signature is checked against the provider's JWKS, and its issuer and audience.
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_secret("OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT")
+OIDC_OP_ISSUER = env("OIDC_ISSUER")
+OIDC_ENABLED = bool(
+    OIDC_RP_CLIENT_ID
+    and OIDC_OP_AUTHORIZATION_ENDPOINT
+    and OIDC_OP_TOKEN_ENDPOINT
+    and OIDC_OP_USER_ENDPOINT
+    and OIDC_OP_JWKS_ENDPOINT
+)
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", "your organisation's account")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_EMAIL_CLAIM = env("OIDC_EMAIL_CLAIM", "email")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
+# "provider group=role name,…"; the role names are those of foi_cases.permissions.
+OIDC_ROLE_MAP = dict(
+    (group.strip(), role.strip())
+    for group, _, role in (item.partition("=") for item in env_list("OIDC_ROLE_MAP"))
+)
+OIDC_SYNC_ROLES = env_bool("OIDC_SYNC_ROLES", True)
+OIDC_HOSTED_DOMAIN = env("OIDC_HOSTED_DOMAIN")  # Google Workspace: the `hd` claim required
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
+# A single sign-on session goes back to the provider (silently) at the first page opened
+# after this many seconds: a leaver, or someone whose groups changed, is caught then.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RECHECK_SECONDS", 15 * 60)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "sign_in_refused"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("foi_cases.single_sign_on.SingleSignOnBackend")
+# Off: only single sign-on, except the break-glass accounts named here (each use is audited
+# and every manager is told).
+FOI_LOCAL_PASSWORDS = env_bool("FOI_LOCAL_PASSWORDS", True)
+FOI_BREAK_GLASS_USERNAMES = env_list("FOI_BREAK_GLASS_USERNAMES")
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

@@ -2,22 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from foi_cases import account_views, security_views, two_factor
-from foi_cases.forms import SignInForm
+from foi_cases import account_views, security_views, sign_in_views, two_factor
 from foi_cases.health_views import healthz
 
 handler400 = "foi_cases.bad_requests.bad_request"
 
 urlpatterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("sign-in/", sign_in_views.sign_in, name="login"),
+    path("sign-in/emergency/", sign_in_views.sign_in_emergency, name="sign_in_emergency"),
+    path("sign-in/refused/", sign_in_views.sign_in_refused, name="sign_in_refused"),
+    path("oidc/authenticate/", sign_in_views.provider_sign_in, name="oidc_authentication_init"),
+    path("oidc/callback/", sign_in_views.provider_callback, name="oidc_authentication_callback"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-in/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("two-factor/", two_factor.setup, name="two_factor_setup"),

@@ -41,7 +41,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from foi_cases import account_sessions
+from foi_cases import account_sessions, single_sign_on
 from foi_cases.notifications import notify_account_security
 from foi_cases.permissions import is_manager, is_reviewer
 from foi_cases.two_factor_forms import SecurityCodeForm, is_recovery_code
@@ -53,6 +53,8 @@ OPEN_URL_NAMES = frozenset(
     {
         "login",
         "logout",
+        "sign_in_emergency",
+        "sign_in_refused",
         "healthz",
         "disclosure_log",
         "disclosure_log_csv",
@@ -390,6 +392,8 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
+        if single_sign_on.signed_in_with_provider(request):
+            return None  # the identity provider asked for the second factor
         name = request.resolver_match.view_name if request.resolver_match else ""
         if name in OPEN_URL_NAMES:
             return None

@@ -177,3 +177,31 @@ def foi_mailbox(mail_servers, settings):
     settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
     mail_servers.user = user
     return mail_servers
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID Connect provider (django-oauth-toolkit) in its own process."""
+    from tests.oidc_provider.process import running_provider
+
+    workdir = tmp_path_factory.mktemp("oidc_provider")
+    with running_provider(workdir, redirect_uris=["http://testserver/oidc/callback/"]) as provider:
+        yield provider
+
+
+@pytest.fixture
+def single_sign_on(oidc_provider, settings):
+    """Single sign-on through the test provider, its groups mapped to the service's roles."""
+    for name, value in oidc_provider.settings().items():
+        setattr(settings, name, value)
+    settings.OIDC_ENABLED = True
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "foi_cases.single_sign_on.SingleSignOnBackend",
+    ]
+    settings.OIDC_ROLE_MAP = {
+        "foi-officers": OFFICER,
+        "foi-reviewers": REVIEWER,
+        "foi-managers": MANAGER,
+    }
+    return oidc_provider

@@ -52,6 +52,11 @@ MANAGERS = "L 403 403 403 ok 403"
 RULES: dict[str, dict[str, str]] = {
     # Sign-in, sign-out and health: open to all.
     "login": {"get": PUBLIC, "post": PUBLIC},
+    # Single sign-on (tests/test_single_sign_on.py): not found unless set up, as here.
+    "sign_in_emergency": {"get": PUBLIC, "post": PUBLIC},
+    "sign_in_refused": {"get": PUBLIC},
+    "oidc_authentication_init": {"get": "404 404 404 404 404 404"},
+    "oidc_authentication_callback": {"get": "404 404 404 404 404 404"},
     "logout": {"get": "L 405 405 405 405 405", "post": "L L L L L L"},  # then to sign-in
     "healthz": {"get": PUBLIC},
     # Two-factor: anyone signed in may set up an app (an empty POST shows the form's errors).
