@@ -41,6 +41,8 @@ MAIL_REFERENCES = (
 )
 QUERY_WORDS = 12
 SIMILAR_LIMIT = 10
+# Similar requests are ranked among this many of the most recently received that share a word.
+SIMILAR_CANDIDATES = 500
 SAME_REQUESTER_LIMIT = 20
 # A repeat under s14(2) needs no reasonable interval to have passed; look back this far.
 LOOKBACK = dt.timedelta(days=3 * 366)
@@ -196,10 +198,17 @@ def similar_cases(case: Case, *, user: Any, words: list[str]) -> list[Case]:
         return []
     candidates = _candidates(case, user)
     if connection.vendor == "postgresql":
-        # Rank on the case table alone, then join the requester and officer to the ten best:
-        # joining first made PostgreSQL join every matching case (220 ms at 100,000, not 85).
-        best = (
+        # Rank the most recent candidates on the case table alone, then join the requester
+        # and officer to the ten best: joining first made PostgreSQL join every matching case
+        # (220 ms at 100,000, not 85), and ranking every match, not the recent ones, read a
+        # third of the table at 1,000,000 (600 ms).
+        recent = (
             candidates.filter(text_matches(words))
+            .order_by("-received_at")
+            .values("pk")[:SIMILAR_CANDIDATES]
+        )
+        best = (
+            Case.objects.filter(pk__in=recent)
             .annotate(rank=text_rank(words))
             .order_by("-rank", "-received_at")
             .values("pk")[:SIMILAR_LIMIT]
