@@ -76,11 +76,8 @@ class Replica:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        subprocess.run(
-            _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
-            capture_output=True,
-            check=False,
-        )
+        stop = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]
+        subprocess.run(_as_postgres(stop), capture_output=True, check=False)
         shutil.rmtree(self.base, ignore_errors=True)
 
 
