@@ -13,7 +13,10 @@ from foi_cases.replica import RECENT_WRITE_COOKIE, REPLICA
 from tests import factories
 from tests.replica_server import Replica, start_replica
 
-pytestmark = [pytest.mark.replica, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.replica,
+    pytest.mark.django_db(transaction=True, databases=["default", REPLICA]),
+]
 
 
 @pytest.fixture(scope="session")
@@ -24,13 +27,19 @@ def replica_server(django_db_setup, django_db_blocker) -> Iterator[Replica]:
     replica.stop()
 
 
-@pytest.fixture
-def replica(transactional_db, replica_server) -> Iterator[Replica]:
-    """The replica as the `replica` database alias, as REPLICA_DATABASE_URL would add it."""
+@pytest.fixture(scope="module", autouse=True)
+def replica(replica_server) -> Iterator[Replica]:
+    """The replica as the `replica` database alias, as REPLICA_DATABASE_URL would add it.
+
+    Module-scoped, so the alias exists before each test's database set-up; a mirror of the
+    default database for the test machinery, so nothing tries to flush it.
+    """
+    primary = connections["default"].settings_dict
     connections.settings[REPLICA] = {
-        **connections["default"].settings_dict,
+        **primary,
         "HOST": "127.0.0.1",
         "PORT": replica_server.port,
+        "TEST": {**primary["TEST"], "MIRROR": "default"},
     }
     yield replica_server
     replica_server.admin("SELECT pg_wal_replay_resume()")
