@@ -128,7 +128,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# Behind PgBouncer in transaction pooling mode (README, "Deployment at national scale"): a
+# server-side cursor (QuerySet.iterator) cannot outlive its transaction, and PgBouncer refuses
+# the `options` start-up parameter, so jit is turned off on the role instead.
+DB_TRANSACTION_POOLING = env_bool("DB_TRANSACTION_POOLING")
+if DB_TRANSACTION_POOLING:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spent 5 s compiling the statistics query that runs in 0.2 s; the
     # queries here are short, so it never pays.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
@@ -142,6 +148,7 @@ if REPLICA_DATABASE_URL:
         conn_health_checks=True,
     )
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DB_TRANSACTION_POOLING
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["foi_cases.replica.ReplicaRouter"]
 # Seconds after a POST during which that browser reads its own writes from the primary.
