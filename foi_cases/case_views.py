@@ -97,7 +97,7 @@ def _listed(cases: QuerySet) -> QuerySet:
 # A search lists at most this many matches, the most recently received: a common word or
 # surname matches a tenth of a million cases, which no one pages through, and reading them
 # all took 400 ms at 1,000,000 cases. "Search all matches" (all_matches=1) widens it.
-SEARCH_CANDIDATES = 1000
+SEARCH_CANDIDATES = 500
 
 
 def _search_page(cases: QuerySet, number: str, *, every_match: bool) -> Page | None:

@@ -8,8 +8,7 @@ uses.
 Rows go in with PostgreSQL COPY (other databases: bulk inserts), in transactions of
 `CHUNK` cases, with primary keys handed out here so no row has to be read back. Each case's
 stored reporting outcome is derived here as `outcomes.annotate_reporting` would derive it
-from the rows written (the test suite's drift check compares the two after every test), and
-the period summaries are rebuilt from the cases at the end.
+from the rows written (the test suite's drift check compares the two after every test).
 """
 
 from __future__ import annotations
