@@ -277,6 +277,14 @@ class Case(models.Model):
                 "reference",
                 name="case_officer_by_due",
             ),
+            # Each officer's open cases counted where a case is assigned (the assignee list):
+            # the officer's open cases alone, not their decade of closed ones.
+            models.Index(
+                fields=["assigned_to"],
+                include=["id"],
+                name="case_open_by_officer",
+                condition=~models.Q(status__in=["responded", "closed"]),
+            ),
             # The case list's default page: open cases by current due date. Partial, so the
             # page and its count read only the open cases, not the decade of closed ones; the
             # dashboard's live panels read what they need of them from the index alone.
