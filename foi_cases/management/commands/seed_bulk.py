@@ -201,7 +201,6 @@ class Writer:
     """
 
     def __init__(self, *, inline: bool):
-        self.inline = inline
         self.pool = None if inline else ThreadPoolExecutor(max_workers=1)
         self.pending: Future | None = None
 
