@@ -15,6 +15,7 @@ from foi_cases import notifications
 from foi_cases.dashboard_forms import EARLIEST_YEAR, DashboardFilterForm
 from foi_cases.models import Case, CaseAccessLog, Notification
 from foi_cases.permissions import cases_visible_to, has_any_role, is_manager, is_officer
+from foi_cases.replica import reads_from_replica
 from foi_cases.reporting import csv_export, dashboards, statistics
 
 
@@ -42,6 +43,7 @@ def _build(request: HttpRequest) -> tuple[DashboardFilterForm, dashboards.Dashbo
 
 
 @require_GET
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, dash = _build(request)
     query = request.GET.copy()
@@ -59,6 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
     _, dash = _build(request)
     if table not in dash.tables:
@@ -103,11 +106,13 @@ def _report(request: HttpRequest) -> dict[str, Any]:
 
 
 @require_GET
+@reads_from_replica
 def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(request, "foi_cases/dashboard/statistics.html", _report(request))
 
 
 @require_GET
+@reads_from_replica
 def statistics_csv(request: HttpRequest, table: str = "") -> HttpResponse:
     """One table, or (without a table) every table one after another, as published."""
     report = _report(request)
@@ -143,6 +148,7 @@ CASE_COLUMNS = (
 
 
 @require_GET
+@reads_from_replica
 def case_list_export(request: HttpRequest) -> HttpResponse:
     """The case list with the same filters (and tab) as a CSV, formulas neutralised."""
     from foi_cases.case_views import default_tab, filter_cases

@@ -66,6 +66,14 @@ def converters_unavailable() -> str:
     return ""
 
 
+def replica_unavailable() -> str:
+    from tests.replica_server import server_binaries
+
+    if server_binaries() is None:
+        return "needs the PostgreSQL server binaries for a replica (Debian package postgresql)"
+    return postgres_unavailable()
+
+
 SERVICE_CHECKS = {
     "converters": converters_unavailable,
     "postgres": postgres_unavailable,
@@ -73,6 +81,7 @@ SERVICE_CHECKS = {
     "worker": worker_unavailable,
     "browser": browser_unavailable,
     "mail": mail_unavailable,
+    "replica": replica_unavailable,
 }
 
 

@@ -117,7 +117,31 @@ def test_search_query_count_does_not_grow_with_matches(
 def test_search_on_postgresql_reads_the_cases_through_the_text_and_requester_indexes():
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = search.matching_cases(Case.objects.all(), "Bridger").explain()
+    plan = search.matching_cases(Case.objects.all(), "Bridger", every_match=True).explain()
     assert "case_request_text_search" in plan
     assert "requester_name_trigram" in plan
     assert "BitmapOr" in plan  # one reading of the cases, not a union joined back to them
+
+
+def test_a_search_lists_the_most_recent_matches_until_widened(
+    client, manager, matches, monkeypatch
+):
+    from foi_cases import case_views
+
+    monkeypatch.setattr(case_views, "SEARCH_CANDIDATES", 5)
+    newest = ["S-07", "S-11", "S-16", "S-22", "S-29"]
+    for day, reference in enumerate(newest, start=1):
+        Case.objects.filter(reference=reference).update(
+            received_at=dt.datetime(2026, 4, day, 9, 0, tzinfo=dt.UTC)
+        )
+    client.force_login(manager)
+
+    response = get(client)
+    assert sorted(listed(response)) == newest
+    html = response.content.decode()
+    assert "These are the 5 most recently received matches." in html
+    assert "q=Bridger&amp;status=any&amp;all_matches=1" in html
+
+    widened = get(client, all_matches="1")
+    assert widened.context["page"].paginator.count == 30
+    assert "most recently received" not in widened.content.decode()

@@ -283,6 +283,22 @@ class Case(models.Model):
                 name="case_received",
             ),
             models.Index(fields=["requester", "received_at"]),
+            # One officer's cases by current due date (the case list's officer filter): the
+            # first page from the index, not a sort of the officer's decade of cases.
+            models.Index(
+                "assigned_to",
+                Coalesce("extended_due_on", "due_on"),
+                "reference",
+                name="case_officer_by_due",
+            ),
+            # Each officer's open cases counted where a case is assigned (the assignee list):
+            # the officer's open cases alone, not their decade of closed ones.
+            models.Index(
+                fields=["assigned_to"],
+                include=["id"],
+                name="case_open_by_officer",
+                condition=~models.Q(status__in=["responded", "closed"]),
+            ),
             # The case list's default page: open cases by current due date. Partial, so the
             # page and its count read only the open cases, not the decade of closed ones; the
             # dashboard's live panels read what they need of them from the index alone.

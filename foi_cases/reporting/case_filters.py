@@ -189,7 +189,8 @@ class CaseFilter(django_filters.FilterSet):
     # --- The filters ---------------------------------------------------------------------
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search.matching_cases(queryset, value)
+        every_match = self.data.get("all_matches") == "1"
+        return search.matching_cases(queryset, value, every_match=every_match)
 
     def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == OPEN:

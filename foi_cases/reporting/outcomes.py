@@ -9,7 +9,8 @@ reports cannot disagree.
 
 The stored value is refreshed from one seam: the workflow's audit-event write
 (`foi_cases.workflow._record`), which every change to a case, its questions or their
-citations goes through. Bulk writers (seed_bulk) call `refresh_reporting` themselves, and the
+citations goes through. Bulk writers call `refresh_reporting` themselves (seed_bulk derives
+the outcome of the rows it writes as it writes them), and the
 nightly reconciliation (`tasks.reconcile_reporting_outcomes`) corrects any a missed path left.
 """
 

@@ -1,22 +1,32 @@
-"""Synthetic volume for benchmarks: `seed_bulk --cases 100000` tops the case table up to N.
+"""Synthetic volume for benchmarks: `seed_bulk --cases 1000000` tops the case table up to N.
 
 Realistic shape: 20 officers, five years of receipts, 1 to 8 questions per case, about 30%
 with exemption decisions, about 10 audit events per case, some restricted, most old cases
-answered (about 8% late). Rows go in with bulk inserts in batches; deadlines come from the
-same working-day calendar the application uses.
+answered (about 8% late). Deadlines come from the same working-day calendar the application
+uses.
+
+Rows go in with PostgreSQL COPY (other databases: bulk inserts), in transactions of
+`CHUNK` cases, with primary keys handed out here so no row has to be read back. Each case's
+stored reporting outcome is derived here as `outcomes.annotate_reporting` would derive it
+from the rows written (the test suite's drift check compares the two after every test).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -27,14 +37,14 @@ from foi_cases.models import (
     CaseEvent,
     Question,
     ReferenceSequence,
+    ReportingOutcome,
     Requester,
     Topic,
 )
 from foi_cases.permissions import MANAGER, OFFICER, REVIEWER
-from foi_cases.reporting import outcomes
 
 LONDON = ZoneInfo("Europe/London")
-BATCH = 2000
+CHUNK = 20_000
 
 SUBJECTS = (
     "security assistance claimed by MPs",
@@ -49,6 +59,14 @@ SUBJECTS = (
     "lone worker devices issued to MPs' staff",
     "the Speaker's Conference on the security of MPs",
     "security costs at advice surgeries",
+    "parliamentary estate catering contracts",
+    "energy use of the parliamentary estate",
+    "restoration and renewal programme costs",
+    "visitor numbers to the Palace of Westminster",
+    "staff sickness absence in the House service",
+    "agency staff spending in the Parliamentary Digital Service",
+    "broadband contracts for constituency offices",
+    "translation services for select committees",
 )
 ASKS = (
     "How much was spent on {s} in {y}?",
@@ -63,14 +81,14 @@ ASKS = (
 FIRST_NAMES = ("Alex", "Sam", "Priya", "Tom", "Aisha", "Gareth", "Fiona", "Liam", "Mei", "Olu")
 LAST_NAMES = ("Smith", "Jones", "Patel", "Evans", "Khan", "Murphy", "Campbell", "Hughes", "Chen")
 # (exemption code, role, provision, limbs, likelihood)
-CITATIONS = (
+DISCLOSURE_CITATIONS = (
     ("FOIA-s31", "disclosure", "s31(1)(a) and (b)", ["s31(1)(a)", "s31(1)(b)"], "would_be_likely"),
     ("FOIA-s38", "disclosure", "s38(1)(a) and (b)", ["s38(1)(a)", "s38(1)(b)"], "would"),
     ("FOIA-s24", "disclosure", "s24(1)", ["s24(1)"], "required"),
     ("FOIA-s40", "disclosure", "s40(2)", ["s40(2)/s40(3A)(a)"], ""),
-    ("FOIA-s38", "ncnd", "s38(2)", ["s38(2)"], "would_be_likely"),
-    ("FOIA-s12", "procedural", "s12", ["s12(1)"], ""),
 )
+NCND_CITATION = ("FOIA-s38", "ncnd", "s38(2)", ["s38(2)"], "would_be_likely")
+COST_CITATION = ("FOIA-s12", "procedural", "s12", ["s12(1)"], "")
 WITHHOLDING_OUTCOMES = {"partially_withheld", "withheld_in_full", "procedural_refusal", "ncnd"}
 EVENT_VERBS = (
     CaseEvent.Verb.ASSIGNED,
@@ -82,17 +100,161 @@ EVENT_VERBS = (
     CaseEvent.Verb.SUBMITTED_FOR_REVIEW,
     CaseEvent.Verb.APPROVED,
 )
+R = ReportingOutcome
+APPROVED = CaseEvent.Verb.APPROVED
+Held = Question.Held
+# A question's held status follows the case's answer: what was not held, or neither
+# confirmed nor denied, is recorded so on every question.
+HELD_FOR_OUTCOME = {
+    Case.Outcome.NOT_HELD: Held.NOT_HELD,
+    Case.Outcome.NCND: Held.NCND,
+}
+# Where no question decides it, the case outcome the final response recorded does
+# (see `outcomes.annotate_reporting`'s fallback).
+FALLBACK = {
+    Case.Outcome.GRANTED_IN_FULL: R.GRANTED_IN_FULL,
+    Case.Outcome.PARTIALLY_WITHHELD: R.PARTIALLY_WITHHELD,
+    Case.Outcome.WITHHELD_IN_FULL: R.WITHHELD_IN_FULL,
+    Case.Outcome.NOT_HELD: R.NOT_HELD,
+    Case.Outcome.NCND: R.NCND,
+}
 
 
-def _batched(items: Iterator, size: int) -> Iterator[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def reporting_outcome(status: str, outcome: str, held: set[str], cites_cost: bool) -> str:
+    """`annotate_reporting`'s derivation for the rows seed_bulk writes.
+
+    Its questions record a held status but no per-question outcome, no hours are
+    estimated and the only procedural ground cited is s12.
+    """
+    if status in Case.CLOCK_STOPPED_STATUSES:
+        return R.ON_HOLD
+    if status not in Case.FINISHED_STATUSES:
+        return R.NOT_YET_PROCESSED
+    if cites_cost:
+        return R.PROCEDURAL_S12
+    if outcome == Case.Outcome.PROCEDURAL_REFUSAL:
+        return R.PROCEDURAL_S14
+    if Held.NCND in held:
+        return R.NCND
+    if Held.NOT_HELD in held:
+        return R.NOT_HELD
+    return FALLBACK.get(outcome, R.NOT_RECORDED)
+
+
+class Table:
+    """Rows for one table, written with COPY: given columns per row, the rest defaulted."""
+
+    def __init__(self, model: type[models.Model], given: Sequence[str]):
+        fields = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
+        by_name = {f.name: f for f in fields}
+        self.model = model
+        self.given = [by_name[name].column for name in given]
+        now = timezone.now()
+        self.defaults = [
+            (f.column, _copy_text(now if getattr(f, "auto_now_add", False) else f.get_default()))
+            for f in fields
+            if f.name not in given
+        ]
+        self.suffix = "".join("\t" + text for _, text in self.defaults)
+        self.rows: list[str] = []
+
+    def add(self, *values: str) -> None:
+        """One row, its given values already in COPY's text format (see `_copy_text`)."""
+        self.rows.append("\t".join(values) + self.suffix)
+
+    def write(self) -> None:
+        columns = ", ".join(
+            connection.ops.quote_name(c) for c in [*self.given, *(c for c, _ in self.defaults)]
+        )
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        data = io.StringIO("\n".join(self.rows) + "\n")
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", data)
+        self.rows = []
+
+
+def _copy_text(value: Any) -> str:
+    """A value in COPY's text format.
+
+    The rows are written with plain `str()` where the value cannot be None or contain a tab,
+    newline or backslash (the synthetic texts contain none), as this is the seeder's hot loop.
+    """
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        value = json.dumps(value)
+    elif isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    elif isinstance(value, Decimal | int):
+        return str(value)
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+class Writer:
+    """Writes each chunk in a transaction of its own, on a second connection (in a thread)
+    while the next chunk is generated, so Python and PostgreSQL work at the same time.
+
+    Inline on the caller's connection when it is inside a transaction (a test's), which the
+    second connection could not see.
+    """
+
+    def __init__(self, *, inline: bool):
+        self.pool = None if inline else ThreadPoolExecutor(max_workers=1)
+        self.pending: Future | None = None
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def write(self, tables: list[Table]) -> None:
+        if self.pool is None:
+            _write(tables)
+            return
+        self._wait()
+        self.pending = self.pool.submit(_write, tables)
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            self.pending.result()
+            self.pending = None
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is None:
+            return
+        try:
+            self._wait()
+        finally:
+            self.pool.submit(connections.close_all).result()
+            self.pool.shutdown()
+
+
+def _write(tables: list[Table]) -> None:
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # The rows reference each other correctly by construction. A superuser may skip
+            # the foreign-key triggers, as pg_restore --disable-triggers does; they cost
+            # as much as the COPY itself.
+            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+            if cursor.fetchone()[0]:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        for table in tables:
+            table.write()
+
+
+def _next_id(model: type[models.Model]) -> int:
+    return (model.objects.aggregate(n=Max("pk"))["n"] or 0) + 1
+
+
+def _reset_sequence(model: type[models.Model]) -> None:
+    """Move the table's identity on past the keys handed out here."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {connection.ops.quote_name(table)}), false)",
+            [table],
+        )
 
 
 class Command(BaseCommand):
@@ -103,6 +265,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
 
     def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            self.stderr.write("seed_bulk writes with PostgreSQL COPY: set DATABASE_URL.")
+            return
         wanted = options["cases"]
         existing = Case.objects.count()
         if existing >= wanted:
@@ -112,14 +277,22 @@ class Command(BaseCommand):
         started = time.perf_counter()
         officers, reviewers = self._staff()
         topics = list(Topic.objects.all()) or [Topic.objects.create(name="General", slug="general")]
-        self.exemptions = Exemption.objects.in_bulk(
-            {code for code, *_ in CITATIONS}, field_name="code"
-        )
-        added = self._add_cases(wanted - existing, rng, officers, reviewers, topics)
+        codes = {c[0] for c in (*DISCLOSURE_CITATIONS, NCND_CITATION, COST_CITATION)}
+        self.exemptions = Exemption.objects.in_bulk(codes, field_name="code")
+        seeder = Seeder(rng, officers, reviewers, topics, self.exemptions)
+        added = 0
+        with Writer(inline=connection.in_atomic_block) as writer:
+            for start in range(0, wanted - existing, CHUNK):
+                size = min(CHUNK, wanted - existing - start)
+                writer.write(seeder.chunk(size))
+                added += size
+                self.stdout.write(f"  {added} / {wanted - existing}", ending="\r")
+        self.stdout.write("")
+        with transaction.atomic():
+            seeder.finish()
         elapsed = time.perf_counter() - started
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             f"Added {added} cases in {elapsed:.1f} s ({added / elapsed:.0f} cases/s); "
             f"{Case.objects.count()} in total."
@@ -146,33 +319,25 @@ class Command(BaseCommand):
         manager.groups.add(groups[MANAGER])
         return officers, reviewers
 
-    def _add_cases(self, count, rng, officers, reviewers, topics) -> int:
-        today = timezone.localdate()
-        start = today - dt.timedelta(days=5 * 365)
-        calendars = {regime: calendar_for(regime) for regime in Case.Regime.values}
-        next_numbers = self._next_numbers()
-        added = 0
-        for chunk in _batched(iter(range(count)), BATCH):
-            with transaction.atomic():
-                added += self._add_chunk(
-                    len(chunk),
-                    rng,
-                    officers,
-                    reviewers,
-                    topics,
-                    start,
-                    today,
-                    calendars,
-                    next_numbers,
-                )
-            self.stdout.write(f"  {added} / {count}", ending="\r")
-        self.stdout.write("")
-        with transaction.atomic():
-            for (prefix, year), number in next_numbers.items():
-                ReferenceSequence.objects.update_or_create(
-                    prefix=prefix, year=year, defaults={"last_number": number - 1}
-                )
-        return added
+
+class Seeder:
+    """Writes chunks of cases with their requesters, questions, citations, topics and events."""
+
+    def __init__(self, rng, officers, reviewers, topics, exemptions):
+        self.rng = rng
+        self.officer_ids = [u.pk for u in officers]
+        self.reviewers = [str(u.pk) for u in reviewers]
+        self.topic_ids = [str(t.pk) for t in topics]
+        self.exemptions = exemptions
+        self.today = timezone.localdate()
+        self.start = self.today - dt.timedelta(days=5 * 365)
+        self.calendars = {regime: calendar_for(regime) for regime in Case.Regime.values}
+        self.numbers = self._next_numbers()
+        self.models = (Requester, Case, Question, ExemptionCitation, Case.topics.through, CaseEvent)
+        self.ids = {model: _next_id(model) for model in self.models}
+        self.channels = Case.Channel.values
+        self.requester_types = Requester.Type.values
+        self.now_text = timezone.now().isoformat()
 
     def _next_numbers(self) -> dict[tuple[str, int], int]:
         numbers: dict[tuple[str, int], int] = {}
@@ -182,75 +347,92 @@ class Command(BaseCommand):
             numbers[(row["prefix"], row["year"])] = row["n"] + 1
         return numbers
 
-    def _add_chunk(self, size, rng, officers, reviewers, topics, start, today, calendars, numbers):
-        span = (today - start).days
-        requesters = Requester.objects.bulk_create(
-            Requester(
-                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                email=f"requester{rng.randrange(10**9)}@example.net",
-                requester_type=rng.choice(Requester.Type.values),
+    def _take_id(self, model) -> int:
+        pk = self.ids[model]
+        self.ids[model] = pk + 1
+        return pk
+
+    def chunk(self, size: int) -> list[Table]:
+        """The rows of `size` more cases, parents before children."""
+        rng = self.rng
+        requesters = Table(Requester, ("id", "name", "email", "requester_type"))
+        cases = Table(
+            Case,
+            (
+                "id", "reference", "requester", "channel", "received_at", "regime", "title",
+                "request_text", "status", "outcome", "reporting_outcome", "assigned_to",
+                "restricted", "due_on", "responded_at", "created_by", "updated_at",
+            ),
+        )  # fmt: skip
+        questions = Table(Question, ("id", "case", "number", "text", "regime", "held_status"))
+        citations = Table(
+            ExemptionCitation,
+            (
+                "id", "question", "case", "exemption", "role", "limbs", "provision",
+                "likelihood", "reasoning", "created_by", "updated_by",
+            ),
+        )  # fmt: skip
+        topics = Table(Case.topics.through, ("id", "case", "topic"))
+        events = Table(CaseEvent, ("id", "case", "actor", "verb", "data", "created_at"))
+        span = (self.today - self.start).days
+        for _ in range(size):
+            requester_id = self._take_id(Requester)
+            requesters.add(
+                str(requester_id),
+                f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                f"requester{rng.randrange(10**9)}@example.net",
+                rng.choice(self.requester_types),
             )
-            for _ in range(size)
-        )
-        cases = []
-        for requester in requesters:
-            received_on = start + dt.timedelta(days=rng.randrange(span))
+            received_on = self.start + dt.timedelta(days=rng.randrange(span))
             received_at = dt.datetime.combine(
                 received_on, dt.time(rng.randrange(7, 20), rng.randrange(60)), LONDON
             )
             regime = rng.choices(Case.Regime.values, weights=(90, 8, 2))[0]
-            calendar = calendars[regime]
+            calendar = self.calendars[regime]
             due_on = calendar.add_working_days(received_on, 20)
-            age = (today - received_on).days
-            status, responded_at, outcome = self._status(rng, age, due_on, received_at, calendar)
+            age = (self.today - received_on).days
+            status, responded_at, outcome = self._status(age, due_on, received_at, calendar)
+            is_open = status not in Case.FINISHED_STATUSES
             key = ("FOI", received_on.year)
-            number = numbers.get(key, 1)
-            numbers[key] = number + 1
+            number = self.numbers.get(key, 1)
+            self.numbers[key] = number + 1
             subject = rng.choice(SUBJECTS)
-            cases.append(
-                Case(
-                    reference=f"FOI-{received_on.year}-{number:05d}",
-                    requester=requester,
-                    channel=rng.choice(Case.Channel.values),
-                    received_at=received_at,
-                    regime=regime,
-                    title=subject[:1].upper() + subject[1:],
-                    request_text=" ".join(
-                        rng.choice(ASKS).format(s=subject, y=received_on.year)
-                        for _ in range(rng.randint(1, 4))
-                    ),
-                    status=status,
-                    outcome=outcome,
-                    assigned_to=None if status == Case.Status.RECEIVED else rng.choice(officers),
-                    restricted=rng.random() < 0.05,
-                    due_on=due_on,
-                    responded_at=responded_at,
-                    created_by=rng.choice(officers),
-                )
+            case_id = self._take_id(Case)
+            assigned_to = None if status == Case.Status.RECEIVED else rng.choice(self.officer_ids)
+            created_by = rng.choice(self.officer_ids)
+            year = received_on.year
+            held, cites_cost = self._questions(
+                case_id, subject, year, regime, outcome, is_open, assigned_to or created_by,
+                questions, citations,
+            )  # fmt: skip
+            cases.add(
+                str(case_id),
+                f"FOI-{year}-{number:05d}",
+                str(requester_id),
+                rng.choice(self.channels),
+                received_at.isoformat(),
+                regime,
+                subject[:1].upper() + subject[1:],
+                " ".join(
+                    rng.choice(ASKS).format(s=subject, y=year) for _ in range(rng.randint(1, 4))
+                ),
+                status,
+                outcome,
+                reporting_outcome(status, outcome, held, cites_cost),
+                _copy_text(assigned_to),
+                "t" if rng.random() < 0.05 else "f",
+                due_on.isoformat(),
+                _copy_text(responded_at),
+                str(created_by),
+                self.now_text,
             )
-        cases = Case.objects.bulk_create(cases)
-        questions = Question.objects.bulk_create(
-            Question(
-                case=case,
-                number=n,
-                text=rng.choice(ASKS).format(s=case.title.lower(), y=case.received_at.year),
-                held_status=rng.choice(Question.Held.values) if not case.is_open else "",
-            )
-            for case in cases
-            for n in range(1, rng.randint(1, 8) + 1)
-        )
-        ExemptionCitation.objects.bulk_create(self._citations(questions, rng), batch_size=BATCH)
-        through = Case.topics.through
-        through.objects.bulk_create(
-            through(case_id=case.pk, topic_id=rng.choice(topics).pk) for case in cases
-        )
-        CaseEvent.objects.bulk_create(
-            self._events(cases, rng, officers, reviewers), batch_size=BATCH
-        )
-        outcomes.refresh_reporting([case.pk for case in cases])
-        return len(cases)
+            topic_id = rng.choice(self.topic_ids)
+            topics.add(str(self._take_id(Case.topics.through)), str(case_id), topic_id)
+            self._events(events, case_id, received_at, responded_at, assigned_to, created_by)
+        return [requesters, cases, questions, citations, topics, events]
 
-    def _status(self, rng, age, due_on, received_at, calendar):
+    def _status(self, age, due_on, received_at, calendar):
+        rng = self.rng
         if age < 35 and rng.random() < 0.8:
             status = rng.choice(
                 [Case.Status.RECEIVED, Case.Status.IN_PROGRESS, Case.Status.IN_PROGRESS,
@@ -273,55 +455,88 @@ class Command(BaseCommand):
         status = Case.Status.CLOSED if age > 120 else Case.Status.RESPONDED
         return status, responded_at, outcome
 
-    def _citations(self, questions, rng) -> Iterator[ExemptionCitation]:
+    def _questions(
+        self, case_id, subject, year, regime, outcome, is_open, author, questions, citations
+    ) -> tuple[set[str], bool]:
         """About 30% of cases carry exemptions: every withholding outcome, some open cases."""
-        for question in questions:
-            case = question.case
-            cited = case.outcome in WITHHOLDING_OUTCOMES or (case.is_open and rng.random() < 0.3)
-            if not cited or (question.number > 1 and rng.random() < 0.5):
+        rng = self.rng
+        cited = outcome in WITHHOLDING_OUTCOMES or (is_open and rng.random() < 0.3)
+        held: set[str] = set()
+        cites_cost = False
+        for number in range(1, rng.randint(1, 8) + 1):
+            question_id = self._take_id(Question)
+            status = ""
+            if not is_open:
+                status = HELD_FOR_OUTCOME.get(outcome) or rng.choice((Held.HELD, Held.PARTLY_HELD))
+                held.add(status)
+            questions.add(
+                str(question_id),
+                str(case_id),
+                str(number),
+                rng.choice(ASKS).format(s=subject, y=year),
+                regime,
+                status,
+            )
+            if not cited or (number > 1 and rng.random() < 0.5):
                 continue
-            code, role, provision, limbs, likelihood = rng.choice(CITATIONS)
-            if case.outcome == "ncnd":
-                code, role, provision, limbs, likelihood = CITATIONS[4]
+            if outcome == Case.Outcome.NCND:
+                citation = NCND_CITATION
+            elif outcome == Case.Outcome.PROCEDURAL_REFUSAL:
+                citation = COST_CITATION
+            else:
+                citation = rng.choice(DISCLOSURE_CITATIONS)
+            code, role, provision, limbs, likelihood = citation
             exemption = self.exemptions.get(code)
             if exemption is None:
                 continue
-            author = case.assigned_to or case.created_by
-            yield ExemptionCitation(
-                question=question,
-                case=case,
-                exemption=exemption,
-                role=role,
-                limbs=limbs,
-                provision=provision,
-                likelihood=likelihood,
-                reasoning="Disclosure would be likely to undermine security arrangements.",
-                created_by=author,
-                updated_by=author,
+            cites_cost = cites_cost or citation is COST_CITATION
+            citations.add(
+                str(self._take_id(ExemptionCitation)),
+                str(question_id),
+                str(case_id),
+                str(exemption.pk),
+                role,
+                json.dumps(limbs),
+                provision,
+                likelihood,
+                "Disclosure would be likely to undermine security arrangements.",
+                str(author),
+                str(author),
+            )
+        return held, cites_cost
+
+    def _events(self, events, case_id, received_at, responded_at, assigned_to, created_by):
+        rng = self.rng
+        case = str(case_id)
+        officer = _copy_text(assigned_to)
+        moment = received_at
+        events.add(
+            str(self._take_id(CaseEvent)),
+            case,
+            str(created_by),
+            CaseEvent.Verb.LOGGED,
+            "{}",
+            moment.isoformat(),
+        )
+        for _ in range(rng.randint(7, 11)):
+            moment += dt.timedelta(hours=rng.randint(1, 30))
+            verb = rng.choice(EVENT_VERBS)
+            actor = rng.choice(self.reviewers) if verb == APPROVED else officer
+            events.add(str(self._take_id(CaseEvent)), case, actor, verb, "{}", moment.isoformat())
+        if responded_at:
+            events.add(
+                str(self._take_id(CaseEvent)),
+                case,
+                officer,
+                CaseEvent.Verb.RESPONSE_SENT,
+                '{"method": "email"}',
+                responded_at.isoformat(),
             )
 
-    def _events(self, cases, rng, officers, reviewers) -> Iterator[CaseEvent]:
-        for case in cases:
-            moment = case.received_at
-            yield CaseEvent(
-                case=case,
-                actor=case.created_by,
-                verb=CaseEvent.Verb.LOGGED,
-                data={"reference": case.reference},
-                created_at=moment,
+    def finish(self) -> None:
+        for (prefix, year), number in self.numbers.items():
+            ReferenceSequence.objects.update_or_create(
+                prefix=prefix, year=year, defaults={"last_number": number - 1}
             )
-            for _ in range(rng.randint(7, 11)):
-                moment += dt.timedelta(hours=rng.randint(1, 30))
-                verb = rng.choice(EVENT_VERBS)
-                actor = (
-                    rng.choice(reviewers) if verb == CaseEvent.Verb.APPROVED else case.assigned_to
-                )
-                yield CaseEvent(case=case, actor=actor, verb=verb, data={}, created_at=moment)
-            if case.responded_at:
-                yield CaseEvent(
-                    case=case,
-                    actor=case.assigned_to,
-                    verb=CaseEvent.Verb.RESPONSE_SENT,
-                    data={"method": "email"},
-                    created_at=case.responded_at,
-                )
+        for model in self.models:
+            _reset_sequence(model)
