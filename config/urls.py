@@ -6,7 +6,10 @@ from foi_cases import account_views, security_views, two_factor
 from foi_cases.forms import SignInForm
 from foi_cases.health_views import healthz
 
-handler400 = "foi_cases.bad_requests.bad_request"
+# Problem details under /api/, the service's pages elsewhere.
+handler400 = "foi_cases.api.problems.bad_request"
+handler404 = "foi_cases.api.problems.page_not_found"
+handler500 = "foi_cases.api.problems.server_error"
 
 urlpatterns = [
     path(
@@ -46,6 +49,7 @@ urlpatterns = [
         name="two_factor_remove",
     ),
     path("healthz", healthz, name="healthz"),
+    path("api/", include("foi_cases.api.urls")),
     path("admin/", admin.site.urls),
     path("disclosure-log/", include("foi_cases.public_urls")),
     path("access-log/", security_views.access_log_all, name="access_log_all"),
