@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from foi_cases import account_views, security_views, two_factor
+from foi_cases import account_views, api_token_views, security_views, two_factor
 from foi_cases.forms import SignInForm
 from foi_cases.health_views import healthz
 
@@ -47,6 +47,12 @@ urlpatterns = [
         "sign-in-security/two-factor/<int:pk>/remove/",
         account_views.two_factor_remove,
         name="two_factor_remove",
+    ),
+    path("api-tokens/", api_token_views.api_tokens, name="api_tokens"),
+    path(
+        "api-tokens/<int:pk>/revoke/",
+        api_token_views.api_token_revoke,
+        name="api_token_revoke",
     ),
     path("healthz", healthz, name="healthz"),
     path("api/", include("foi_cases.api.urls")),

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Notifications", "notifications", frozenset({OFFICER, REVIEWER, MANAGER})),
     NavItem("Sign-in security", "sign_in_security", frozenset({MANAGER})),
     NavItem("Administration", "admin:index", frozenset({MANAGER}), in_header=True),
+    NavItem("API tokens", "api_tokens", frozenset({MANAGER})),
 )
 
 

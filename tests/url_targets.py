@@ -20,8 +20,10 @@ from django.urls import URLPattern, reverse
 
 from exemptions.models import Exemption, ExemptionCitation
 from foi_cases import team, workflow
+from foi_cases.api.tokens import issue_token
 from foi_cases.demo import seed_citation, seed_pit
 from foi_cases.models import (
+    ApiToken,
     Case,
     CaseLink,
     Correspondence,
@@ -197,6 +199,13 @@ def every_target(people: dict[str, User | AnonymousUser]) -> UrlTargets:
         restricted=restricted,
         team_member=team_reviewer_on(restricted, manager=manager),
         entry=published_entry(manager),
+        api_token=issue_token(
+            actor=manager,
+            owner=officer,
+            name="Matrix",
+            scopes=["read"],
+            expires_on=dt.date.today() + dt.timedelta(days=30),
+        ).token,
     )
 
 
@@ -212,6 +221,7 @@ class UrlTargets:
     restricted: CaseInReview | None = None
     entry: DisclosureLogEntry | None = None
     team_member: User | None = None
+    api_token: ApiToken | None = None
 
     def url(self, name: str, pattern: URLPattern, *, restricted: bool) -> str:
         wanted = pattern.pattern.regex.groupindex.keys() - pattern.default_args.keys()
@@ -263,6 +273,8 @@ class UrlTargets:
             return self._case(restricted).appeal.pk
         if name == "two_factor_remove":
             return self.people["officer_assigned"].pk
+        if name == "api_token_revoke":
+            return built(self.api_token, "an API token").pk
         if name == "account_session_end":
             return 1
         raise AssertionError(f"No value for <pk> in the URL {name}")

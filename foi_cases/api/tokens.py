@@ -9,13 +9,13 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from foi_cases.models import ApiToken
-from foi_cases.permissions import is_manager
+from foi_cases.permissions import ROLES, is_manager
 
 audit_log = logging.getLogger("foi_cases.audit")
 
@@ -116,3 +116,26 @@ def token_for_secret(secret: str) -> ApiToken | None:
         .filter(key_hash=hash_secret(secret))
         .first()
     )
+
+
+SERVICE_ACCOUNT_PREFIX = "service-"
+
+
+@transaction.atomic
+def create_service_account(*, actor: User, name: str, role: str) -> User:
+    """An account for another system: a role, and no password (it signs in only by token)."""
+    if not can_manage_tokens(actor):
+        raise PermissionDenied("Only managers can create service accounts.")
+    if role not in ROLES:
+        raise ValidationError({"service_role": "Choose a role for the service account."})
+    username = SERVICE_ACCOUNT_PREFIX + name.lower()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"service_name": f"There is already an account {username}."})
+    account = User(username=username, first_name=f"Service: {name}")
+    account.set_unusable_password()
+    account.save()
+    account.groups.add(Group.objects.get_or_create(name=role)[0])
+    audit_log.info(
+        "Service account %s (%s) created by %s", username, role, actor.get_username()
+    )
+    return account
