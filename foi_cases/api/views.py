@@ -19,6 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -64,13 +65,21 @@ def problems(*codes: int) -> dict[Any, OpenApiResponse]:
     }
 
 
-SIGNED_IN = (401, 403, 429)
+# 400 everywhere: any address with a control character in it is refused before the view.
+SIGNED_IN = (400, 401, 403, 429)
 
 
 class Cursor(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request: Request) -> Any:
+        """A cursor not of our making is bad input (400), not a missing page (DRF's 404)."""
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:
+            raise serializers.ValidationError({self.cursor_query_param: [str(error.detail)]})
 
 
 class NewestFirst(Cursor):
@@ -87,7 +96,7 @@ class NewestFirst(Cursor):
     "text unless given), and returns its reference and statutory due date with the "
     "steps that reached it. Needs the `intake` scope.",
     request=RequestCreateSerializer,
-    responses={201: LoggedRequestSerializer, **problems(400, *SIGNED_IN)},
+    responses={201: LoggedRequestSerializer, **problems(*SIGNED_IN)},
     tags=["requests"],
 )
 @api_view(["POST"])
@@ -184,7 +193,7 @@ class CaseList(generics.ListAPIView):
         "newest first, filtered as the case list filters; open cases unless `status` says "
         "otherwise. Needs the `read` scope.",
         parameters=_filter_parameters(),
-        responses={200: CaseSerializer(many=True), **problems(400, *SIGNED_IN)},
+        responses={200: CaseSerializer(many=True), **problems(*SIGNED_IN)},
         tags=["cases"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -326,7 +335,7 @@ def _cell(value: Any) -> str | None:
     "publishing, for requests received from `first` to `last` (by default the last "
     "complete quarter). Needs the `statistics` scope and a manager's account.",
     parameters=[PeriodSerializer],
-    responses={200: StatisticsSerializer, **problems(400, *SIGNED_IN)},
+    responses={200: StatisticsSerializer, **problems(*SIGNED_IN)},
     tags=["statistics"],
 )
 @api_view(["GET"])
