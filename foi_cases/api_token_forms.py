@@ -82,5 +82,7 @@ class IssueTokenForm(GovukForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("owner") and not data.get("service_name"):
-            self.add_error("service_name", "Choose who the token is for, or name a new service account")
+            self.add_error(
+                "service_name", "Choose who the token is for, or name a new service account"
+            )
         return data

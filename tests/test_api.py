@@ -20,6 +20,7 @@ from tests.url_targets import published_entry
 pytestmark = pytest.mark.django_db
 
 PROBLEM = "application/problem+json"
+JSON = "application/json"
 ALL_SCOPES = ["intake", "read", "statistics"]
 NEW_REQUEST = {
     "requester_name": "Ann Example",
@@ -86,17 +87,19 @@ def test_a_token_without_the_scope_is_refused_and_never_exceeds_its_owner(
     officer, reviewer, manager
 ):
     read_only = token_for(officer, manager, scopes=["read"])
-    body = problem_of(bearer(read_only.secret).post(reverse("api_requests"), NEW_REQUEST, "application/json"), 403)
+    response = bearer(read_only.secret).post(reverse("api_requests"), NEW_REQUEST, JSON)
+    body = problem_of(response, 403)
     assert "intake" in body["detail"]
     # A reviewer may not log requests on the pages, so no token of theirs can.
     reviewer_token = token_for(reviewer, manager)
     problem_of(
-        bearer(reviewer_token.secret).post(reverse("api_requests"), NEW_REQUEST, "application/json"),
+        bearer(reviewer_token.secret).post(reverse("api_requests"), NEW_REQUEST, JSON),
         403,
     )
     # Statistics are for managers: the scope alone does not open them.
     problem_of(bearer(token_for(officer, manager).secret).get(reverse("api_statistics")), 403)
-    assert bearer(token_for(manager, manager).secret).get(reverse("api_statistics")).status_code == 200
+    manager_token = token_for(manager, manager)
+    assert bearer(manager_token.secret).get(reverse("api_statistics")).status_code == 200
 
 
 def test_anonymous_callers_get_401_problem_details():
@@ -111,7 +114,7 @@ def test_anonymous_callers_get_401_problem_details():
 def test_logging_a_request_works_as_intake_does_and_explains_the_due_date(officer, manager):
     issued = token_for(officer, manager, scopes=["intake"], channel="web_form")
 
-    response = bearer(issued.secret).post(reverse("api_requests"), NEW_REQUEST, "application/json")
+    response = bearer(issued.secret).post(reverse("api_requests"), NEW_REQUEST, JSON)
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -131,15 +134,11 @@ def test_a_bad_request_gets_field_errors_and_logs_nothing(officer, manager):
     issued = token_for(officer, manager, scopes=["intake"])
     bad = {**NEW_REQUEST, "requester_email": "", "received_at": "2099-01-01T00:00:00Z"}
 
-    body = problem_of(
-        bearer(issued.secret).post(reverse("api_requests"), bad, "application/json"), 400
-    )
+    body = problem_of(bearer(issued.secret).post(reverse("api_requests"), bad, JSON), 400)
 
     assert "received_at" in body["errors"]
     assert not Case.objects.exists()
-    problem_of(
-        bearer(issued.secret).post(reverse("api_requests"), "{not json", "application/json"), 400
-    )
+    problem_of(bearer(issued.secret).post(reverse("api_requests"), "{not json", JSON), 400)
 
 
 # --- Reading cases -----------------------------------------------------------------------
@@ -201,7 +200,8 @@ def test_a_cases_decisions_letters_and_events(officer, other_officer, manager):
     assert [c["section"] for c in decisions["citations"]] == ["s31"]
     assert decisions["internal_held"] == {}
     assert other.get(base + "/decisions").json()["internal_held"] is None
-    assert [l["kind"] for l in own.get(base + "/letters").json()] == ["acknowledgement"]
+    letters = own.get(base + "/letters").json()
+    assert [letter["kind"] for letter in letters] == ["acknowledgement"]
     events = own.get(base + "/events").json()["results"]
     assert [e["created_at"] for e in events] == sorted(e["created_at"] for e in events)
     assert CaseEvent.Verb.SUBMITTED_FOR_REVIEW in [e["verb"] for e in events]

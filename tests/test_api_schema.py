@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -75,7 +76,7 @@ def secrets(db, roles, manager, officer) -> dict[str, str]:
     """A token per scope, each owned by a manager (so the scope alone decides), and data."""
     case = factories.case_in_progress(officer)
     factories.QuestionFactory(case=case, number=2)
-    expires = dt.date.today() + dt.timedelta(days=30)
+    expires = timezone.localdate() + dt.timedelta(days=30)
     return {
         scope: issue_token(
             actor=manager, owner=manager, name=scope, scopes=[scope], expires_on=expires

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from exemptions.models import Exemption, ExemptionCitation
 from foi_cases import team, workflow
@@ -204,7 +205,7 @@ def every_target(people: dict[str, User | AnonymousUser]) -> UrlTargets:
             owner=officer,
             name="Matrix",
             scopes=["read"],
-            expires_on=dt.date.today() + dt.timedelta(days=30),
+            expires_on=timezone.localdate() + dt.timedelta(days=30),
         ).token,
     )
 

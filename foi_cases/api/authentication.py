@@ -43,7 +43,6 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     """How the schema describes the token: HTTP bearer."""
 

@@ -70,9 +70,10 @@ class RequestCreateSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs.get("requester_email", "").strip() and not attrs.get(
-            "requester_address", ""
-        ).strip():
+        if (
+            not attrs.get("requester_email", "").strip()
+            and not attrs.get("requester_address", "").strip()
+        ):
             raise serializers.ValidationError(
                 {"requester_email": "Give an e-mail address or a postal address."}
             )

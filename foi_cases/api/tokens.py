@@ -7,6 +7,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -18,6 +19,7 @@ from foi_cases.models import ApiToken
 from foi_cases.permissions import ROLES, is_manager
 
 audit_log = logging.getLogger("foi_cases.audit")
+LONDON = ZoneInfo("Europe/London")
 
 # "foi_" marks the secret as ours (secret scanners can match it); 32 random bytes follow.
 SECRET_PREFIX = "foi_"
@@ -71,7 +73,8 @@ def issue_token(
         channel=channel,
         prefix=secret[:PREFIX_LENGTH],
         key_hash=hash_secret(secret),
-        expires_at=dt.datetime.combine(expires_on, dt.time.max, tzinfo=timezone.get_current_timezone()),
+        # Valid to the end of its last day, UK time.
+        expires_at=dt.datetime.combine(expires_on, dt.time.max, tzinfo=LONDON),
         created_by=actor,
     )
     audit_log.info(
@@ -135,7 +138,5 @@ def create_service_account(*, actor: User, name: str, role: str) -> User:
     account.set_unusable_password()
     account.save()
     account.groups.add(Group.objects.get_or_create(name=role)[0])
-    audit_log.info(
-        "Service account %s (%s) created by %s", username, role, actor.get_username()
-    )
+    audit_log.info("Service account %s (%s) created by %s", username, role, actor.get_username())
     return account

@@ -79,7 +79,9 @@ class Cursor(CursorPagination):
         try:
             return super().decode_cursor(request)
         except NotFound as error:
-            raise serializers.ValidationError({self.cursor_query_param: [str(error.detail)]})
+            raise serializers.ValidationError(
+                {self.cursor_query_param: [str(error.detail)]}
+            ) from error
 
 
 class NewestFirst(Cursor):
@@ -136,7 +138,7 @@ def request_create(request: Request) -> Response:
             "due_on": case.due_on,
             "due_explanation": deadline.explanation,
             "warnings": deadline.warnings,
-            "questions": case.questions.count(),
+            "questions": len([text for text in texts if text.strip()]),
         }
     ).data
     return Response(body, status=status.HTTP_201_CREATED, headers={"Location": url})
@@ -207,7 +209,12 @@ class CaseList(generics.ListAPIView):
         )
         if not filtered.is_valid():
             raise serializers.ValidationError(filtered.errors)
-        return filtered.qs.select_related("assigned_to").prefetch_related("topics")
+        # The list shows no request text: the longest column stays unread.
+        return (
+            filtered.qs.select_related("assigned_to")
+            .prefetch_related("topics")
+            .defer("request_text", "cost_estimate_notes")
+        )
 
     def paginate_queryset(self, queryset: QuerySet[Case]) -> list[Case] | None:
         page = super().paginate_queryset(queryset)
@@ -272,9 +279,9 @@ def case_decisions(request: Request, reference: str) -> Response:
     if can_see_internal_held(request.user, case):
         internal_held = {
             str(number): held
-            for number, held in InternalHeldStatus.objects.filter(
-                question__case=case
-            ).values_list("question__number", "held")
+            for number, held in InternalHeldStatus.objects.filter(question__case=case).values_list(
+                "question__number", "held"
+            )
         }
     return Response(
         DecisionsSerializer(
@@ -400,4 +407,3 @@ class DisclosureLog(generics.ListAPIView):
             .select_related("case")
             .prefetch_related("exemptions", "topics")
         )
-
