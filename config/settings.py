@@ -242,7 +242,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["foi_cases.api.throttles.PerTokenThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "foi_cases.api.problems.problem_handler",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The anonymous limit counts the client's address: X-Forwarded-For only behind proxies.
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
 }
 API_RATE_LIMIT = env("API_RATE_LIMIT", "600/minute")
 API_ANONYMOUS_RATE_LIMIT = env("API_ANONYMOUS_RATE_LIMIT", "60/minute")

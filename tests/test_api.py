@@ -14,6 +14,7 @@ from django.utils import timezone
 from foi_cases import workflow
 from foi_cases.api.tokens import issue_token, revoke_token
 from foi_cases.models import ApiToken, Case, CaseAccessLog, CaseEvent
+from foi_cases.permissions import OFFICER
 from tests import factories
 from tests.url_targets import published_entry
 
@@ -246,3 +247,37 @@ def test_the_docs_are_served_from_this_site(client):
     assert client.get(reverse("api_schema"))["Content-Type"].startswith(
         "application/vnd.oai.openapi"
     )
+
+
+def test_a_manager_issues_a_token_to_a_new_service_account_once_and_revokes_it(
+    manager, client, caplog
+):
+    client.force_login(manager)
+    expires = timezone.localdate() + dt.timedelta(days=90)
+    page = client.post(
+        reverse("api_tokens"),
+        {
+            "name": "Website request form",
+            "owner": "",
+            "service_name": "website",
+            "service_role": OFFICER,
+            "scopes": ["intake"],
+            "channel": "web_form",
+            "expires_on_0": expires.day,
+            "expires_on_1": expires.month,
+            "expires_on_2": expires.year,
+        },
+    ).content.decode()
+
+    token = ApiToken.objects.get()
+    secret = page.split('id="token-secret">')[1].split("<")[0]
+    assert token.owner.username == "service-website" and not token.owner.has_usable_password()
+    assert token.scopes == ["intake"] and token.created_by == manager
+    assert bearer(secret).post(reverse("api_requests"), NEW_REQUEST, JSON).status_code == 201
+    assert secret not in client.get(reverse("api_tokens")).content.decode()
+    assert "issued to service-website by maya" in caplog.text
+
+    client.post(reverse("api_token_revoke", args=[token.pk]))
+
+    problem_of(bearer(secret).get(reverse("api_cases")), 401)
+    assert "revoked by maya" in caplog.text
