@@ -216,6 +216,8 @@ def test_the_disclosure_log_and_its_feed_need_no_sign_in_and_show_published_entr
     published_entry_draft = factories.CaseFactory(status="responded")
     entries = Client().get(reverse("api_disclosure_log")).json()["results"]
     assert [e["reference"] for e in entries] == [entry.case.reference]
+    assert Client().get(reverse("api_disclosure_log"), {"q": "Unasked"}).json()["results"] == []
+    problem_of(Client().get(reverse("api_disclosure_log"), {"year": "0"}), 400)
     feed = Client().get(reverse("api_disclosure_log_feed"))
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert entry.case.reference in feed.content.decode()
@@ -227,6 +229,19 @@ def test_every_error_is_problem_details(officer, manager):
     problem_of(client.get("/api/v1/no-such-thing"), 404)
     problem_of(client.delete(reverse("api_cases")), 405)
     problem_of(client.get(reverse("api_cases") + "?q=%00"), 400)
+
+
+def test_an_unexpected_failure_is_a_500_problem_and_is_logged(manager, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the statistics broke")
+
+    monkeypatch.setattr("foi_cases.reporting.statistics.quarterly_report", broken)
+    client = bearer(token_for(manager, manager, scopes=["statistics"]).secret)
+
+    body = problem_of(client.get(reverse("api_statistics")), 500)
+
+    assert "the statistics broke" not in body["detail"]
+    assert "the statistics broke" in caplog.text
 
 
 def test_a_token_over_its_rate_limit_gets_429_with_retry_after(officer, manager, settings):

@@ -11,6 +11,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -69,6 +70,8 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, BadRequest):
+        exc = exceptions.ParseError(str(exc) or None)
     if isinstance(exc, exceptions.APIException):
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header

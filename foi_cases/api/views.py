@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from exemptions.models import ExemptionCitation, InternalHeldStatus
 from exemptions.permissions import can_see_internal_held
-from foi_cases import intake, workflow
+from foi_cases import intake, public_views, workflow
 from foi_cases.api.permissions import CanLogRequests, CanReadCases, CanReadStatistics
 from foi_cases.api.problems import PROBLEM_JSON, ProblemSerializer
 from foi_cases.api.serializers import (
@@ -380,7 +380,7 @@ def statistics_report(request: Request) -> Response:
 
 
 class DisclosureLog(generics.ListAPIView):
-    """Published entries only, newest first; no authentication."""
+    """Published entries only, newest first, with the public pages' search; no authentication."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -394,6 +394,12 @@ class DisclosureLog(generics.ListAPIView):
         summary="The public disclosure log",
         description="Published entries, newest first, as on the public pages; no "
         "authentication. Also an Atom feed at /api/v1/disclosure-log.atom.",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Words to find"),
+            OpenApiParameter("exemption", OpenApiTypes.STR, description='e.g. "s31"'),
+            OpenApiParameter("topic", OpenApiTypes.STR, description="A topic's slug"),
+            OpenApiParameter("year", OpenApiTypes.INT, description="Year of disclosure"),
+        ],
         responses={200: DisclosureEntrySerializer(many=True), **problems(400, 429)},
         tags=["disclosure log"],
         auth=[],
@@ -402,8 +408,4 @@ class DisclosureLog(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[DisclosureLogEntry]:
-        return (
-            DisclosureLogEntry.objects.published()
-            .select_related("case")
-            .prefetch_related("exemptions", "topics")
-        )
+        return public_views.published_entries(self.request)
