@@ -18,7 +18,8 @@ class PerTokenThrottle(SimpleRateThrottle):
     scope = "api"
 
     def get_rate(self) -> str:
-        # Read at each request (not at import, as DRF does), so a changed setting applies.
+        # DRF asks before the caller is known; allow_request then picks the caller's rate,
+        # read from the settings at each request (DRF's own is read once, at import).
         return settings.API_RATE_LIMIT
 
     def allow_request(self, request: Request, view: APIView) -> bool:

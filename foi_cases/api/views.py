@@ -65,8 +65,9 @@ def problems(*codes: int) -> dict[Any, OpenApiResponse]:
     }
 
 
-# 400 everywhere: any address with a control character in it is refused before the view.
-SIGNED_IN = (400, 401, 403, 429)
+# Any operation: 400 (an address with a control character is refused before any view),
+# 401 (no or bad credentials), 403 (scope or role) and 429 (rate limit).
+COMMON_PROBLEMS = (400, 401, 403, 429)
 
 
 class Cursor(CursorPagination):
@@ -98,7 +99,7 @@ class NewestFirst(Cursor):
     "text unless given), and returns its reference and statutory due date with the "
     "steps that reached it. Needs the `intake` scope.",
     request=RequestCreateSerializer,
-    responses={201: LoggedRequestSerializer, **problems(*SIGNED_IN)},
+    responses={201: LoggedRequestSerializer, **problems(*COMMON_PROBLEMS)},
     tags=["requests"],
 )
 @api_view(["POST"])
@@ -195,7 +196,7 @@ class CaseList(generics.ListAPIView):
         "newest first, filtered as the case list filters; open cases unless `status` says "
         "otherwise. Needs the `read` scope.",
         parameters=_filter_parameters(),
-        responses={200: CaseSerializer(many=True), **problems(*SIGNED_IN)},
+        responses={200: CaseSerializer(many=True), **problems(*COMMON_PROBLEMS)},
         tags=["cases"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -233,7 +234,7 @@ def _case(request: Request, reference: str) -> Case:
 @extend_schema(
     operation_id="cases_retrieve",
     summary="Read a case",
-    responses={200: CaseDetailSerializer, **problems(404, *SIGNED_IN)},
+    responses={200: CaseDetailSerializer, **problems(404, *COMMON_PROBLEMS)},
     tags=["cases"],
 )
 @api_view(["GET"])
@@ -245,7 +246,7 @@ def case_detail(request: Request, reference: str) -> Response:
 @extend_schema(
     operation_id="cases_questions",
     summary="A case's questions",
-    responses={200: QuestionSerializer(many=True), **problems(404, *SIGNED_IN)},
+    responses={200: QuestionSerializer(many=True), **problems(404, *COMMON_PROBLEMS)},
     tags=["cases"],
 )
 @api_view(["GET"])
@@ -262,7 +263,7 @@ def case_questions(request: Request, reference: str) -> Response:
     "reasoning, as the decision pages show them to whoever may open the case. The truth "
     "behind a neither-confirm-nor-deny answer only for the case's people, managers and "
     "its reviewer.",
-    responses={200: DecisionsSerializer, **problems(404, *SIGNED_IN)},
+    responses={200: DecisionsSerializer, **problems(404, *COMMON_PROBLEMS)},
     tags=["cases"],
 )
 @api_view(["GET"])
@@ -293,7 +294,7 @@ def case_decisions(request: Request, reference: str) -> Response:
 @extend_schema(
     operation_id="cases_letters",
     summary="A case's letters",
-    responses={200: LetterSerializer(many=True), **problems(404, *SIGNED_IN)},
+    responses={200: LetterSerializer(many=True), **problems(404, *COMMON_PROBLEMS)},
     tags=["cases"],
 )
 @api_view(["GET"])
@@ -317,7 +318,7 @@ class CaseEvents(generics.ListAPIView):
     @extend_schema(
         operation_id="cases_events",
         summary="A case's events (its audit trail)",
-        responses={200: EventSerializer(many=True), **problems(404, *SIGNED_IN)},
+        responses={200: EventSerializer(many=True), **problems(404, *COMMON_PROBLEMS)},
         tags=["cases"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -342,7 +343,7 @@ def _cell(value: Any) -> str | None:
     "publishing, for requests received from `first` to `last` (by default the last "
     "complete quarter). Needs the `statistics` scope and a manager's account.",
     parameters=[PeriodSerializer],
-    responses={200: StatisticsSerializer, **problems(*SIGNED_IN)},
+    responses={200: StatisticsSerializer, **problems(*COMMON_PROBLEMS)},
     tags=["statistics"],
 )
 @api_view(["GET"])
