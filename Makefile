@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := static/govuk/app.min.css
 TEST_SECRET_KEY := test-only-secret-key-not-for-production
 
-.PHONY: run test lint format worker beat bench load install assets clean
+.PHONY: run test lint format worker beat bench load install assets clean api-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO
+
+# The API's committed contract (tests/test_api_schema.py fails when it drifts from the code).
+api-schema: install
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} $(BIN)/python manage.py spectacular \
+	  --validate --fail-on-warn --file docs/api/openapi.yaml
 
 clean:
 	rm -rf $(VENV) node_modules static/govuk static/pdfjs staticfiles db.sqlite3

@@ -34,6 +34,7 @@ ADDED = re.compile(r"Added (\d+) cases in ([\d.]+) s")
 
 PAGE_P95_MS = 150
 SEARCH_P95_MS = 100
+API_P95_MS = 100
 MAX_QUERIES = 15
 ADMIN_RATIO = 0.5
 LETTER_RATIO = 1.2
@@ -292,6 +293,107 @@ class Harness:
             meets_target=ratio50 <= ADMIN_RATIO,
         )
 
+    # --- The API ---------------------------------------------------------------------------
+
+    def api(self) -> None:
+        """GET /api/v1/cases and POST /api/v1/requests with a manager's token (issue 22).
+
+        The requests it logs are rolled back, so the case count stays as seeded.
+        """
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                self._api()
+                raise Rollback
+        except Rollback:
+            pass
+
+    def _api(self) -> None:
+        import datetime as dt
+
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from foi_cases.api.tokens import issue_token
+        from foi_cases.permissions import MANAGER
+
+        manager = (
+            get_user_model()
+            .objects.filter(groups__name=MANAGER, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        secret = issue_token(
+            actor=manager,
+            owner=manager,
+            name="Benchmark",
+            scopes=["intake", "read"],
+            expires_on=timezone.localdate() + dt.timedelta(days=1),
+        ).secret
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        self.page(
+            "api_cases",
+            client,
+            lambda: [reverse("api_cases")],
+            target_ms=API_P95_MS,
+            note="GET /api/v1/cases with a manager's token: open cases, newest first, "
+            "first page of 50",
+        )
+        self.api_post(
+            "api_requests",
+            client,
+            reverse("api_requests"),
+            {
+                "requester_name": "Benchmark Requester",
+                "requester_email": "bench@example.org",
+                "title": "Security costs",
+                "request_text": "Please tell me:\n1. How much was spent on panic alarms?\n"
+                "2. How many were fitted?",
+            },
+        )
+
+    def api_post(self, name: str, client: Any, url: str, body: dict[str, Any]) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        if self.pages_wanted and name not in self.pages_wanted:
+            return
+
+        def post() -> None:
+            response = client.post(url, body, content_type="application/json")
+            if response.status_code != 201:
+                raise RuntimeError(f"POST {url} answered {response.status_code}")
+
+        for _ in range(self.warmup):
+            post()
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as captured:
+            post()
+        queries = len(captured.captured_queries)  # the next request clears the log
+        timings = []
+        for _ in range(self.iterations):
+            start = time.perf_counter()
+            post()
+            timings.append((time.perf_counter() - start) * 1000)
+        p95 = percentile(timings, 0.95)
+        self.emit(
+            name,
+            status="measured",
+            url=url,
+            iterations=len(timings),
+            p50_ms=round(percentile(timings, 0.5), 1),
+            p95_ms=round(p95, 1),
+            max_ms=round(max(timings), 1),
+            queries=queries,
+            target=f"p95 <= {API_P95_MS} ms",
+            meets_target=p95 <= API_P95_MS,
+            note="POST /api/v1/requests with a manager's token: a two-question request, "
+            "split and logged as intake does, due date explained (rolled back afterwards)",
+        )
+
     # --- Letters ---------------------------------------------------------------------------
 
     def letters(self) -> None:
@@ -483,7 +585,12 @@ def run(
     )
     harness.emit("vacuum_analyze", **vacuum())
     harness.pages_wanted = set(pages or ())
-    steps = {"pages": harness.pages, "letters": harness.letters, "deadlines": harness.deadlines}
+    steps = {
+        "pages": harness.pages,
+        "api": harness.api,
+        "letters": harness.letters,
+        "deadlines": harness.deadlines,
+    }
     for name, step in steps.items():
         if only is None or name in only:
             step()
@@ -510,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--letter-renders", type=int, default=5)
     parser.add_argument("--due-dates", type=int, default=100_000)
     parser.add_argument(
-        "--only", nargs="*", choices=["pages", "letters", "deadlines"], help="a subset"
+        "--only", nargs="*", choices=["pages", "api", "letters", "deadlines"], help="a subset"
     )
     parser.add_argument("--page", action="append", help="measure only this page (repeatable)")
     args = parser.parse_args(argv)

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "foi_cases",
     "exemptions",
 ]
@@ -294,6 +297,44 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# The JSON API (issue 22): token or session authentication, problem+json errors, one
+# throttle per token (or per signed-in person, or per address when anonymous) on the cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "foi_cases.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["foi_cases.api.throttles.PerTokenThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "foi_cases.api.problems.problem_handler",
+    # The anonymous limit counts the client's address: X-Forwarded-For only behind proxies.
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
+}
+API_RATE_LIMIT = env("API_RATE_LIMIT", "600/minute")
+API_ANONYMOUS_RATE_LIMIT = env("API_ANONYMOUS_RATE_LIMIT", "60/minute")
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FOI case manager API",
+    "DESCRIPTION": "Log requests, read cases, statistics and the public disclosure log. "
+    "Send `Authorization: Bearer <token>` with a token a manager issued; errors are "
+    "RFC 9457 problem details (`application/problem+json`).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "foi_cases.models.cases.Case.Status",
+        "CaseOutcomeEnum": "foi_cases.models.cases.Case.Outcome",
+        "LetterStatusEnum": "foi_cases.models.letters.Letter.Status",
+        "QuestionOutcomeEnum": "foi_cases.models.cases.Question.Outcome",
+    },
 }
 
 LANGUAGE_CODE = "en-gb"

@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from foi_cases import account_views, security_views, sign_in_views, two_factor
+from foi_cases import account_views, api_token_views, security_views, sign_in_views, two_factor
 from foi_cases.health_views import healthz
 
-handler400 = "foi_cases.bad_requests.bad_request"
+# Problem details under /api/, the service's pages elsewhere.
+handler400 = "foi_cases.api.problems.bad_request"
+handler404 = "foi_cases.api.problems.page_not_found"
+handler500 = "foi_cases.api.problems.server_error"
 
 urlpatterns = [
     path("sign-in/", sign_in_views.sign_in, name="login"),
@@ -40,7 +43,14 @@ urlpatterns = [
         account_views.two_factor_remove,
         name="two_factor_remove",
     ),
+    path("api-tokens/", api_token_views.api_tokens, name="api_tokens"),
+    path(
+        "api-tokens/<int:pk>/revoke/",
+        api_token_views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("healthz", healthz, name="healthz"),
+    path("api/", include("foi_cases.api.urls")),
     path("admin/", admin.site.urls),
     path("disclosure-log/", include("foi_cases.public_urls")),
     path("make-a-request/", include("foi_cases.public_request_urls")),

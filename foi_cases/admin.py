@@ -15,7 +15,9 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from foi_cases import bank_holidays, outbox
+from foi_cases.api.tokens import revoke_token
 from foi_cases.models import (
+    ApiToken,
     BankHoliday,
     Case,
     CaseAccessLog,
@@ -125,6 +127,35 @@ class CaseAdmin(admin.ModelAdmin):
         if case is not None and case.restricted:
             CaseAccessLog.objects.create(case=case, user=request.user, what=request.path[:200])
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read and revoke; tokens are issued on the API tokens page, which shows the secret once."""
+
+    list_display = ("name", "prefix", "owner", "scopes", "expires_at", "revoked_at", "last_used_at")
+    list_select_related = ("owner",)
+    readonly_fields = (
+        "name", "owner", "scopes", "channel", "prefix", "expires_at", "created_by",
+        "created_at", "revoked_by", "revoked_at", "last_used_at",
+    )  # fmt: skip
+    exclude = ("key_hash",)
+    actions = ("revoke",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            revoke_token(token, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, f"{queryset.count()} token(s) revoked.")
 
 
 # --- Letters ----------------------------------------------------------------------------------

@@ -64,6 +64,11 @@ def _search(filters: dict[str, str]) -> QuerySet[DisclosureLogEntry]:
     return entries.distinct().prefetch_related("exemptions", "topics")
 
 
+def published_entries(request: HttpRequest) -> QuerySet[DisclosureLogEntry]:
+    """The published entries the page's search and filters find (the API lists the same)."""
+    return _search(_filters(request))
+
+
 def _choices() -> dict[str, list]:
     published = DisclosureLogEntry.objects.published()
     sections = (

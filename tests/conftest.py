@@ -63,6 +63,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 def _test_settings(settings) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The API's throttle counts live in the shared cache; tests of it set their own limits.
+    settings.API_RATE_LIMIT = settings.API_ANONYMOUS_RATE_LIMIT = "100000/minute"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

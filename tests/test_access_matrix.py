@@ -8,9 +8,11 @@ case-scoped URLs the same again on a restricted case:
     OK     200, 400 (the form's errors for an empty POST: the person got through), or a
            redirect somewhere other than the sign-in page
     LOGIN  a redirect to the sign-in page (anonymous visitors)
+    401    the API without credentials (problem details, never the sign-in page)
     403    refused by role: the person may see the case but not do this
     404    not found: the person may not know the case exists (no 403-vs-404 leak)
     405    method not allowed
+    415    the API's answer to a form post (it takes JSON): the person got through
 
 The restricted case is assigned to the same officer; the other officer and the reviewer
 are not on its team.
@@ -33,7 +35,7 @@ OK, LOGIN = "OK", "LOGIN"
 
 def row(spec: str) -> tuple[str, ...]:
     """'L ok ok 404 404 ok 404' → outcomes per persona, in the order of PERSONAS."""
-    codes = {"L": LOGIN, "ok": OK, "403": "403", "404": "404", "405": "405"}
+    codes = {"L": LOGIN, "ok": OK, **{code: code for code in ("401", "403", "404", "405", "415")}}
     cells = tuple(codes[cell] for cell in spec.split())
     assert len(cells) == len(PERSONAS), spec
     return cells
@@ -48,6 +50,10 @@ RESTRICTED_EDITORS = "L ok 404 404 ok 404"
 NOT_ALLOWED = "L 405 405 405 405 405"  # GET to a POST-only view
 PUBLIC = "ok ok ok ok ok ok"
 MANAGERS = "L 403 403 403 ok 403"
+# The API, signed in by session here (tests/test_api.py has tokens and scopes): no role at
+# all is refused whatever the case (403); a restricted case is 404 off its team.
+API_READERS = "401 ok ok ok ok 403"
+API_RESTRICTED_READERS = "401 ok 404 404 ok 403"
 
 RULES: dict[str, dict[str, str]] = {
     # Sign-in, sign-out and health: open to all.
@@ -100,6 +106,29 @@ RULES: dict[str, dict[str, str]] = {
     "public_request_sent": {"get": PUBLIC},
     "request_status": {"get": PUBLIC},
     "request_status_download": {"get": "404 404 404 404 404 404"},
+    # The API: its schema and documentation are public, as is the disclosure log.
+    "api_schema": {"get": PUBLIC},
+    "api_docs": {"get": PUBLIC},
+    "api_disclosure_log": {"get": PUBLIC},
+    "api_disclosure_log_feed": {"get": PUBLIC},
+    # Logging requests: FOI officers and managers. The matrix posts a form, not JSON: those
+    # who got through are told the API takes JSON only (415).
+    "api_requests": {"get": "401 405 405 403 405 403", "post": "401 415 415 403 415 403"},
+    "api_cases": {"get": API_READERS},
+    **{
+        name: {"get": API_READERS, "get_restricted": API_RESTRICTED_READERS}
+        for name in (
+            "api_case",
+            "api_case_questions",
+            "api_case_decisions",
+            "api_case_letters",
+            "api_case_events",
+        )
+    },
+    "api_statistics": {"get": "401 403 403 403 ok 403"},
+    # Managers issue and revoke API tokens.
+    "api_tokens": {"get": MANAGERS, "post": MANAGERS},
+    "api_token_revoke": {"get": NOT_ALLOWED, "post": MANAGERS},
     # Lists and dashboards.
     "home": {"get": "L ok ok ok ok ok"},  # no role: a page saying so
     "case_list": {"get": ANY_ROLE},

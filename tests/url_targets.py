@@ -21,8 +21,10 @@ from django.utils import timezone
 
 from exemptions.models import Exemption, ExemptionCitation
 from foi_cases import status_links, team, workflow
+from foi_cases.api.tokens import issue_token
 from foi_cases.demo import seed_citation, seed_pit
 from foi_cases.models import (
+    ApiToken,
     Case,
     CaseLink,
     Correspondence,
@@ -202,6 +204,13 @@ def every_target(people: dict[str, User | AnonymousUser]) -> UrlTargets:
         restricted=restricted,
         team_member=team_reviewer_on(restricted, manager=manager),
         entry=published_entry(manager),
+        api_token=issue_token(
+            actor=manager,
+            owner=officer,
+            name="Matrix",
+            scopes=["read"],
+            expires_on=timezone.localdate() + dt.timedelta(days=30),
+        ).token,
     )
 
 
@@ -217,6 +226,7 @@ class UrlTargets:
     restricted: CaseInReview | None = None
     entry: DisclosureLogEntry | None = None
     team_member: User | None = None
+    api_token: ApiToken | None = None
 
     def url(self, name: str, pattern: URLPattern, *, restricted: bool) -> str:
         wanted = pattern.pattern.regex.groupindex.keys() - pattern.default_args.keys()
@@ -282,6 +292,8 @@ class UrlTargets:
             return self.people["officer_other"].pk
         if name == "two_factor_remove":
             return self.people["officer_assigned"].pk
+        if name == "api_token_revoke":
+            return built(self.api_token, "an API token").pk
         if name == "account_session_end":
             return 1
         raise AssertionError(f"No value for <pk> in the URL {name}")

@@ -21,6 +21,7 @@ from foi_cases.models.after_response import (
     InternalReviewQuerySet,
     TribunalAppeal,
 )
+from foi_cases.models.api_tokens import ApiToken, ApiTokenQuerySet
 from foi_cases.models.calendar import BankHoliday, SuspensionPeriod
 from foi_cases.models.cases import (
     Case,
@@ -55,6 +56,8 @@ from foi_cases.models.security import (
 
 __all__ = [
     "AccessEvent",
+    "ApiToken",
+    "ApiTokenQuerySet",
     "DEFAULT_INTERNAL_REVIEW_TEXT",
     "DEFAULT_REUSE_TEXT",
     "BankHoliday",
