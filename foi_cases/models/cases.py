@@ -472,6 +472,8 @@ class CaseEvent(models.Model):
         CONSULTATION_ADVICE = "consultation_advice", "Consultee's advice recorded"
         RECORD_CONVERTED = "record_converted", "Record converted for review"
         RECORD_QUARANTINED = "record_quarantined", "Record put in quarantine"
+        MENTIONS_CORRECTED = "mentions_corrected", "Recognised people and places corrected"
+        CONSISTENCY_OVERRIDDEN = "consistency_overridden", "Consistency finding overridden"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
