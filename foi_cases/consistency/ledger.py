@@ -182,7 +182,9 @@ def findings_for_case(case: Case) -> list[checks.Finding]:
     subjects = subjects_by_question(questions)
     period = settings.FOI_CONSISTENCY_PERIOD_DAYS
     since = timezone.now() - dt.timedelta(days=period)
-    everyone = frozenset().union(*(s.people for s in subjects.values())) if subjects else frozenset()
+    everyone = (
+        frozenset().union(*(s.people for s in subjects.values())) if subjects else frozenset()
+    )
     asked = _asked(case, everyone, since)
     exposes = dict(SecurityAttribute.objects.values_list("pk", "exposes"))
     findings = []
@@ -286,7 +288,9 @@ def flag_mosaics(case: Case) -> int:
     questions = list(Question.objects.filter(case=case))
     subjects = subjects_by_question(questions)
     period = settings.FOI_CONSISTENCY_PERIOD_DAYS
-    everyone = frozenset().union(*(s.people for s in subjects.values())) if subjects else frozenset()
+    everyone = (
+        frozenset().union(*(s.people for s in subjects.values())) if subjects else frozenset()
+    )
     asked = _asked(case, everyone, timezone.now() - dt.timedelta(days=period))
     if not asked:
         return 0

@@ -4,8 +4,8 @@ Pure: no Django. The register comes in as plain entries (`build_register`), the 
 string. Matching is token by token after normalisation (accents, case, possessives, "&"):
 a token matches its register counterpart when equal, or, for tokens of four letters or
 more, one typing slip away (two for eight letters or more), counting a swap of neighbours
-as one slip. A token that merely extends the other ("Janet" for "Jane", "Smithers" for
-"Smith") is another name, not a slip, and never matches.
+as one slip. A short token that merely extends the other ("Janet" for "Jane", "Ramani" for
+"Raman") is another name, not a slip; a long one ("Ashcomb" for "Ashcombe") is a slip.
 """
 
 from __future__ import annotations
@@ -128,7 +128,8 @@ def token_matches(text_word: str, register_word: str) -> bool:
     shorter = min(len(text_word), len(register_word))
     if shorter < 4 or text_word.isdigit() or register_word.isdigit():
         return False
-    if text_word.startswith(register_word) or register_word.startswith(text_word):
+    extends = text_word.startswith(register_word) or register_word.startswith(text_word)
+    if extends and shorter < 7:
         return False
     allowed = 2 if shorter >= 8 else 1
     return abs(len(text_word) - len(register_word)) <= allowed and (
