@@ -31,6 +31,7 @@ from foi_cases.models import (
     Question,
     SecurityAttribute,
 )
+from foi_cases.permissions import can_see_register_matches, cases_visible_to
 
 SAME_SUBJECT_LIMIT = 50
 CLASS_LIMIT = 3
@@ -176,9 +177,15 @@ def _current(question: Question, subjects: Subjects, case: Case) -> checks.Curre
     )
 
 
-def findings_for_case(case: Case) -> list[checks.Finding]:
-    """Every finding on the case's questions, in question order."""
-    questions = list(Question.objects.filter(case=case).order_by("number"))
+def findings_for_case(case: Case, *, proposed: Question | None = None) -> list[checks.Finding]:
+    """Every finding on the case's questions, in question order.
+
+    `proposed` is one of them with an answer not saved yet (the decision page's check).
+    """
+    questions = [
+        proposed if proposed is not None and q.pk == proposed.pk else q
+        for q in Question.objects.filter(case=case).order_by("number")
+    ]
     subjects = subjects_by_question(questions)
     period = settings.FOI_CONSISTENCY_PERIOD_DAYS
     since = timezone.now() - dt.timedelta(days=period)
@@ -201,7 +208,45 @@ def findings_for_case(case: Case) -> list[checks.Finding]:
 
 
 def findings_for_question(question: Question) -> list[checks.Finding]:
-    return [f for f in findings_for_case(question.case) if f.question == question.number]
+    findings = findings_for_case(question.case, proposed=question)
+    return [f for f in findings if f.question == question.number]
+
+
+POSITION_WORDS = {
+    checks.DISCLOSED: "disclosed",
+    checks.WITHHELD: "withheld",
+    checks.NCND: "neither confirmed nor denied",
+    checks.NOT_HELD: "not held",
+    "pending": "not yet answered",
+}
+
+
+def describe(findings: list[checks.Finding], *, user: Any, case: Case) -> list[str]:
+    """The findings in words for one user: a case they cannot open (a restricted one) is
+    named by its reference and position only, and the register's names are shown only to
+    managers and the people on this case."""
+    names = subject_names(findings) if can_see_register_matches(user, case) else {}
+    attributes = dict(SecurityAttribute.objects.values_list("pk", "name"))
+    references = {f.reference for f in findings}
+    visible = set(
+        cases_visible_to(user).filter(reference__in=references).values_list("reference", flat=True)
+    )
+    lines = []
+    for f in findings:
+        label = {"block": "Blocks approval", "warn": "Warning", "info": "Earlier position"}
+        about = names.get(f.subject, "a protected person")
+        what = attributes.get(f.attribute_id, "location")
+        position = POSITION_WORDS.get(f.earlier_position, f.earlier_position)
+        where = (
+            f"{f.reference} question {f.earlier_question}"
+            if f.reference in visible
+            else f.reference
+        )
+        lines.append(
+            f"{label[f.severity]} (question {f.question}, {about}, {what}): {where}: "
+            f"{position}. {f.reason}"
+        )
+    return lines
 
 
 def blocking(case: Case) -> list[checks.Finding]:
