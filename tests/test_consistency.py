@@ -179,7 +179,9 @@ def test_pieces_from_different_requesters_are_flagged_to_both_officers(
 
 
 def test_the_same_requester_asking_both_pieces_is_not_a_mosaic(jane, officer):
-    first = factories.case_in_progress(officer, questions=("What is the office address of Jane Smith?",))
+    first = factories.case_in_progress(
+        officer, questions=("What is the office address of Jane Smith?",)
+    )
     ledger.recognise_case(first)
     second = factories.case_in_progress(
         officer,

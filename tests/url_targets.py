@@ -30,6 +30,7 @@ from foi_cases.models import (
     InternalReview,
     Letter,
     MailAttachment,
+    ProtectedPerson,
     TribunalAppeal,
 )
 from foi_cases.permissions import CONTRIBUTOR, REVIEWER
@@ -234,6 +235,8 @@ class UrlTargets:
             return "table3" if name == "statistics_table_csv" else "overdue"
         if key == "reference":
             return self._case(restricted).case.reference
+        if key == "entry_type":
+            return "person"
         assert key == "pk", f"No value for <{key}> in the URL {name}"
         if "letter" in name:
             return self._case(restricted).letter.pk
@@ -265,6 +268,8 @@ class UrlTargets:
             return self.people["officer_assigned"].pk
         if name == "account_session_end":
             return 1
+        if name.startswith("register_entry"):
+            return ProtectedPerson.objects.get_or_create(name="Matrix Person")[0].pk
         raise AssertionError(f"No value for <pk> in the URL {name}")
 
     def _case(self, restricted: bool) -> CaseInReview:
