@@ -28,10 +28,10 @@ CHECKED_QUESTIONS = (
 
 
 def _register() -> tuple[list[int], list[int]]:
-    from foi_cases.demo import seed_register
+    from foi_cases.consistency.ledger import seed_vocabulary
     from foi_cases.models import ProtectedPerson, ProtectedPlace, SecurityAttribute
 
-    seed_register()  # the vocabulary, if the database was flushed
+    seed_vocabulary()  # if the database was flushed
     if ProtectedPerson.objects.filter(name__startswith="Bench Member").count() < MEMBERS:
         ProtectedPerson.objects.filter(name__startswith="Bench Member").delete()
         people = ProtectedPerson.objects.bulk_create(

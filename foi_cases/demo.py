@@ -204,13 +204,10 @@ DEMO_PLACES = (
 
 def seed_register() -> None:
     """The security attribute vocabulary and a register of fictional Members (idempotent)."""
-    from foi_cases.consistency.vocabulary import VOCABULARY
-    from foi_cases.models import ProtectedPerson, ProtectedPlace, SecurityAttribute
+    from foi_cases.consistency.ledger import seed_vocabulary
+    from foi_cases.models import ProtectedPerson, ProtectedPlace
 
-    for slug, name, exposes, phrases in VOCABULARY:
-        SecurityAttribute.objects.get_or_create(
-            slug=slug, defaults={"name": name, "exposes": exposes, "phrases": "\n".join(phrases)}
-        )
+    seed_vocabulary()
     people = [
         ProtectedPerson.objects.get_or_create(
             name=name, defaults={"constituency": constituency, "aliases": aliases}

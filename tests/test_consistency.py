@@ -37,6 +37,7 @@ CURRENT = "Has the Member for Ashcombe and Wyre got a panic room at home?"
 
 @pytest.fixture
 def jane(db):
+    ledger.seed_vocabulary()  # a transactional test before this one may have flushed it
     person = ProtectedPerson.objects.create(
         name="Jane Smith", constituency="Ashcombe and Wyre", aliases="Rt Hon Jane Smith\nJane Doe"
     )

@@ -16,6 +16,7 @@ PANIC_ROOM = "The cost of installing the panic room in Jane Smith MP's constitue
 
 @pytest.fixture(autouse=True)
 def jane(db):
+    ledger.seed_vocabulary()  # a transactional test before this one may have flushed it
     return ProtectedPerson.objects.create(name="Jane Smith", constituency="Ashcombe and Wyre")
 
 

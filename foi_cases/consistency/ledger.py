@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from foi_cases import notifications
 from foi_cases.consistency import checks, recognition
+from foi_cases.consistency.vocabulary import VOCABULARY
 from foi_cases.models import (
     Case,
     CircumstanceChange,
@@ -35,6 +36,14 @@ from foi_cases.permissions import can_see_register_matches, cases_visible_to
 
 SAME_SUBJECT_LIMIT = 50
 CLASS_LIMIT = 3
+
+
+def seed_vocabulary() -> None:
+    """The seeded security attributes, where missing (a flushed database, demo data)."""
+    for slug, name, exposes, phrases in VOCABULARY:
+        SecurityAttribute.objects.get_or_create(
+            slug=slug, defaults={"name": name, "exposes": exposes, "phrases": "\n".join(phrases)}
+        )
 
 
 def load_register() -> recognition.Register:

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def seed_vocabulary(apps, schema_editor):
-    # The vocabulary is pure data (no models), so reading it here stays valid as models change.
-    from foi_cases.consistency.vocabulary import VOCABULARY
+# The security attribute vocabulary as first seeded (foi_cases.consistency.vocabulary), frozen.
+VOCABULARY = (('panic-room', 'Panic rooms and safe rooms', 'security', ('panic room', 'safe room', 'secure room', 'strong room')), ('alarms', 'Alarms and panic buttons', 'security', ('alarm', 'intruder alarm', 'panic button', 'panic alarm', 'personal alarm', 'alarm system')), ('cctv', 'CCTV and cameras', 'security', ('cctv', 'security camera', 'surveillance camera', 'video doorbell', 'camera')), ('protection-officers', 'Protection officers', 'security', ('protection officer', 'close protection', 'bodyguard', 'police protection', 'security guard')), ('security-costs', 'Security costs and claims', 'security', ('security cost', 'cost of security', 'security spending', 'security expenditure', 'security claim', 'claimed for security', 'security expense', 'spent on security')), ('security-installation', 'Security installations and their dates', 'security', ('security installation', 'installed', 'installation', 'fitted', 'security upgrade', 'security measure', 'security work', 'locks', 'reinforced door', 'shutters')), ('threats', 'Threats and incidents', 'security', ('threat', 'threatened', 'incident', 'attack', 'harassment', 'death threat', 'abuse')), ('home-location', 'Home addresses and locations', 'location', ('home address', 'where she lives', 'where he lives', 'where they live', 'residential address', 'lives at', 'home location')), ('office-location', 'Office addresses and locations', 'location', ('office address', 'address of the office', 'office location', 'location of the office', 'address')))
 
+
+def seed_vocabulary(apps, schema_editor):
     SecurityAttribute = apps.get_model("foi_cases", "SecurityAttribute")
     for slug, name, exposes, phrases in VOCABULARY:
         SecurityAttribute.objects.get_or_create(
