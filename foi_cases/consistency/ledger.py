@@ -34,8 +34,17 @@ from foi_cases.models import (
 )
 from foi_cases.permissions import can_see_register_matches, cases_visible_to
 
-SAME_SUBJECT_LIMIT = 50
 CLASS_LIMIT = 3
+COLUMNS = (
+    "case__reference",
+    "question__number",
+    "position",
+    "person_id",
+    "place_id",
+    "attribute_id",
+    "case_id",
+    "on",
+)
 
 
 def seed_vocabulary() -> None:
@@ -113,27 +122,42 @@ def subjects_by_question(questions: Iterable[Question]) -> dict[int, Subjects]:
     }
 
 
-def _earlier(subjects: Subjects) -> list[checks.Earlier]:
+def _earlier(subjects: Subjects, case: Case) -> list[checks.Earlier]:
+    """The ledger rows that can change a finding, read through the indexes.
+
+    On the same subjects, the latest position of each kind per subject and attribute
+    (an older one of the same kind adds nothing: the latest withheld is the one the period
+    runs from); on anyone, the latest few NCND per attribute (the class position).
+    """
     if not subjects.attributes or not (subjects.people or subjects.places):
         return []
-    columns = ("case__reference", "question__number", "position", "person_id", "place_id")
-    columns += ("attribute_id", "case_id", "on")
-    rows: list[tuple[Any, ...]] = []
-    for attribute in sorted(subjects.attributes):
-        same = Position.objects.filter(attribute_id=attribute).filter(
-            Q(person_id__in=subjects.people) | Q(place_id__in=subjects.places)
-        )
-        rows += same.order_by("-on").values_list(*columns)[:SAME_SUBJECT_LIMIT]
+    latest = ("person_id", "place_id", "attribute_id", "position")
+    same = (
+        Position.objects.filter(attribute_id__in=subjects.attributes)
+        .filter(Q(person_id__in=subjects.people) | Q(place_id__in=subjects.places))
+        .exclude(case=case)
+        .order_by(*latest, "-on", "-pk")
+        .distinct(*latest)
+    )
+    return [checks.Earlier(*row) for row in same.values_list(*COLUMNS)]
+
+
+def _class_ncnd(attributes: frozenset[int], case: Case) -> dict[int, list[checks.Earlier]]:
+    """The latest few NCND positions per attribute, whoever they were about."""
+    found: dict[int, list[checks.Earlier]] = {}
+    for attribute in sorted(attributes):
         ncnd = Position.objects.filter(attribute_id=attribute, position=Position.Kind.NCND)
-        rows += ncnd.order_by("-on").values_list(*columns)[:CLASS_LIMIT]
-    return [checks.Earlier(*row) for row in rows]
+        rows = ncnd.exclude(case=case).order_by("-on").values_list(*COLUMNS)[:CLASS_LIMIT]
+        found[attribute] = [checks.Earlier(*row) for row in rows]
+    return found
 
 
-def _asked(case: Case, people: frozenset[int], since: dt.datetime) -> list[checks.Asked]:
+def _asked(
+    case: Case, people: frozenset[int], since: dt.datetime, exposes: dict[int, str]
+) -> list[checks.Asked]:
     """Other cases' questions on these people since `since`, and what they ask about."""
     if not people:
         return []
-    exposes = dict(SecurityAttribute.objects.values_list("pk", "exposes"))
     mentions = (
         Mention.objects.filter(removed=False, created_at__gte=since)
         .filter(Q(person_id__in=people) | Q(place__person_id__in=people))
@@ -172,7 +196,9 @@ def _asked(case: Case, people: frozenset[int], since: dt.datetime) -> list[check
     return asked
 
 
-def _current(question: Question, subjects: Subjects, case: Case) -> checks.Current:
+def _current(
+    question: Question, subjects: Subjects, case: Case, *, changed: bool
+) -> checks.Current:
     return checks.Current(
         question=question.number,
         people=subjects.people,
@@ -182,7 +208,7 @@ def _current(question: Question, subjects: Subjects, case: Case) -> checks.Curre
         case_id=case.pk,
         requester_id=case.requester_id,
         on=timezone.localdate(),
-        change_of_circumstances=CircumstanceChange.objects.filter(question=question).exists(),
+        change_of_circumstances=changed,
     )
 
 
@@ -201,14 +227,23 @@ def findings_for_case(case: Case, *, proposed: Question | None = None) -> list[c
     everyone = (
         frozenset().union(*(s.people for s in subjects.values())) if subjects else frozenset()
     )
-    asked = _asked(case, everyone, since)
     exposes = dict(SecurityAttribute.objects.values_list("pk", "exposes"))
+    asked = _asked(case, everyone, since, exposes)
+    changed = set(
+        CircumstanceChange.objects.filter(question__case=case).values_list("question_id", flat=True)
+    )
+    classes = _class_ncnd(frozenset().union(*(s.attributes for s in subjects.values())), case)
     findings = []
+    earlier: dict[Subjects, list[checks.Earlier]] = {}
     for question in questions:
         mine = subjects[question.pk]
+        if mine not in earlier:
+            earlier[mine] = _earlier(mine, case) + [
+                row for a in mine.attributes for row in classes.get(a, [])
+            ]
         findings += checks.check(
-            _current(question, mine, case),
-            _earlier(mine),
+            _current(question, mine, case, changed=question.pk in changed),
+            earlier[mine],
             asked=asked,
             exposes=exposes,
             period_days=period,
@@ -345,14 +380,14 @@ def flag_mosaics(case: Case) -> int:
     everyone = (
         frozenset().union(*(s.people for s in subjects.values())) if subjects else frozenset()
     )
-    asked = _asked(case, everyone, timezone.now() - dt.timedelta(days=period))
+    exposes = dict(SecurityAttribute.objects.values_list("pk", "exposes"))
+    asked = _asked(case, everyone, timezone.now() - dt.timedelta(days=period), exposes)
     if not asked:
         return 0
-    exposes = dict(SecurityAttribute.objects.values_list("pk", "exposes"))
     references = {}
     for question in questions:
         for finding in checks.check(
-            _current(question, subjects[question.pk], case),
+            _current(question, subjects[question.pk], case, changed=False),
             [],
             asked=asked,
             exposes=exposes,
