@@ -318,4 +318,44 @@ def build_pairs() -> list[Pair]:
                 f"lookalike {lookalike}: no mosaic",
             )
         )
+    pairs += HARD_CASES
     return pairs
+
+
+def _hard(current_who: str, label: str, note: str) -> Pair:
+    earlier = _ask(SECURITY_ASKS["panic-room"], "Jane Smith MP")
+    now = _ask(SECURITY_ASKS["panic-room"], current_who)
+    return Pair(earlier, "ncnd", now, "withheld", False, label, note)
+
+
+# Cases an officer labels by knowing the world, not the words. The guard is expected to get
+# four wrong (a nickname not on the register, a street without its number, another Mr
+# Smith, a namesake journalist): they are kept so the figures measure its limits too.
+HARD_CASES = [
+    _hard("Jnae Smtih", "contradiction", "two slips"),
+    _hard("the Rt. Hon. Member for Ashcombe & Wyre", "contradiction", "punctuated title"),
+    _hard("the constituency office in Ashcombe and Wyre", "contradiction", "office cue"),
+    _hard("Ms Smith's family", "contradiction", "possessive after title"),
+    Pair(
+        _ask(SECURITY_ASKS["cctv"], "Robert Okafor"),
+        "ncnd",
+        _ask(SECURITY_ASKS["cctv"], "Bobby Okafor"),
+        "disclosed",
+        False,
+        "contradiction",
+        "a nickname not on the register",
+    ),
+    Pair(
+        "What is the address of the constituency office of Jane Smith?",
+        "withheld",
+        "When were security measures installed on Mill Lane, Ashcombe?",
+        None,
+        False,
+        "mosaic",
+        "a street without its number",
+    ),
+    _hard("Mr Smith, the councillor", "none", "another Smith with a title"),
+    _hard("Jane Smith, the journalist at the Ashcombe Gazette", "none", "a namesake"),
+    _hard("John Smith", "none", "same surname, other first name"),
+    _hard("Ms Smithers", "none", "a longer surname with a title"),
+]
