@@ -241,3 +241,29 @@ def test_only_managers_see_the_register(officer, reviewer, client):
     for person in (officer, reviewer):
         client.force_login(person)
         assert client.get(reverse("consistency_register")).status_code == 403
+
+
+def test_a_sent_final_response_records_its_positions(
+    jane, officer, reviewer, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from foi_cases.models import Letter
+    from tests.letter_helpers import complete_letter_settings
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    complete_letter_settings()
+    letter_reviewer = factories.UserFactory(username="ravi", roles=["Reviewer"])
+    case = not_held_in_review(officer, "Is there CCTV at Jane Smith's constituency office?")
+    workflow.approve_decisions(case, actor=reviewer)
+    letter = workflow.compose_letter(case, actor=officer, kind=Letter.Kind.FINAL_RESPONSE)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve_letter(letter, actor=letter_reviewer, seen_hash=letter.content_hash)
+    letter.refresh_from_db()
+    sent_at = dt.datetime.now(dt.UTC)
+    assert not Position.objects.filter(case=case).exists()
+
+    workflow.record_letter_sent(letter, actor=officer, sent_at=sent_at, via="post")
+
+    rows = Position.objects.filter(case=case).select_related("attribute", "place")
+    assert {(r.person_id, r.place.name, r.attribute.slug, r.position) for r in rows} == {
+        (jane.pk, "Ashcombe constituency office", "cctv", "not_held")
+    }

@@ -384,7 +384,7 @@ def flag_mosaics(case: Case) -> int:
     asked = _asked(case, everyone, timezone.now() - dt.timedelta(days=period), exposes)
     if not asked:
         return 0
-    references = {}
+    pairs: set[tuple[str, int]] = set()
     for question in questions:
         for finding in checks.check(
             _current(question, subjects[question.pk], case, changed=False),
@@ -393,13 +393,11 @@ def flag_mosaics(case: Case) -> int:
             exposes=exposes,
             period_days=period,
         ):
-            references[finding.reference, finding.subject[1]] = True
-    others = {c.reference: c for c in Case.objects.filter(reference__in={r for r, _ in references})}
-    for reference, person in references:
+            pairs.add((finding.reference, finding.subject[1]))
+    others = {c.reference: c for c in Case.objects.filter(reference__in={r for r, _ in pairs})}
+    for reference, person in sorted(pairs):
         other = others[reference]
-        flag, created = MosaicFlag.objects.get_or_create(
-            case=case, other_case=other, person_id=person
-        )
+        _, created = MosaicFlag.objects.get_or_create(case=case, other_case=other, person_id=person)
         if created:
             MosaicFlag.objects.get_or_create(case=other, other_case=case, person_id=person)
             notifications.notify_mosaic(case, other)
