@@ -92,7 +92,11 @@ def register_entry(request: HttpRequest, entry_type: str, pk: int | None = None)
 def register_entry_delete(request: HttpRequest, entry_type: str, pk: int) -> HttpResponse:
     _require_manager(request)
     entry = get_object_or_404(_entry_model(entry_type), pk=pk)
-    workflow.delete_register_entry(entry, actor=request.user)
+    try:
+        workflow.delete_register_entry(entry, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("register_entry_edit", entry_type, pk)
     messages.success(request, f"Deleted {entry}.")
     return redirect("consistency_register")
 

@@ -267,3 +267,13 @@ def test_a_sent_final_response_records_its_positions(
     assert {(r.person_id, r.place.name, r.attribute.slug, r.position) for r in rows} == {
         (jane.pk, "Ashcombe constituency office", "cctv", "not_held")
     }
+
+
+def test_someone_the_ledger_speaks_of_cannot_be_deleted_from_the_register(jane, officer, manager):
+    answered(officer, EARLIER, "ncnd", "ncnd")
+
+    with pytest.raises(ValidationError, match="earlier answers in the ledger"):
+        workflow.delete_register_entry(jane, actor=manager)
+
+    assert ProtectedPerson.objects.filter(pk=jane.pk).exists()
+    assert not RegisterChange.objects.filter(action="deleted").exists()

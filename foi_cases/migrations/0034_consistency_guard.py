@@ -142,9 +142,9 @@ class Migration(migrations.Migration):
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='foi_cases.case')),
                 ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='foi_cases.question')),
                 ('requester', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='foi_cases.requester')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='foi_cases.protectedperson')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='foi_cases.protectedplace')),
-                ('attribute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='foi_cases.securityattribute')),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='foi_cases.protectedperson')),
+                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='foi_cases.protectedplace')),
+                ('attribute', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='foi_cases.securityattribute')),
             ],
             options={
                 'indexes': [models.Index(fields=['person', 'attribute', '-on'], name='position_person'), models.Index(fields=['place', 'attribute', '-on'], name='position_place'), models.Index(condition=models.Q(('position', 'ncnd')), fields=['attribute', '-on'], name='position_class_ncnd'), models.Index(fields=['case'], name='position_case')],

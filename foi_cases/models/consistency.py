@@ -157,13 +157,14 @@ class Position(models.Model):
         NCND = "ncnd", "Neither confirmed nor denied"
         NOT_HELD = "not_held", "Not held"
 
+    # Protected: removing someone from the register must not erase what was said about them.
     person = models.ForeignKey(
-        ProtectedPerson, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        ProtectedPerson, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     place = models.ForeignKey(
-        ProtectedPlace, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        ProtectedPlace, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    attribute = models.ForeignKey(SecurityAttribute, on_delete=models.CASCADE, related_name="+")
+    attribute = models.ForeignKey(SecurityAttribute, on_delete=models.PROTECT, related_name="+")
     position = models.CharField(max_length=10, choices=Kind.choices)
     sections = models.CharField(max_length=200, blank=True)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")

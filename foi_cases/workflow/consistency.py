@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from exemptions.permissions import can_review
 from foi_cases import approval
@@ -161,9 +162,16 @@ def save_register_entry(entry: Any, *, actor: User) -> Any:
 
 @transaction.atomic
 def delete_register_entry(entry: Any, *, actor: User) -> None:
+    """Delete an entry no recorded position names (the ledger keeps what was said)."""
     _require_manager(actor)
+    try:
+        with transaction.atomic():
+            entry.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            f"{entry} cannot be deleted: earlier answers in the ledger are about it."
+        ) from exc
     _audit(actor, "deleted", entry)
-    entry.delete()
 
 
 def export_register_csv() -> str:
