@@ -256,6 +256,7 @@ def findings_for_question(question: Question) -> list[checks.Finding]:
     return [f for f in findings if f.question == question.number]
 
 
+SEVERITY_WORDS = {"block": "Blocks approval", "warn": "Warning", "info": "Earlier position"}
 POSITION_WORDS = {
     checks.DISCLOSED: "disclosed",
     checks.WITHHELD: "withheld",
@@ -277,7 +278,6 @@ def describe(findings: list[checks.Finding], *, user: Any, case: Case) -> list[s
     )
     lines = []
     for f in findings:
-        label = {"block": "Blocks approval", "warn": "Warning", "info": "Earlier position"}
         about = names.get(f.subject, "a protected person")
         what = attributes.get(f.attribute_id, "location")
         position = POSITION_WORDS.get(f.earlier_position, f.earlier_position)
@@ -287,7 +287,7 @@ def describe(findings: list[checks.Finding], *, user: Any, case: Case) -> list[s
             else f.reference
         )
         lines.append(
-            f"{label[f.severity]} (question {f.question}, {about}, {what}): {where}: "
+            f"{SEVERITY_WORDS[f.severity]} (question {f.question}, {about}, {what}): {where}: "
             f"{position}. {f.reason}"
         )
     return lines
