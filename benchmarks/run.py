@@ -39,6 +39,7 @@ MAX_QUERIES = 15
 ADMIN_RATIO = 0.5
 LETTER_RATIO = 1.2
 DUE_DATES_SECONDS = 2.0
+CONSISTENCY_P95_MS = 100
 BENCH_SECONDS = 600
 PAGE_BUDGET_SECONDS = 30
 MIN_ITERATIONS = 3
@@ -88,6 +89,7 @@ class Harness:
         letter_renders: int,
         due_dates: int,
         stream: TextIO,
+        ledger_positions: int = 1_000_000,
     ) -> None:
         from django.db import connection
 
@@ -97,6 +99,7 @@ class Harness:
         self.warmup = warmup
         self.letter_renders = letter_renders
         self.due_dates = due_dates
+        self.ledger_positions = ledger_positions
         self.stream = stream
         self.results: list[dict[str, Any]] = []
         self.missing: list[str] = []
@@ -394,6 +397,38 @@ class Harness:
             "split and logged as intake does, due date explained (rolled back afterwards)",
         )
 
+    # --- The consistency guard ----------------------------------------------------------
+
+    def consistency(self) -> None:
+        from benchmarks import bench_consistency
+        from foi_cases.consistency import ledger
+        from foi_cases.models import Position
+
+        seeded = bench_consistency.top_up_ledger(self.ledger_positions)
+        case = bench_consistency.checked_case()
+        for _ in range(self.warmup):
+            ledger.findings_for_case(case)
+        timings = []
+        for _ in range(max(self.iterations, 50)):
+            start = time.perf_counter()
+            findings = ledger.findings_for_case(case)
+            timings.append((time.perf_counter() - start) * 1000)
+        p95 = percentile(timings, 0.95)
+        self.emit(
+            "consistency_check",
+            status="measured",
+            positions=Position.objects.count(),
+            ledger_seeded=seeded,
+            findings=len(findings),
+            p50_ms=round(percentile(timings, 0.5), 1),
+            p95_ms=round(p95, 1),
+            target=f"one case against {self.ledger_positions:,} positions p95 <= "
+            f"{CONSISTENCY_P95_MS} ms",
+            meets_target=p95 <= CONSISTENCY_P95_MS,
+            note="foi_cases.consistency.ledger.findings_for_case on a case of three questions "
+            "about three Members and four attributes",
+        )
+
     # --- Letters ---------------------------------------------------------------------------
 
     def letters(self) -> None:
@@ -559,6 +594,7 @@ def run(
     stream: TextIO = sys.stdout,
     only: set[str] | None = None,
     pages: list[str] | None = None,
+    ledger_positions: int = 1_000_000,
 ) -> list[dict[str, Any]]:
     """Seed, measure everything, write the results; Django must be set up."""
     from django.conf import settings
@@ -573,6 +609,7 @@ def run(
         letter_renders=letter_renders,
         due_dates=due_dates,
         stream=stream,
+        ledger_positions=ledger_positions,
     )
     rate = seeding.get("cases_per_second")
     harness.emit(
@@ -590,6 +627,7 @@ def run(
         "api": harness.api,
         "letters": harness.letters,
         "deadlines": harness.deadlines,
+        "consistency": harness.consistency,
     }
     for name, step in steps.items():
         if only is None or name in only:
@@ -616,8 +654,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--letter-renders", type=int, default=5)
     parser.add_argument("--due-dates", type=int, default=100_000)
+    parser.add_argument("--positions", type=int, default=1_000_000, help="consistency ledger")
     parser.add_argument(
-        "--only", nargs="*", choices=["pages", "api", "letters", "deadlines"], help="a subset"
+        "--only",
+        nargs="*",
+        choices=["pages", "api", "letters", "deadlines", "consistency"],
+        help="a subset",
     )
     parser.add_argument("--page", action="append", help="measure only this page (repeatable)")
     args = parser.parse_args(argv)
@@ -637,6 +679,7 @@ def main(argv: list[str] | None = None) -> int:
         due_dates=args.due_dates,
         only=set(args.only) if args.only else None,
         pages=args.page,
+        ledger_positions=args.positions,
     )
     return 0
 

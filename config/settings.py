@@ -438,6 +438,10 @@ FOI_AUTHORITY_IS_GOVERNMENT_DEPARTMENT = env_bool("FOI_AUTHORITY_IS_GOVERNMENT_D
 FOI_NON_WORKING_DAY_RECEIPT_POLICY = env("FOI_NON_WORKING_DAY_RECEIPT_POLICY", "statutory")
 FOI_REFERENCE_PREFIX = env("FOI_REFERENCE_PREFIX", "FOI")
 FOI_RESTRICTED_NEEDS_MANAGER_APPROVAL = env_bool("FOI_RESTRICTED_NEEDS_MANAGER_APPROVAL", True)
+# The consistency guard's period: a disclosure of what was withheld within it is blocked
+# without a recorded change of circumstances, and requests within it are read together as a
+# possible mosaic.
+FOI_CONSISTENCY_PERIOD_DAYS = env_int("FOI_CONSISTENCY_PERIOD_DAYS", 365)
 # A request whose clarification has not arrived 20 working days after asking has lapsed: on,
 # the daily reminder run closes it as lapsed; off, it only tells the officer and managers.
 CLARIFICATION_LAPSE_CLOSES = env_bool("CLARIFICATION_LAPSE_CLOSES", False)

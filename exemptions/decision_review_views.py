@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from exemptions import forms, precedents
 from exemptions.models import ExemptionCitation, Review, ReviewDraftComment
 from exemptions.permissions import can_review, can_second_approve
-from foi_cases import queue, team_views, workflow
+from foi_cases import consistency_views, queue, team_views, workflow
 from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case, Record
 from foi_cases.permissions import get_case_for_user, is_manager, is_reviewer
@@ -186,6 +186,7 @@ def _render_decide(
             "gathered": gathered,
             "comment_fields": [f for f in return_form if f.name != "note"],
             "first_question": case.questions.order_by("number").first(),
+            **consistency_views.approval_context(case, request.user, review.round),
         },
         status=status,
     )

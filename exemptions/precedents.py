@@ -1,10 +1,10 @@
-"""Earlier decisions on similar questions, and the mosaic risk of answering inconsistently.
+"""Earlier decisions on similar questions, and the consistency guard's findings.
 
 A precedent is a decided question on another case that shares the exemption or a topic
-with this one and whose text is similar (word overlap). The mosaic warning fires when this
-question would confirm or deny something a similar earlier request met with NCND, or
-neither confirms nor denies what a similar earlier request confirmed or denied. Cases the
-user may not see still raise the warning, without their reference or text.
+with this one and whose text is similar (word overlap). The warnings are the consistency
+guard's (foi_cases.consistency): earlier positions on the same protected people, places
+and attributes, contradictions and mosaics. A case the user may not see is named by its
+reference and position only.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exemptions.models import Exemption, ExemptionCitation
+from foi_cases.consistency import ledger
 from foi_cases.models import Question
 from foi_cases.permissions import cases_visible_to
 
@@ -27,7 +28,6 @@ STOP_WORDS = frozenset(
     "is it its me of on or please provide since that the their there this to was were what "
     "when where which who will with would you your".split()
 )
-CONFIRMING = (Question.Held.HELD, Question.Held.PARTLY_HELD, Question.Held.NOT_HELD)
 
 
 @dataclass(frozen=True)
@@ -59,24 +59,8 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def mosaic_warning(current: str, earlier: str, where: str) -> str:
-    """The warning for answering `current` where a similar request got `earlier`, or ""."""
-    if earlier == Question.Held.NCND and current in CONFIRMING:
-        return (
-            f"Mosaic risk: a similar earlier request ({where}) was met with neither confirm "
-            "nor deny. Confirming or denying here could reveal what that response protected."
-        )
-    if current == Question.Held.NCND and earlier in CONFIRMING:
-        return (
-            f"Mosaic risk: a similar earlier request ({where}) confirmed or denied that the "
-            "information is held. Neither confirming nor denying here may be inconsistent with "
-            "that answer."
-        )
-    return ""
-
-
 def for_question(question: Question, *, user: Any, exemption: Exemption | None = None) -> Report:
-    """Precedents the user may see, and mosaic warnings from any similar decided question."""
+    """Precedents the user may see, and the consistency findings on the question."""
     case = question.case
     exemption_ids = set(question.citations.values_list("exemption_id", flat=True))
     if exemption is not None:
@@ -110,16 +94,6 @@ def for_question(question: Question, *, user: Any, exemption: Exemption | None =
         related = same_exemption or same_topic
         if not (score >= SIMILAR or (related and score >= RELATED_SIMILAR)):
             continue
-        where = (
-            f"{other.case.reference} question {other.number}"
-            if other.case_id in visible
-            else "on a case you cannot see"
-        )
-        warning = mosaic_warning(question.held_status, other.held_status, where)
-        if not warning and not question.held_status and other.held_status == Question.Held.NCND:
-            warning = mosaic_warning(Question.Held.HELD, other.held_status, where)
-        if warning:
-            report.warnings.append(warning)
         if other.case_id in visible:
             scored.append(
                 (
@@ -139,5 +113,5 @@ def for_question(question: Question, *, user: Any, exemption: Exemption | None =
             )
     scored.sort(key=lambda pair: pair[0], reverse=True)
     report.precedents = [precedent for _, precedent in scored[:SHOWN]]
-    report.warnings = list(dict.fromkeys(report.warnings))
+    report.warnings = ledger.describe(ledger.findings_for_question(question), user=user, case=case)
     return report

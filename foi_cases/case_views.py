@@ -28,6 +28,7 @@ from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case
 from foi_cases.permissions import (
     can_edit_case,
+    can_see_register_matches,
     can_triage_case,
     cases_visible_to,
     get_case_for_user,
@@ -330,6 +331,10 @@ def case_pages(user: Any, case: Case) -> list[tuple[str, str]]:
     pages.append(("Correspondence", reverse("case_correspondence", args=ref)))
     pages.append(("Records, searches and consultations", reverse("case_records", args=ref)))
     pages.append(("Case team", reverse("case_team", args=ref)))
+    if can_see_register_matches(user, case):
+        pages.append(
+            ("People, places and earlier positions", reverse("case_consistency", args=ref))
+        )
     if case.status == Case.Status.APPROVED and workflow.can_withdraw_approval(user, case):
         pages.append(("Withdraw the approval", reverse("case_withdraw_approval", args=ref)))
     if workflow.can_delete_case(user) and not case.is_open:

@@ -186,3 +186,41 @@ def record_seed_000_decisions(case, *, officer, reviewer, held: str = "held") ->
     )
     workflow.submit_for_review(case, actor=officer)
     workflow.approve_decisions(case, actor=reviewer)
+
+
+# --- The consistency guard's register: fictional people and places only -----------------------
+
+DEMO_PEOPLE = (
+    ("Jane Smith", "Ashcombe and Wyre", "Rt Hon Jane Smith MP\nJane Doe"),
+    ("Robert Okafor", "Northfleet East", "Sir Robert Okafor\nBob Okafor"),
+    ("Priya Raman", "Harrowgate Vale", "Dame Priya Raman"),
+)
+DEMO_PLACES = (
+    ("Ashcombe constituency office", "constituency_office", "14 Mill Lane, Ashcombe", "ZA1 2BC", 0),
+    ("Smith home", "home", "3 Orchard Close, Wyre", "ZA2 7QP", 0),
+    ("Northfleet East office", "constituency_office", "221 High Street, Northfleet", "ZB4 1HS", 1),
+)
+
+
+def seed_register() -> None:
+    """The security attribute vocabulary and a register of fictional Members (idempotent)."""
+    from foi_cases.consistency.ledger import seed_vocabulary
+    from foi_cases.models import ProtectedPerson, ProtectedPlace
+
+    seed_vocabulary()
+    people = [
+        ProtectedPerson.objects.get_or_create(
+            name=name, defaults={"constituency": constituency, "aliases": aliases}
+        )[0]
+        for name, constituency, aliases in DEMO_PEOPLE
+    ]
+    for name, kind, address, postcode, owner in DEMO_PLACES:
+        ProtectedPlace.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "address": address,
+                "postcode": postcode,
+                "person": people[owner],
+            },
+        )

@@ -392,6 +392,7 @@ SUBJECTS = {
     Kind.APPEAL_WINDOW: "Tribunal appeal windows closing",
     Kind.FEE_DUE: "Fees not yet paid",
     Kind.CLARIFICATION_LAPSED: "Requests lapsed without clarification",
+    Kind.MOSAIC: "Requests that together could expose someone",
 }
 SHORT = {
     Kind.ACCOUNT_SECURITY: "sign-in changes",
@@ -408,6 +409,7 @@ SHORT = {
     Kind.APPEAL_WINDOW: "appeal windows closing",
     Kind.FEE_DUE: "fees unpaid",
     Kind.CLARIFICATION_LAPSED: "lapsed without clarification",
+    Kind.MOSAIC: "mosaic risks",
 }
 DIGEST_ORDER = (
     Kind.ACCOUNT_SECURITY,
@@ -424,6 +426,7 @@ DIGEST_ORDER = (
     Kind.LETTER_RETURNED,
     Kind.LETTER_APPROVED,
     Kind.ASSIGNED,
+    Kind.MOSAIC,
 )
 
 
@@ -538,3 +541,22 @@ def notify_search_due(task: Any, *, today: dt.date) -> list[int]:
             )
         ]
     )
+
+
+def notify_mosaic(case: Case, other: Case) -> list[int]:
+    """Tell the officers of both cases that, together, they could locate or expose someone.
+
+    Neither message names the person (e-mail leaves the system); the case pages show who.
+    """
+    today = timezone.localdate()
+    notices = []
+    for mine, theirs in ((case, other), (other, case)):
+        officer = mine.assigned_to_id or mine.created_by_id
+        for pk in _who_can_open(mine, [officer]):
+            named = theirs.reference if pk in _who_can_open(theirs, [pk]) else "another request"
+            message = (
+                f"Mosaic risk: {_case_words(mine)} and {named}, from different requesters, "
+                "together could locate or expose the same protected person."
+            )
+            notices.append(Notice(pk, mine.pk, Kind.MOSAIC, message, today))
+    return _record(notices)

@@ -99,6 +99,14 @@ def can_view_case(user: AnyUser, case: Case) -> bool:
     return not case.restricted or is_on_case_team(user, case)
 
 
+def can_see_register_matches(user: AnyUser, case: Case) -> bool:
+    """Who sees which protected people and places a case matched: managers, and the people on
+    the case (its officer and team, and reviewers, who review what it says)."""
+    if is_manager(user):
+        return True
+    return is_on_case_team(user, case) or (is_reviewer(user) and can_view_case(user, case))
+
+
 def can_triage_case(user: AnyUser, case: Case) -> bool:
     """Assign, set topics, restrict: managers, and officers on an unassigned or own case."""
     if is_manager(user):

@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from foi_cases import forms, search, workflow
+from foi_cases.consistency import ledger
 from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case
 from foi_cases.permissions import (
+    can_see_register_matches,
     can_triage_case,
     get_case_for_user,
 )
@@ -48,6 +50,11 @@ def _render_triage(request: HttpRequest, case: Case, **bound: Any) -> HttpRespon
         "questions": list(case.questions.all()),
         "estimate": workflow.cost_estimate(case),
         "matches": search.possible_duplicates(case, user=request.user),
+        "consistency": (
+            ledger.describe(ledger.findings_for_case(case), user=request.user, case=case)
+            if can_see_register_matches(request.user, case)
+            else None
+        ),
     }
     context.update(bound)
     return render(request, "foi_cases/case_triage.html", context)

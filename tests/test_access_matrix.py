@@ -473,6 +473,26 @@ RULES: dict[str, dict[str, str]] = {
         "post": "L 403 403 ok 403 404",
         "post_restricted": "L 403 404 404 403 404",
     },
+    # The consistency guard: the register is restricted data for managers; a case's matches
+    # are for the people on it (its officer and team, reviewers who may see it, managers);
+    # its editors correct them; an independent reviewer overrides a blocking finding.
+    "consistency_register": {"get": MANAGERS},
+    "register_export": {"get": MANAGERS},
+    "register_import": {"get": NOT_ALLOWED, "post": MANAGERS},
+    "register_entry_new": {"get": MANAGERS, "post": MANAGERS},
+    "register_entry_edit": {"get": MANAGERS, "post": MANAGERS},
+    "register_entry_delete": {"get": NOT_ALLOWED, "post": MANAGERS},
+    "case_consistency": {"get": "L ok 403 ok ok 404", "get_restricted": RESTRICTED_VIEWERS},
+    "case_consistency_correct": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "consistency_override": {
+        "get": NOT_ALLOWED,
+        "post": "L 403 403 ok 403 404",
+        "post_restricted": "L 403 404 404 403 404",
+    },
 }
 
 

@@ -30,6 +30,7 @@ def test_harness_emits_one_json_line_per_measurement(tmp_path):
         warmup=1,
         letter_renders=1,
         due_dates=300,
+        ledger_positions=2_000,
         results_path=latest,
         seed_record=tmp_path / "seed.json",
         stream=out,
@@ -53,4 +54,6 @@ def test_harness_emits_one_json_line_per_measurement(tmp_path):
     assert "ratio_p50" in by_name["case_list_vs_admin"]
     assert "ratio_p50" in by_name["letter_pipeline_vs_weasyprint"]
     assert by_name["due_dates"]["count"] == 300
+    assert by_name["consistency_check"]["positions"] >= 2_000
+    assert by_name["consistency_check"]["findings"] > 0
     assert "missing" in by_name["bench_total"]

@@ -34,6 +34,7 @@ from foi_cases.models import (
     Invitation,
     Letter,
     MailAttachment,
+    ProtectedPerson,
     Record,
     RecordRedaction,
     TribunalAppeal,
@@ -259,6 +260,8 @@ class UrlTargets:
             return f"letter-{self._case(restricted).letter.pk}"
         if key == "redaction":
             return redaction_on(reviewable_record(self._case(restricted))).pk
+        if key == "entry_type":
+            return "person"
         assert key == "pk", f"No value for <{key}> in the URL {name}"
         if "letter" in name:
             return self._case(restricted).letter.pk
@@ -296,6 +299,8 @@ class UrlTargets:
             return built(self.api_token, "an API token").pk
         if name == "account_session_end":
             return 1
+        if name.startswith("register_entry"):
+            return ProtectedPerson.objects.get_or_create(name="Matrix Person")[0].pk
         raise AssertionError(f"No value for <pk> in the URL {name}")
 
     def _invitation_token(self) -> str:

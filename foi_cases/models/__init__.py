@@ -35,6 +35,17 @@ from foi_cases.models.cases import (
     Topic,
 )
 from foi_cases.models.casework import CaseLink, CaseNote, CaseWatcher
+from foi_cases.models.consistency import (
+    CircumstanceChange,
+    ConsistencyOverride,
+    Mention,
+    MosaicFlag,
+    Position,
+    ProtectedPerson,
+    ProtectedPlace,
+    RegisterChange,
+    SecurityAttribute,
+)
 from foi_cases.models.correspondence import Correspondence, MailAttachment
 from foi_cases.models.letters import (
     DEFAULT_INTERNAL_REVIEW_TEXT,
@@ -99,4 +110,13 @@ __all__ = [
     "TribunalAppeal",
     "WorkerHeartbeat",
     "default_authority_name",
+    "CircumstanceChange",
+    "ConsistencyOverride",
+    "Mention",
+    "MosaicFlag",
+    "Position",
+    "ProtectedPerson",
+    "ProtectedPlace",
+    "RegisterChange",
+    "SecurityAttribute",
 ]

@@ -505,6 +505,8 @@ class CaseEvent(models.Model):
         RECORD_REDACTED = "record_redacted", "Redaction marked on a record"
         RECORD_REDACTION_REMOVED = "record_redaction_removed", "Redaction removed from a record"
         RECORD_RESPONSIVENESS = "record_responsiveness", "Record marked in or out of the request"
+        MENTIONS_CORRECTED = "mentions_corrected", "Recognised people and places corrected"
+        CONSISTENCY_OVERRIDDEN = "consistency_overridden", "Consistency finding overridden"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

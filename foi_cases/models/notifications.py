@@ -31,6 +31,7 @@ class Notification(models.Model):
         CLARIFICATION_LAPSED = "clarification_lapse", "No clarification after 20 working days"
         SEARCH_REQUESTED = "search_requested", "Asked to search for records"
         SEARCH_DUE = "search_due", "Search for records due"
+        MOSAIC = "mosaic", "Requests that together expose someone"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -63,6 +63,14 @@ from foi_cases.workflow.clock_events import (
     request_clarification,
     set_variation,
 )
+from foi_cases.workflow.consistency import (
+    correct_mentions,
+    delete_register_entry,
+    export_register_csv,
+    import_register_csv,
+    override_consistency,
+    save_register_entry,
+)
 from foi_cases.workflow.consultations import record_advice, record_consultation
 from foi_cases.workflow.core import (
     ALLOWED_TRANSITIONS,
@@ -308,4 +316,10 @@ __all__ = [
     "withdraw_approval",
     "withdraw_standing_approval",
     "withhold_disclosure_entry",
+    "correct_mentions",
+    "delete_register_entry",
+    "export_register_csv",
+    "import_register_csv",
+    "override_consistency",
+    "save_register_entry",
 ]

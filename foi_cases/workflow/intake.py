@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from foi_cases import notifications
 from foi_cases.clock import deadline_for
+from foi_cases.consistency import ledger
 from foi_cases.models import Case, CaseEvent, Question, ReferenceSequence, Requester, Topic
 from foi_cases.permissions import cases_visible_to, is_manager, is_officer
 from foi_cases.workflow import core
@@ -118,6 +119,7 @@ def log_request(
     Question.objects.bulk_create(
         Question(case=case, number=number, text=text) for number, text in enumerate(texts, start=1)
     )
+    ledger.recognise_case(case)
     deadline = deadline_for(case, events=[])
     core.apply_deadline(case, deadline)
     core.record(
@@ -267,6 +269,7 @@ def replace_questions(
     Question.objects.bulk_create(
         Question(case=case, number=number, text=text) for number, text in enumerate(cleaned, 1)
     )
+    ledger.recognise_case(case)
     core.record(case, Verb.QUESTIONS_EDITED, actor=actor, questions=len(cleaned))
     return case
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from foi_cases import letters, notifications, outbox
+from foi_cases.consistency import ledger
 from foi_cases.models import Case, CaseEvent, Letter, LetterSettings
 from foi_cases.permissions import (
     can_edit_case,
@@ -445,6 +446,7 @@ def record_letter_sent(
         if not case.outcome:
             fields["outcome"] = letters.case_outcome(letters.answers_for(case))
         core.move(case, Status.RESPONDED, action="send the final response for", **fields)
+        ledger.record_positions(case, on=timezone.localtime(sent_at).date())
     letter.sent_at, letter.sent_via, letter.sent_by = sent_at, via, actor
     letter.sent_note = note.strip()[:500]
     letter.save(update_fields=["sent_at", "sent_via", "sent_by", "sent_note"])

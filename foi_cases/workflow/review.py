@@ -16,7 +16,7 @@ from exemptions.permissions import can_decide, can_review, can_second_approve
 from foi_cases import approval, notifications
 from foi_cases.models import Case, CaseEvent, Question
 from foi_cases.permissions import is_manager, is_reviewer
-from foi_cases.workflow import core, decisions, team
+from foi_cases.workflow import consistency, core, decisions, team
 from foi_cases.workflow.core import InvalidTransition
 
 Status = Case.Status
@@ -185,6 +185,7 @@ def approve_decisions(case: Case, *, actor: User, note: str = "") -> Review:
         raise ValidationError(
             "The decisions changed after they were submitted. Return them to the officer."
         )
+    consistency.check_before_approval(case, review_round=review.round)
     now = timezone.now()
     if review.status == Review.Status.PENDING:
         _refuse_self_review(case, actor, review)

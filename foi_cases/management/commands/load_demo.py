@@ -132,6 +132,7 @@ class Command(BaseCommand):
             if not quiet:
                 self.stdout.write(f"{action} {role} {username}.")
         load_all()
+        demo.seed_register()
         self._letter_settings()
         created = self._cases()
         if not quiet:
@@ -236,6 +237,20 @@ class Command(BaseCommand):
         )
         if case:
             workflow.assign_case(case, actor=officer, assignee=other)
+
+        # Two requesters whose pieces together locate one (fictional) Member: a mosaic.
+        new(
+            "Constituency office address",
+            working_days_ago(4),
+            ["What is the address of the constituency office of the Member for Ashcombe and Wyre?"],
+            "Alex Inquirer",
+        )
+        new(
+            "Alarm installation dates",
+            working_days_ago(3),
+            ["When were the intruder alarms installed at 14 Mill Lane, Ashcombe?"],
+            "Bea Asker",
+        )
 
         case = new(
             "Security vetting of MPs' staff",
