@@ -192,7 +192,7 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
                 timezone.localtime(event.at),
                 event.subject,
                 event.get_verb_display(),
-                event.actor.get_username() if event.actor else "",
+                event.actor.get_username() if event.actor else event.data.get("source", ""),
                 "; ".join(f"{key}: {_cell(value)}" for key, value in event.data.items()),
             )
             for event in events

@@ -36,10 +36,13 @@ from django.utils.functional import cached_property
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.middleware import SessionRefresh
 
+from foi_cases.access_events import record_access_event
+from foi_cases.models import AccessEvent
 from foi_cases.notifications import notify_account_security
 from foi_cases.permissions import CONTRIBUTOR, MANAGER, ROLES
 
 audit_log = logging.getLogger("foi_cases.audit")
+PROVIDER_SOURCE = "the identity provider"
 
 ALL_ROLES = (*ROLES, CONTRIBUTOR)
 BACKEND_PATH = "foi_cases.single_sign_on.SingleSignOnBackend"
@@ -100,6 +103,14 @@ def _set_roles(user: User, roles: set[str]) -> None:
         user.get_username(),
         ", ".join(sorted(roles)) or "none",
         ", ".join(sorted(before)) or "none",
+    )
+    record_access_event(
+        user,
+        AccessEvent.Verb.ROLES_CHANGED,
+        actor=None,
+        source=PROVIDER_SOURCE,
+        before=sorted(before),
+        after=sorted(roles),
     )
 
 
@@ -172,6 +183,7 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
             last_name=str(claims.get("family_name", ""))[:150],
         )
         audit_log.warning("Account %s created at first single sign-on", email)
+        record_access_event(user, AccessEvent.Verb.JOINED, actor=None, source=PROVIDER_SOURCE)
         _set_roles(user, roles)
         return user
 
@@ -222,6 +234,7 @@ def announce_break_glass(user: User, request: HttpRequest | None) -> None:
     address = request.META.get("REMOTE_ADDR", "an unknown address") if request else "unknown"
     when = timezone.localtime().strftime("%d %B %Y at %H:%M")
     audit_log.critical("Break-glass sign-in by %s from %s", user.get_username(), address)
+    record_access_event(user, AccessEvent.Verb.BREAK_GLASS_SIGN_IN, actor=user, address=address)
     message = (
         f"The emergency (break-glass) account {user.get_username()} signed in with a password "
         f"on {when} from {address}. Local passwords are turned off: if this was not an "

@@ -253,7 +253,13 @@ def test_the_team_page_filters_and_the_access_log_exports_safely(
     assert "Set up" in row and "Not set up" not in row
     everyone = client.get(reverse("people_team")).content.decode()
     officer_row = everyone.split(officer.username, 1)[1].split("</tr>", 1)[0]
-    assert re.search(r"numeric\">1<", officer_row)
+    assert re.search(r"numeric\">1<", officer_row) and "Not set up" in officer_row
+    # A single sign-on account (no password here) leaves two-factor to the provider.
+    officer.set_unusable_password()
+    officer.save(update_fields=["password"])
+    everyone = client.get(reverse("people_team")).content.decode()
+    officer_row = everyone.split(officer.username, 1)[1].split("</tr>", 1)[0]
+    assert "By the identity provider" in officer_row and "Not set up" not in officer_row
     User.objects.filter(pk=officer.pk).update(is_active=False)
     gone = client.get(reverse("people_team"), {"status": "deactivated"}).content.decode()
     assert officer.username in gone and reviewer.username not in gone

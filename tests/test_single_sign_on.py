@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
-from foi_cases.models import Notification
+from foi_cases.models import AccessEvent, Notification
 from foi_cases.permissions import MANAGER, OFFICER, REVIEWER, roles_of
 from tests import factories
 from tests.factories import DEFAULT_PASSWORD
@@ -214,6 +214,15 @@ def test_roles_follow_the_groups_at_the_next_sign_in_and_at_the_recheck(
     client.post(reverse("logout"))
     sign_in(client, single_sign_on, "sso-rita")
     assert roles_of(signed_in_user(client)) == {MANAGER, REVIEWER}
+    # The team's access log shows each change, made by the provider, not by a person.
+    changes = AccessEvent.objects.filter(person=user).order_by("at", "pk")
+    assert [(e.verb, e.actor, e.data.get("after")) for e in changes] == [
+        (AccessEvent.Verb.JOINED, None, None),
+        (AccessEvent.Verb.ROLES_CHANGED, None, [OFFICER]),
+        (AccessEvent.Verb.ROLES_CHANGED, None, [REVIEWER]),
+        (AccessEvent.Verb.ROLES_CHANGED, None, [MANAGER, REVIEWER]),
+    ]
+    assert {e.data["source"] for e in changes} == {"the identity provider"}
 
 
 @oidc
@@ -300,6 +309,8 @@ def test_break_glass_sign_in_is_audited_and_every_manager_told(
     )
     told = Notification.objects.filter(kind=Notification.Kind.ACCOUNT_SECURITY)
     assert {n.user for n in told} == {manager, breakglass}
+    used = AccessEvent.objects.get(verb=AccessEvent.Verb.BREAK_GLASS_SIGN_IN)
+    assert used.person == breakglass and used.actor == breakglass
     assert {m.to[0] for m in mail.outbox} >= {manager.email}
     # Still a local account: two-factor is demanded before anything else.
     assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_setup"))

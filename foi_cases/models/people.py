@@ -56,6 +56,7 @@ class AccessEvent(models.Model):
         DEACTIVATED = "deactivated", "Deactivated"
         REACTIVATED = "reactivated", "Reactivated"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
+        BREAK_GLASS_SIGN_IN = "break_glass_sign_in", "Emergency (break-glass) sign-in"
 
     # Null until an invitee has an account: the invitation's e-mail address is in `subject`.
     person = models.ForeignKey(

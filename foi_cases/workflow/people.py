@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from foi_cases import account_sessions, outbox, two_factor
+from foi_cases.access_events import record_access_event
 from foi_cases.models import AccessEvent, Case, Invitation
 from foi_cases.permissions import CONTRIBUTOR, MANAGER, ROLES, is_manager
 from foi_cases.workflow import core
@@ -34,16 +34,6 @@ TOKEN_SALT = "foi_cases.invitation"
 LINK_USED = "used"
 LINK_EXPIRED = "expired"
 LINK_INVALID = "invalid"
-
-
-def record_access_event(
-    person: User | None, verb: str, *, actor: User | None, **data: Any
-) -> AccessEvent:
-    """Write the audit event of a change to someone's access: the one place one is created."""
-    subject = data.pop("subject", "") or (person.get_username() if person else "")
-    return AccessEvent.objects.create(
-        person=person, subject=subject, actor=actor, verb=verb, data=data
-    )
 
 
 def _require_manager(actor: User, what: str) -> None:
