@@ -190,7 +190,12 @@ def _render_case(
     return render(
         request,
         "foi_cases/consistency/case_consistency.html",
-        {"case": case, "rows": _question_rows(case, request.user, bound), "mosaics": mosaics},
+        {
+            "case": case,
+            "rows": _question_rows(case, request.user, bound),
+            "mosaics": mosaics,
+            "may_edit_register": is_manager(request.user),
+        },
         status=status,
     )
 

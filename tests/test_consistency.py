@@ -211,6 +211,8 @@ def test_an_officers_correction_survives_recognition(jane, officer, client):
     assert CaseEvent.objects.filter(case=case, verb=CaseEvent.Verb.MENTIONS_CORRECTED).exists()
     page = client.get(reverse("case_consistency", args=[case.reference])).content.decode()
     assert "Person: Jane Smith" not in page
+    # The register is a manager's to keep: only they are offered the way to it.
+    assert reverse("consistency_register") not in page
 
 
 def test_the_register_imports_csv_and_names_every_bad_row(manager, client):
@@ -237,10 +239,14 @@ def test_the_register_imports_csv_and_names_every_bad_row(manager, client):
     assert "Priya Raman" in exported and "Dame Priya Raman" in exported
 
 
-def test_only_managers_see_the_register(officer, reviewer, client):
+def test_only_managers_see_the_register(officer, reviewer, manager, client):
     for person in (officer, reviewer):
         client.force_login(person)
         assert client.get(reverse("consistency_register")).status_code == 403
+    case = factories.case_in_progress(officer)
+    client.force_login(manager)
+    page = client.get(reverse("case_consistency", args=[case.reference])).content.decode()
+    assert reverse("consistency_register") in page
 
 
 def test_a_sent_final_response_records_its_positions(
