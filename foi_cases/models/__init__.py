@@ -44,6 +44,7 @@ from foi_cases.models.letters import (
 )
 from foi_cases.models.notifications import Notification, ReminderSent
 from foi_cases.models.records import Consultation, ContributorTask, Record, RecordRedaction
+from foi_cases.models.release import ReleaseBundle
 from foi_cases.models.security import (
     CaseAccessLog,
     FormSubmission,
@@ -84,6 +85,7 @@ __all__ = [
     "RecordRedaction",
     "Redaction",
     "ReferenceSequence",
+    "ReleaseBundle",
     "ReminderSent",
     "ReportingOutcome",
     "Requester",

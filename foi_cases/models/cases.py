@@ -472,6 +472,13 @@ class CaseEvent(models.Model):
         CONSULTATION_ADVICE = "consultation_advice", "Consultee's advice recorded"
         RECORD_CONVERTED = "record_converted", "Record converted for review"
         RECORD_QUARANTINED = "record_quarantined", "Record put in quarantine"
+        RELEASE_BUNDLE_BUILT = "release_bundle_built", "Release bundle built"
+        RELEASE_BUNDLE_FAILED = "release_bundle_failed", "Release bundle failed its checks"
+        RECORD_CHANGES_ACCEPTED = (
+            "record_changes_accepted",
+            "Record's tracked changes accepted for review",
+        )
+        RECORD_CONVERSION_RETRIED = "record_conversion_retried", "Record's conversion retried"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -151,6 +151,12 @@ from foi_cases.workflow.records import (
     send_search_reminders,
     start_conversion,
 )
+from foi_cases.workflow.release import (
+    build_release_bundle,
+    record_bundle_built,
+    record_bundle_failed,
+    request_release_bundle,
+)
 from foi_cases.workflow.retention import (
     ANONYMISED_NAME,
     REMOVED_TEXT,
@@ -188,6 +194,10 @@ __all__ = [
     "request_search",
     "searched_hours",
     "send_search_reminders",
+    "build_release_bundle",
+    "record_bundle_built",
+    "record_bundle_failed",
+    "request_release_bundle",
     "composable_kinds",
     "public_interest_extension_available",
     "ALLOWED_TRANSITIONS",
