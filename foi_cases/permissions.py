@@ -262,3 +262,13 @@ def can_view_record(user: AnyUser, record: Record) -> bool:
     if record.task is not None and can_work_on_task(user, record.task):
         return True
     return can_view_case(user, record.case)
+
+
+# --- Releasing records -------------------------------------------------------------------------
+
+
+def can_download_release_bundle(user: AnyUser, case: Case) -> bool:
+    """The release bundle before it goes out: managers and the case team, never contributors."""
+    if is_manager(user):
+        return True
+    return has_any_role(user) and can_view_case(user, case) and is_on_case_team(user, case)

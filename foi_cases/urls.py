@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("foi_cases.dashboard_urls")),
     path("", include("foi_cases.review_urls")),
     path("", include("foi_cases.records_urls")),
+    path("", include("foi_cases.release_urls")),
     path("cases/", case_views.case_list, name="case_list"),
     path("cases/mine/", case_views.case_list, {"tab": "mine"}, name="case_list_mine"),
     path("cases/team/", case_views.case_list, {"tab": "team"}, name="case_list_team"),

@@ -60,9 +60,7 @@ def layout(pages: int) -> leaks.Released:
 
 
 @pytest.mark.converters
-def test_redacted_text_is_gone_from_the_released_text_images_and_metadata(
-    released, tmp_path
-):
+def test_redacted_text_is_gone_from_the_released_text_images_and_metadata(released, tmp_path):
     text = compact(pdf_text(released))
     for planted in PLANTED:
         assert compact(planted) not in text

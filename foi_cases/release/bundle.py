@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import subprocess
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from foi_cases import approval
-from foi_cases.models import Case, Record, RecordRedaction, ReleaseBundle
+from foi_cases.models import Case, Correspondence, Record, RecordRedaction, ReleaseBundle
 from foi_cases.release import leaks
 from foi_cases.release.redact import Box, ReleaseError, apply_redactions
 
@@ -89,6 +90,30 @@ def current_bundle(case: Case) -> ReleaseBundle | None:
     if bundle is None or not approval.is_approved(case) or bundle.inputs_hash != inputs_hash(case):
         return None
     return bundle
+
+
+def published_bundle(case: Case) -> ReleaseBundle | None:
+    """The bundle to publish with the disclosure log entry: the one the requester was sent,
+    else the current one."""
+    sent = (
+        ReleaseBundle.objects.filter(emails__case=case, emails__status=Correspondence.Status.SENT)
+        .order_by("-emails__sent_at")
+        .first()
+    )
+    return sent or current_bundle(case)
+
+
+def text_of(row: ReleaseBundle) -> str:
+    """The bundle's text, as a reader's search would find it."""
+    with row.file.open("rb") as stored:
+        data = stored.read()
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True, timeout=120
+    ).stdout.decode("utf-8", errors="replace")
+
+
+def download_name(row: ReleaseBundle) -> str:
+    return f"{row.case.reference}-release.pdf"
 
 
 def send_refusal(case: Case) -> str:
@@ -179,9 +204,7 @@ def build(case: Case, *, progress: Callable[[int], None] | None = None) -> Built
     schedule = _render("release/schedule.html", context)
     covers = _render("release/covers.html", context)
     pdf, schedule_pages = _assemble(schedule, covers, released, title=title)
-    layout = leaks.bundle_pages(
-        {e.number: e.pages for e in entries}, schedule_pages, title=title
-    )
+    layout = leaks.bundle_pages({e.number: e.pages for e in entries}, schedule_pages, title=title)
     problems = leaks.leak_problems(pdf, phrases, layout)
     if problems:
         raise ReleaseError("The leak check failed: " + " ".join(problems))

@@ -73,7 +73,9 @@ def phrases_under(bbox_xhtml: str, boxes: Sequence[Box]) -> list[str]:
                 for w in line.iter(f"{XHTML}word")
             ]
             for box in on_page:
-                covered = [t for x, y, t in words if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1]
+                covered = [
+                    t for x, y, t in words if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1
+                ]
                 phrase = normalise(" ".join(covered))
                 if len(phrase.replace(" ", "")) >= MIN_CHECKED_CHARS:
                     phrases.append(phrase)
@@ -104,7 +106,9 @@ def readable_on(page_text: str, phrases: Sequence[str]) -> bool:
     return False
 
 
-def text_problems(page_texts: Sequence[str], phrases: Sequence[str], released: Released) -> list[str]:
+def text_problems(
+    page_texts: Sequence[str], phrases: Sequence[str], released: Released
+) -> list[str]:
     return [
         f"{released.page_names[index]}: redacted text is still readable."
         for index, text in enumerate(page_texts)
@@ -128,9 +132,7 @@ def structure_problems(pdf: pikepdf.Pdf, released: Released) -> list[str]:
             continue
         extra = set(page.obj.keys()) - ALLOWED_PAGE_KEYS
         if extra:
-            problems.append(
-                f"{released.page_names[number - 1]} holds {', '.join(sorted(extra))}."
-            )
+            problems.append(f"{released.page_names[number - 1]} holds {', '.join(sorted(extra))}.")
     return problems
 
 
@@ -158,7 +160,9 @@ def leak_problems(released_pdf: bytes, phrases: Sequence[str], released: Release
         problems = text_problems(pages[: len(released.page_names)], phrases, released)
         with pikepdf.open(path) as pdf:
             if len(pdf.pages) != len(released.page_names):
-                return [f"The released PDF has {len(pdf.pages)} pages, not {len(released.page_names)}."]
+                return [
+                    f"The released PDF has {len(pdf.pages)} pages, not {len(released.page_names)}."
+                ]
             problems += structure_problems(pdf, released)
         problems += image_problems(_tool(["pdfimages", "-list", str(path)]), released)
     return problems

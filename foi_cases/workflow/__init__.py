@@ -137,6 +137,11 @@ from foi_cases.workflow.letters import (
     return_letter,
     submit_letter_for_review,
 )
+from foi_cases.workflow.record_quarantine import (
+    accept_tracked_changes,
+    has_tracked_changes,
+    retry_conversion,
+)
 from foi_cases.workflow.records import (
     add_records,
     add_task_records,
@@ -194,6 +199,9 @@ __all__ = [
     "request_search",
     "searched_hours",
     "send_search_reminders",
+    "accept_tracked_changes",
+    "has_tracked_changes",
+    "retry_conversion",
     "build_release_bundle",
     "record_bundle_built",
     "record_bundle_failed",

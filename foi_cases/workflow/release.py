@@ -85,7 +85,9 @@ def record_bundle_built(bundle_id: int, *, built: bundle.BuiltBundle) -> bool:
     if row is None:
         return False
     digest = bundle.sha256_of(built.pdf)
-    row.file.save(f"{row.case.reference}-release-{digest[:12]}.pdf", ContentFile(built.pdf), save=False)
+    row.file.save(
+        f"{row.case.reference}-release-{digest[:12]}.pdf", ContentFile(built.pdf), save=False
+    )
     row.sha256, row.pages, row.documents = digest, built.pages, built.documents
     row.status, row.finished_at = BundleStatus.READY, timezone.now()
     row.save()
