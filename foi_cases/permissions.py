@@ -268,7 +268,6 @@ def can_view_record(user: AnyUser, record: Record) -> bool:
 
 
 def can_download_release_bundle(user: AnyUser, case: Case) -> bool:
-    """The release bundle before it goes out: managers and the case team, never contributors."""
-    if is_manager(user):
-        return True
-    return has_any_role(user) and can_view_case(user, case) and is_on_case_team(user, case)
+    """The release bundle: whoever may read the case's unredacted records (so a restricted
+    case's team and managers), never a contributor."""
+    return can_view_case(user, case)

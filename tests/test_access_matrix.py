@@ -77,6 +77,8 @@ RULES: dict[str, dict[str, str]] = {
     "disclosure_log_csv": {"get": PUBLIC},
     "disclosure_log_entry": {"get": PUBLIC},
     "disclosure_log_entry_pdf": {"get": PUBLIC},
+    # The entry here was published without records (tests/test_release_bundle.py has one with).
+    "disclosure_log_entry_records": {"get": "404 404 404 404 404 404"},
     # Lists and dashboards.
     "home": {"get": "L ok ok ok ok ok"},  # no role: a page saying so
     "case_list": {"get": ANY_ROLE},
@@ -189,6 +191,20 @@ RULES: dict[str, dict[str, str]] = {
         "post_restricted": RESTRICTED_EDITORS,
     },
     "record_download": {"get": VIEWERS},  # a record of the unrestricted case
+    # Releasing records: the editors build the bundle and get records out of quarantine;
+    # the bundle downloads for whoever may read the unredacted records (never a contributor).
+    "release_bundle_build": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "release_bundle_download": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "record_accept_changes": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "record_retry": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
     "my_tasks": {"get": "L 403 403 403 403 403"},
     "task_detail": {"get": "L 404 404 404 404 404"},
     "task_upload": {"get": NOT_ALLOWED, "post": "L 404 404 404 404 404"},
