@@ -236,6 +236,9 @@ def test_the_response_goes_only_with_the_bundle_which_is_published_with_the_log_
     (message,) = mailoutbox
     names = [name for name, _content, _kind in message.attachments]
     assert names[1] == f"{approved.reference}-release.pdf" and len(names) == 2
+    client.force_login(officer)
+    page = client.get(reverse("case_correspondence", args=[approved.reference])).content.decode()
+    assert reverse("release_bundle_download", args=[approved.reference, row.pk]) in page
     # Published with the disclosure log entry, as the requester received it.
     approved.refresh_from_db()
     manager, second = (

@@ -6,12 +6,13 @@ The requester is never named in it: it is published as it is with the disclosure
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -176,11 +177,21 @@ def _render(template: str, context: dict[str, object]) -> bytes:
     return HTML(string=html, url_fetcher=StaticFileFetcher()).write_pdf()
 
 
-def build(case: Case, *, progress: Callable[[int], None] | None = None) -> BuiltBundle:
+def build(case: Case) -> BuiltBundle:
     """Apply every record's redactions, add the schedule and covers, and run the leak check.
 
-    Raises ReleaseError naming the document and page of every problem found.
+    Raises ReleaseError naming the document and page of every problem found, or the tool
+    that failed.
     """
+    try:
+        return _build(case)
+    except (subprocess.SubprocessError, OSError, pikepdf.PdfError) as error:
+        raise ReleaseError(
+            f"A PDF tool failed ({type(error).__name__}); build the bundle again."
+        ) from error
+
+
+def _build(case: Case) -> BuiltBundle:
     records = released_records(case)
     redactions = _redactions(records)
     title = f"{case.reference} release"
@@ -198,8 +209,6 @@ def build(case: Case, *, progress: Callable[[int], None] | None = None) -> Built
             pages = len(opened.pages)
         released.append(pdf)
         entries.append(schedule_rows(number, pages, own))
-        if progress:
-            progress(int(90 * number / len(records)))
     context = {"case": case, "entries": entries, "dated": timezone.localdate(), "title": title}
     schedule = _render("release/schedule.html", context)
     covers = _render("release/covers.html", context)
@@ -214,16 +223,22 @@ def build(case: Case, *, progress: Callable[[int], None] | None = None) -> Built
 def _assemble(
     schedule: bytes, covers: bytes, released: Sequence[bytes], *, title: str
 ) -> tuple[bytes, int]:
-    """The schedule's pages, then each document's cover and pages; only the title as metadata."""
+    """The schedule's pages, then each document's cover and pages; only the title as metadata.
+
+    Every source stays open until the bundle is saved: pikepdf copies their objects then.
+    """
     out = pikepdf.new()
-    with pikepdf.open(io.BytesIO(schedule)) as first, pikepdf.open(io.BytesIO(covers)) as cover:
-        if len(cover.pages) != len(released):
+    with contextlib.ExitStack() as sources:
+        first, cover, *documents = (
+            sources.enter_context(pikepdf.open(io.BytesIO(data)))
+            for data in (schedule, covers, *released)
+        )
+        if len(cover.pages) != len(documents):
             raise ReleaseError("A document's cover page ran over one page.")
         out.pages.extend(first.pages)
-        for index, pdf in enumerate(released):
+        for index, document in enumerate(documents):
             out.pages.append(cover.pages[index])
-            with pikepdf.open(io.BytesIO(pdf)) as document:
-                out.pages.extend(document.pages)
+            out.pages.extend(document.pages)
         schedule_pages = len(first.pages)
         for page in out.pages:
             for key in ("/StructParents", "/Tabs", "/Annots"):

@@ -7,6 +7,8 @@ is recorded with one audit event per build: built, or failed with the reason.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,6 +23,8 @@ from foi_cases.workflow import core
 
 Verb = CaseEvent.Verb
 BundleStatus = ReleaseBundle.Status
+# Longer than the task's time limit: a build still "being built" after this was lost.
+ABANDONED_AFTER = dt.timedelta(hours=2)
 
 
 @transaction.atomic
@@ -38,6 +42,10 @@ def request_release_bundle(case: Case, *, actor: User) -> ReleaseBundle:
     existing = case.release_bundles.filter(
         inputs_hash=fingerprint, status__in=(BundleStatus.BUILDING, BundleStatus.READY)
     ).first()
+    if existing is not None and existing.created_at < timezone.now() - ABANDONED_AFTER:
+        if existing.status == BundleStatus.BUILDING:
+            record_bundle_failed(existing.pk, reason="The build was lost (the worker stopped).")
+            existing = None
     if existing is not None:
         return existing
     row = ReleaseBundle.objects.create(case=case, inputs_hash=fingerprint, created_by=actor)
