@@ -166,6 +166,21 @@ def test_the_bundle_holds_the_schedule_and_the_redacted_records_only(
     assert CaseEvent.objects.filter(case=approved, verb=Verb.RELEASE_BUNDLE_BUILT).count() == 1
 
 
+def test_a_name_redacted_in_one_record_but_left_in_another_fails_the_leak_check(
+    approved, officer, django_capture_on_commit_callbacks
+):
+    add_record(approved, officer, typed_pdf(("Rota signed off by John Smith.",)))
+
+    row = build(approved, officer, django_capture_on_commit_callbacks)
+
+    assert row.status == row.Status.FAILED and not row.file
+    assert "Document 2, page 1: redacted text is still readable." in row.failure_reason
+    assert "Smith" not in row.failure_reason
+    event = CaseEvent.objects.get(case=approved, verb=Verb.RELEASE_BUNDLE_FAILED)
+    assert event.data["reason"] == row.failure_reason
+    assert release_bundle.current_bundle(approved) is None
+
+
 def test_the_schedule_lists_each_page_withheld_and_its_grounds(approved):
     memo = approved.records.get(responsive=Record.Responsiveness.RESPONSIVE)
     redactions = list(memo.redactions.select_related("citation"))
