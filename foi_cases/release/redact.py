@@ -13,7 +13,7 @@ import os
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +31,6 @@ LABEL_FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
 )
-
-Progress = Callable[[int], None]
 
 
 class ReleaseError(Exception):
@@ -173,7 +171,6 @@ def apply_redactions(
     *,
     title: str,
     dpi: int = RELEASE_DPI,
-    progress: Progress | None = None,
 ) -> bytes:
     """The released copy of one record: every page a picture with the boxes blacked out."""
     with tempfile.TemporaryDirectory(prefix="foi-release-") as tmp:
@@ -192,6 +189,4 @@ def apply_redactions(
             image = _render_page(source, page, workdir, dpi)
             on_page = [b for b in boxes if b.page == page]
             rebuilt.append(_rebuild_page(image, on_page, workdir, dpi))
-            if progress:
-                progress(int(100 * page / count))
         return clean_pdf(rebuilt, title=title)
