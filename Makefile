@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := static/govuk/app.min.css
 TEST_SECRET_KEY := test-only-secret-key-not-for-production
 
-.PHONY: run test lint format worker beat bench load install assets clean api-schema
+.PHONY: run test lint format worker beat bench bench-records load install assets clean api-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench: install
 	  *) echo "make bench needs DATABASE_URL=postgres://… (PostgreSQL)"; exit 2;; esac
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python -m benchmarks.run --cases $${BENCH_CASES:-100000}
+
+# Issue 20: convert and OCR a 100-page mixed bundle of records, then redact every page.
+bench-records: install
+	DJANGO_SETTINGS_MODULE=config.settings $(BIN)/python -m benchmarks.bench_record_release
 
 # Issue 7's load run: 50 signed-in users for 60 s against gunicorn on loopback; zero 5xx or it fails.
 load: install

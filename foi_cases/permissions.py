@@ -270,3 +270,12 @@ def can_view_record(user: AnyUser, record: Record) -> bool:
     if record.task is not None and can_work_on_task(user, record.task):
         return True
     return can_view_case(user, record.case)
+
+
+# --- Releasing records -------------------------------------------------------------------------
+
+
+def can_download_release_bundle(user: AnyUser, case: Case) -> bool:
+    """The release bundle: whoever may read the case's unredacted records (so a restricted
+    case's team and managers), never a contributor."""
+    return can_view_case(user, case)

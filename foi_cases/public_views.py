@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -104,7 +104,7 @@ def disclosure_log(request: HttpRequest) -> HttpResponse:
 def _published(pk: int) -> DisclosureLogEntry:
     entry = (
         DisclosureLogEntry.objects.published()
-        .select_related("case")
+        .select_related("case", "release_bundle")
         .prefetch_related("exemptions", "topics")
         .filter(pk=pk)
         .first()
@@ -163,6 +163,18 @@ def render_entry_pdf(entry: DisclosureLogEntry) -> bytes:
     context = {"entry": entry, "response_html": response_html(entry)}
     html = render_to_string("disclosure_log/entry_pdf.html", context)
     return HTML(string=html, url_fetcher=StaticFileFetcher()).write_pdf()
+
+
+@login_not_required
+def disclosure_log_entry_records(request: HttpRequest, pk: int) -> FileResponse:
+    """The records released with a published entry: its release bundle, as it was published."""
+    entry = _published(pk)
+    if entry.release_bundle is None:
+        raise Http404("No records were published with this entry.")
+    name = f"disclosure-{entry.case.reference}-records.pdf"
+    return FileResponse(
+        entry.release_bundle.file.open("rb"), filename=name, content_type="application/pdf"
+    )
 
 
 @login_not_required

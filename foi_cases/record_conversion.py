@@ -51,6 +51,7 @@ class Converted:
     pdf: bytes
     pages: int
     ocr_pages: int
+    note: str = ""  # what the reviewer must know of the copy (hidden sheets shown)
 
 
 def _run(args: list[str], seconds: int, env: dict[str, str] | None = None) -> None:
@@ -66,8 +67,38 @@ def _run(args: list[str], seconds: int, env: dict[str, str] | None = None) -> No
         raise Quarantine(f"Converting took longer than {seconds} seconds; check the file.") from exc
 
 
-def _check_zip(source: Path) -> None:
-    """Refuse zip bombs, and documents whose hidden content the PDF would not show."""
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TRACKED = re.compile(rb"<w:(ins|del|moveFrom|moveTo)\b")
+# Accepting every tracked change: deletions and moved-away text go, with the records of
+# formatting changes; insertions and moved-to text stay, unwrapped.
+REJECTED_MARKUP = {
+    f"{W}{name}"
+    for name in (
+        "del",
+        "moveFrom",
+        "rPrChange",
+        "pPrChange",
+        "sectPrChange",
+        "tblPrChange",
+        "tblPrExChange",
+        "tblGridChange",
+        "trPrChange",
+        "tcPrChange",
+        "numberingChange",
+        "moveFromRangeStart",
+        "moveFromRangeEnd",
+        "moveToRangeStart",
+        "moveToRangeEnd",
+    )
+}
+KEPT_MARKUP = {f"{W}ins", f"{W}moveTo"}
+WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+SHEET_NAME = re.compile(rb'<sheet\b[^>]*name="([^"]*)"[^>]*state="(?:hidden|veryHidden)"')
+HIDDEN_ROWS = re.compile(rb'<(row|col)\b[^>]*hidden="(1|true)"')
+
+
+def _check_zip(source: Path) -> set[str]:
+    """Refuse zip bombs; return the names of the parts in the archive."""
     try:
         with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
@@ -78,29 +109,88 @@ def _check_zip(source: Path) -> None:
                     "The file expands to far more than its size (a possible zip bomb); "
                     "it was not opened."
                 )
-            names = set(archive.namelist())
-            if "word/document.xml" in names:
-                body = archive.read("word/document.xml")
-                if re.search(rb"<w:(ins|del|moveFrom|moveTo)\b", body):
-                    raise Quarantine(
-                        "The document has tracked changes. Accept or reject them in the "
-                        "document, then add it again, so that nothing hidden is reviewed or "
-                        "released."
-                    )
-            if "xl/workbook.xml" in names:
-                workbook = archive.read("xl/workbook.xml")
-                if re.search(rb'<sheet\b[^>]*state="(hidden|veryHidden)"', workbook):
-                    raise Quarantine(
-                        "The workbook has hidden sheets. Unhide them (or delete them) and add "
-                        "it again, so that the reviewer sees everything it holds."
-                    )
+            return set(archive.namelist())
     except zipfile.BadZipFile as exc:
         raise Quarantine("The file is damaged: it is not a readable office document.") from exc
 
 
+def _rewrite_zip(source: Path, target: Path, change: Callable[[str, bytes], bytes]) -> None:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info, change(info.filename, old.read(info.filename)))
+
+
+def accept_all_changes(xml: bytes) -> bytes:
+    """A Word part with every tracked change accepted."""
+    from lxml import etree
+
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    for element in list(root.iter(*REJECTED_MARKUP)):
+        element.getparent().remove(element)
+    for element in list(root.iter(*KEPT_MARKUP)):
+        parent = element.getparent()
+        position = parent.index(element)
+        for offset, child in enumerate(list(element)):
+            parent.insert(position + offset, child)
+        parent.remove(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def show_hidden(name: str, xml: bytes) -> bytes:
+    """A workbook part with its hidden sheets, rows and columns made visible."""
+    if name == "xl/workbook.xml":
+        return re.sub(rb'\sstate="(hidden|veryHidden)"', b"", xml)
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        return re.sub(rb'(<(?:row|col)\b[^>]*?)\shidden="(1|true)"', rb"\1", xml)
+    return xml
+
+
+def _prepare_docx(source: Path, workdir: Path, accept_changes: bool) -> tuple[Path, str]:
+    """Refuse tracked changes, unless the officer chose to accept them all."""
+    with zipfile.ZipFile(source) as archive:
+        parts = [n for n in archive.namelist() if WORD_PARTS.fullmatch(n)]
+        tracked = any(TRACKED.search(archive.read(n)) for n in parts)
+    if not tracked:
+        return source, ""
+    if not accept_changes:
+        raise Quarantine(
+            "The document has tracked changes. Choose to accept them all here, or accept or "
+            "reject them in the document and add it again, so that nothing hidden is "
+            "reviewed or released."
+        )
+    accepted = workdir / f"accepted{source.suffix}"
+    _rewrite_zip(
+        source,
+        accepted,
+        lambda name, data: accept_all_changes(data) if WORD_PARTS.fullmatch(name) else data,
+    )
+    return accepted, "All tracked changes were accepted before conversion."
+
+
+def _prepare_xlsx(source: Path, workdir: Path) -> tuple[Path, str]:
+    """Make hidden sheets, rows and columns visible, so the reviewer sees everything."""
+    with zipfile.ZipFile(source) as archive:
+        names = archive.namelist()
+        workbook = archive.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
+        sheets = [m.decode(errors="replace") for m in SHEET_NAME.findall(workbook)]
+        rows = any(
+            HIDDEN_ROWS.search(archive.read(n))
+            for n in names
+            if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        )
+    if not sheets and not rows:
+        return source, ""
+    shown = workdir / f"shown{source.suffix}"
+    _rewrite_zip(source, shown, show_hidden)
+    found = []
+    if sheets:
+        found.append(f"hidden sheets ({', '.join(html.unescape(s) for s in sheets)})")
+    if rows:
+        found.append("hidden rows or columns")
+    return shown, f"The workbook had {' and '.join(found)}; they are shown in this copy."
+
+
 def _office_to_pdf(source: Path, workdir: Path) -> bytes:
-    if source.suffix.lstrip(".") in ZIPPED:
-        _check_zip(source)
     # A profile per conversion, so that conversions in parallel do not share LibreOffice's lock.
     profile = workdir / f"lo-{uuid.uuid4().hex}"
     _run(
@@ -256,8 +346,14 @@ def _no_fetch(url: str) -> dict[str, bytes]:
     raise ValueError(f"Not fetched: {url[:60]}")
 
 
-def convert_to_pdf(source: Path, extension: str, progress: Progress) -> Converted:
-    """Convert one file to a PDF for review; raise Quarantine when that is not safe."""
+def convert_to_pdf(
+    source: Path, extension: str, progress: Progress, *, accept_changes: bool = False
+) -> Converted:
+    """Convert one file to a PDF for review; raise Quarantine when that is not safe.
+
+    A Word document's tracked changes are accepted only when the officer chose so
+    (`accept_changes`); a workbook's hidden sheets, rows and columns are shown, and said so.
+    """
     progress(0)
     with tempfile.TemporaryDirectory(prefix="foi-convert-") as tmp:
         workdir = Path(tmp)
@@ -268,8 +364,15 @@ def convert_to_pdf(source: Path, extension: str, progress: Progress) -> Converte
         if extension in EMAILS:
             converted = _email_to_pdf(source, extension)
         elif extension in OFFICE:
+            note = ""
+            if extension in ZIPPED:
+                names = _check_zip(source)
+                if "word/document.xml" in names:
+                    source, note = _prepare_docx(source, workdir, accept_changes)
+                elif "xl/workbook.xml" in names:
+                    source, note = _prepare_xlsx(source, workdir)
             pdf = _office_to_pdf(source, workdir)
-            converted = Converted(pdf, len(PdfReader(io.BytesIO(pdf)).pages), 0)
+            converted = Converted(pdf, len(PdfReader(io.BytesIO(pdf)).pages), 0, note)
         else:
             raise Quarantine(f"Files of kind .{extension} cannot be converted for review.")
     progress(100)
@@ -303,7 +406,12 @@ def convert_record(record_id: int) -> str:
             for chunk in stored.chunks():
                 copy.write(chunk)
         try:
-            converted = convert_to_pdf(source, extension, progress)
+            converted = convert_to_pdf(
+                source,
+                extension,
+                progress,
+                accept_changes=record.changes_accepted_by_id is not None,
+            )
         except Quarantine as reason:
             workflow.record_conversion_failed(record, reason=str(reason), quarantine=True)
             return Record.Conversion.QUARANTINED
@@ -313,6 +421,10 @@ def convert_record(record_id: int) -> str:
             )
             return Record.Conversion.FAILED
     workflow.record_converted(
-        record, pdf=converted.pdf, pages=converted.pages, ocr=converted.ocr_pages
+        record,
+        pdf=converted.pdf,
+        pages=converted.pages,
+        ocr=converted.ocr_pages,
+        note=converted.note,
     )
     return Record.Conversion.READY

@@ -23,6 +23,7 @@ from foi_cases.permissions import (
     is_contributor,
     tasks_visible_to,
 )
+from foi_cases.release_views import release_context
 
 
 def _records_url(case: Case) -> str:
@@ -54,6 +55,7 @@ def _render_records(request: HttpRequest, case: Case, **bound: Any) -> HttpRespo
         "upload_form": forms.RecordUploadForm(),
         "searched_hours": workflow.searched_hours(case),
         "today": timezone.localdate(),
+        **release_context(case, request.user),
     }
     context.update(bound)
     return render(request, "foi_cases/records/case_records.html", context)

@@ -17,7 +17,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from foi_cases.letters import download_name
-from foi_cases.models import Case, Letter
+from foi_cases.models import Case, Correspondence, Letter
+from foi_cases.release.bundle import download_name as bundle_download_name
 
 SALT = "foi_cases.status_link"
 
@@ -76,9 +77,9 @@ def _day(moment: dt.datetime | None) -> str:
 def status_downloads(case: Case) -> list[StatusDownload]:
     """Every file the status page offers: the letters sent to the requester, as sent.
 
-    The one place that decides what the requester may download (the release bundle, once it
-    is sent, belongs here too). Only what already went to the requester is listed, so nothing
-    internal (drafts, records, decisions) can appear.
+    The one place that decides what the requester may download. Only what already went to
+    the requester is listed (the letters, and the release bundles e-mailed with them), so
+    nothing internal (drafts, unredacted records, decisions) can appear.
     """
     sent = (
         Letter.objects.filter(case=case, sent_at__isnull=False)
@@ -94,4 +95,16 @@ def status_downloads(case: Case) -> list[StatusDownload]:
             file=letter.pdf,
         )
         for letter in sent
+    ] + [
+        StatusDownload(
+            key=f"bundle-{email.release_bundle_id}",
+            label=f"Released records, sent {_day(email.sent_at)}",
+            filename=bundle_download_name(email.release_bundle),
+            file=email.release_bundle.file,
+        )
+        for email in Correspondence.objects.filter(
+            case=case, status=Correspondence.Status.SENT, release_bundle__isnull=False
+        )
+        .select_related("release_bundle__case")
+        .order_by("sent_at", "pk")
     ]

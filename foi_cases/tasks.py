@@ -5,6 +5,7 @@ import socket
 from datetime import timedelta
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
@@ -123,6 +124,16 @@ def send_search_reminders() -> int:
 def convert_record(record_id: int) -> str:
     """Convert a record to PDF for review (LibreOffice, Tesseract); safe to run twice."""
     return record_conversion.convert_record(record_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=60 * 60)
+def build_release_bundle(bundle_id: int) -> str:
+    """Apply the redactions, add the schedule and run the leak check; safe to run twice."""
+    try:
+        return workflow.build_release_bundle(bundle_id)
+    except SoftTimeLimitExceeded:
+        workflow.record_bundle_failed(bundle_id, reason="Building took longer than an hour.")
+        return "failed"
 
 
 @shared_task(acks_late=True)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("foi_cases.people_urls")),
     path("", include("foi_cases.redaction_urls")),
     path("", include("foi_cases.consistency_urls")),
+    path("", include("foi_cases.release_urls")),
     path("cases/", case_views.case_list, name="case_list"),
     path("cases/mine/", case_views.case_list, {"tab": "mine"}, name="case_list_mine"),
     path("cases/team/", case_views.case_list, {"tab": "team"}, name="case_list_team"),

@@ -129,6 +129,8 @@ RULES: dict[str, dict[str, str]] = {
     # Managers issue and revoke API tokens.
     "api_tokens": {"get": MANAGERS, "post": MANAGERS},
     "api_token_revoke": {"get": NOT_ALLOWED, "post": MANAGERS},
+    # The entry here was published without records (tests/test_release_bundle.py has one with).
+    "disclosure_log_entry_records": {"get": "404 404 404 404 404 404"},
     # Lists and dashboards.
     "home": {"get": "L ok ok ok ok ok"},  # no role: a page saying so
     "case_list": {"get": ANY_ROLE},
@@ -251,8 +253,21 @@ RULES: dict[str, dict[str, str]] = {
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
     },
+    # Releasing records: the editors build the bundle and get records out of quarantine;
+    # the bundle downloads for whoever may read the unredacted records (never a contributor).
+    "release_bundle_build": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
     "record_redact": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
     "record_redaction_remove": {
+        "get": NOT_ALLOWED,
+        "post": EDITORS,
+        "post_restricted": RESTRICTED_EDITORS,
+    },
+    "release_bundle_download": {"get": VIEWERS, "get_restricted": RESTRICTED_VIEWERS},
+    "record_accept_changes": {
         "get": NOT_ALLOWED,
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
@@ -263,6 +278,7 @@ RULES: dict[str, dict[str, str]] = {
         "post": EDITORS,
         "post_restricted": RESTRICTED_EDITORS,
     },
+    "record_retry": {"get": NOT_ALLOWED, "post": EDITORS, "post_restricted": RESTRICTED_EDITORS},
     "my_tasks": {"get": "L 403 403 403 403 403"},
     "task_detail": {"get": "L 404 404 404 404 404"},
     "task_upload": {"get": NOT_ALLOWED, "post": "L 404 404 404 404 404"},

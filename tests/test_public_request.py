@@ -8,12 +8,13 @@ import uuid
 
 import pytest
 from django.core import mail, signing
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from foi_cases import deadlines, status_links, workflow
-from foi_cases.models import Case, CaseEvent, Letter
+from foi_cases.models import Case, CaseEvent, Correspondence, Letter, ReleaseBundle
 from tests.letter_helpers import SEED_001_QUESTIONS, complete_letter_settings, log_case
 from tests.test_redis_down import redis_stopped
 
@@ -225,3 +226,39 @@ def test_expired_and_altered_links_get_a_clear_page_that_reveals_nothing(officer
     assert expired.status_code == 410
     assert b"This link has expired" in expired.content
     assert case.reference.encode() not in expired.content
+
+
+def test_the_status_page_offers_the_release_bundle_only_once_it_was_e_mailed(officer):
+    case = log_case(officer, questions=SEED_001_QUESTIONS, assignee=officer)
+    bundle = ReleaseBundle(case=case, status=ReleaseBundle.Status.READY, created_by=officer)
+    bundle.file.save("bundle.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    bundle.save()
+    email = Correspondence.objects.create(
+        case=case,
+        direction=Correspondence.Direction.OUT,
+        kind=Correspondence.Kind.LETTER,
+        status=Correspondence.Status.SENDING,
+        message_id=f"<{uuid.uuid4()}@foi.example.org>",
+        release_bundle=bundle,
+    )
+    token = status_links.make_token(case)
+    download = reverse(
+        "request_status_download", kwargs={"token": token, "key": f"bundle-{bundle.pk}"}
+    )
+    client = Client()
+
+    assert (
+        "Released records"
+        not in client.get(reverse("request_status", args=[token])).content.decode()
+    )
+    assert client.get(download).status_code == 404
+
+    Correspondence.objects.filter(pk=email.pk).update(
+        status=Correspondence.Status.SENT, sent_at=timezone.now()
+    )
+    assert (
+        "Released records" in client.get(reverse("request_status", args=[token])).content.decode()
+    )
+    response = client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.7\n"

@@ -139,21 +139,6 @@ def test_docx_with_tracked_changes_goes_to_quarantine(
     assert "tracked changes" in event.data["reason"]
 
 
-def test_xlsx_with_a_hidden_sheet_goes_to_quarantine(
-    case, officer, django_capture_on_commit_callbacks
-):
-    workbook = (
-        '<workbook><sheets><sheet name="Costs" sheetId="1"/>'
-        '<sheet name="Names" sheetId="2" state="hidden"/></sheets></workbook>'
-    )
-    content = office_zip({"xl/workbook.xml": workbook})
-    record = add_and_convert(
-        case, officer, "costs.xlsx", content, django_capture_on_commit_callbacks
-    )
-    assert record.conversion == Conversion.QUARANTINED
-    assert "hidden sheets" in record.conversion_note
-
-
 def test_zip_bomb_goes_to_quarantine_unopened(tmp_path):
     bomb = office_zip(
         {"word/document.xml": b"<w:document/>", "word/padding.xml": b"0" * 30_000_000}
@@ -197,3 +182,165 @@ def test_conversion_runs_once_when_the_task_is_run_twice(
     assert record_conversion.convert_record(record.pk) == Conversion.READY
     assert CaseEvent.objects.filter(case=case, verb=CaseEvent.Verb.RECORD_CONVERTED).count() == 1
     assert Path(record.review_pdf.path).exists()
+
+
+WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="{target}" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument"/></Relationships>'
+)
+
+
+def tracked_docx() -> bytes:
+    """A Word document whose tracked changes insert one sentence and delete another."""
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{WORD_NS}"><w:body>'
+        "<w:p><w:r><w:t>Security review for the constituency office.</w:t></w:r></w:p>"
+        "<w:p><w:ins w:id='1' w:author='A' w:date='2026-01-01T00:00:00Z'><w:r>"
+        "<w:t>Inserted sentence kept.</w:t></w:r></w:ins>"
+        "<w:del w:id='2' w:author='A' w:date='2026-01-01T00:00:00Z'><w:r>"
+        "<w:delText>Deleted draft wording.</w:delText></w:r></w:del></w:p>"
+        "</w:body></w:document>"
+    )
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    return office_zip(
+        {
+            "[Content_Types].xml": types,
+            "_rels/.rels": PACKAGE_RELS.format(target="word/document.xml"),
+            "word/document.xml": document,
+        }
+    )
+
+
+def workbook_with_hidden_sheet() -> bytes:
+    """A workbook with a visible sheet, a hidden sheet and a hidden row."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+    def sheet(rows: str) -> str:
+        head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
+        return f"{head}<sheetData>{rows}</sheetData></worksheet>"
+
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{sheet_type}"/>'
+        f'<Override PartName="/xl/worksheets/sheet2.xml" ContentType="{sheet_type}"/></Types>'
+    )
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+        '<sheets><sheet name="Costs" sheetId="1" r:id="rId1"/>'
+        '<sheet name="Names" sheetId="2" state="hidden" r:id="rId2"/></sheets></workbook>'
+    )
+    sheet_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+    workbook_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{sheet_rel}" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{sheet_rel}" Target="worksheets/sheet2.xml"/>'
+        "</Relationships>"
+    )
+    return office_zip(
+        {
+            "[Content_Types].xml": types,
+            "_rels/.rels": PACKAGE_RELS.format(target="xl/workbook.xml"),
+            "xl/workbook.xml": workbook,
+            "xl/_rels/workbook.xml.rels": workbook_rels,
+            "xl/worksheets/sheet1.xml": sheet(
+                f'<row r="1">{cell("A1", "Panic alarms")}</row>'
+                f'<row r="2" hidden="1">{cell("A2", "Hidden row total")}</row>'
+            ),
+            "xl/worksheets/sheet2.xml": sheet(
+                f'<row r="1">{cell("A1", "Hidden sheet names")}</row>'
+            ),
+        }
+    )
+
+
+def test_tracked_changes_stay_refused_until_an_officer_accepts_them_all(
+    client, case, officer, django_capture_on_commit_callbacks
+):
+    record = add_and_convert(
+        case, officer, "review.docx", tracked_docx(), django_capture_on_commit_callbacks
+    )
+    assert record.conversion == Conversion.QUARANTINED
+    client.force_login(officer)
+    page = client.get(reverse("case_records", args=[case.reference])).content.decode()
+    assert "Accept all tracked changes" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("record_accept_changes", args=[case.reference, record.pk]))
+
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.conversion == Conversion.READY and record.changes_accepted_by == officer
+    assert "tracked changes were accepted" in record.conversion_note
+    text = pdf_text(record.review_pdf.read())
+    assert "Inserted sentence kept." in text and "Security review" in text
+    assert "Deleted draft wording" not in text
+    event = CaseEvent.objects.get(case=case, verb=CaseEvent.Verb.RECORD_CHANGES_ACCEPTED)
+    assert event.actor == officer
+
+
+def test_a_workbook_is_converted_with_its_hidden_sheets_and_rows_shown(
+    client, case, officer, django_capture_on_commit_callbacks
+):
+    record = add_and_convert(
+        case,
+        officer,
+        "costs.xlsx",
+        workbook_with_hidden_sheet(),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert record.conversion == Conversion.READY
+    text = pdf_text(record.review_pdf.read())
+    assert "Panic alarms" in text
+    assert "Hidden row total" in text and "Hidden sheet names" in text
+    assert "hidden sheets (Names)" in record.conversion_note
+    client.force_login(officer)
+    page = client.get(reverse("case_records", args=[case.reference])).content.decode()
+    assert "they are shown in this copy" in page
+
+
+def test_a_failed_conversion_can_be_retried(
+    client, case, officer, django_capture_on_commit_callbacks
+):
+    (record,) = workflow.add_records(
+        case, actor=officer, files=[SimpleUploadedFile("a.txt", b"Try again")]
+    )
+    Record.objects.filter(pk=record.pk).update(
+        conversion=Conversion.FAILED, conversion_note="The conversion failed (OSError)."
+    )
+    client.force_login(officer)
+    page = client.get(reverse("case_records", args=[case.reference])).content.decode()
+    assert "Retry" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("record_retry", args=[case.reference, record.pk]))
+
+    record.refresh_from_db()
+    assert record.conversion == Conversion.READY and "Try again" in pdf_text(
+        record.review_pdf.read()
+    )
+    assert (
+        CaseEvent.objects.filter(case=case, verb=CaseEvent.Verb.RECORD_CONVERSION_RETRIED).count()
+        == 1
+    )

@@ -27,7 +27,15 @@ from django.utils import timezone
 from foi_cases import letters, notifications, outbox
 from foi_cases.mail import mailbox
 from foi_cases.mail.common import system_user
-from foi_cases.models import Case, CaseEvent, Correspondence, Letter, LetterSettings
+from foi_cases.models import (
+    Case,
+    CaseEvent,
+    Correspondence,
+    Letter,
+    LetterSettings,
+    ReleaseBundle,
+)
+from foi_cases.release import bundle as release_bundle
 from foi_cases.workflow import core
 from foi_cases.workflow.clock_events import request_clarification
 from foi_cases.workflow.core import InvalidTransition
@@ -35,6 +43,8 @@ from foi_cases.workflow.letters import record_letter_sent
 
 logger = logging.getLogger(__name__)
 Status = Correspondence.Status
+# The letters the release bundle goes with, when records are released.
+RELEASES_RECORDS = (Letter.Kind.FINAL_RESPONSE,)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 HEADING = re.compile(r"^#+ ", re.MULTILINE)
 TO_FILL = re.compile(r"\[\[.*?\]\]", re.DOTALL)
@@ -56,6 +66,8 @@ def letter_refusal(letter: Letter) -> str:
     stale = letters.stale_reason(letter)
     if stale:
         return stale
+    if letter.kind in RELEASES_RECORDS:
+        return release_bundle.send_refusal(letter.case)
     return ""
 
 
@@ -97,7 +109,8 @@ def send_letter(letter: Letter, *, actor: User) -> Correspondence:
         "mail/letter_email.txt", {"case": case, "letter": letter, "settings": settings}
     )
     subject = f"{case.reference}: {letter.get_kind_display()} – {case.title}"[:998]
-    return _queue(case, subject=subject, body=body, actor=actor, letter=letter)
+    bundle = release_bundle.current_bundle(case) if letter.kind in RELEASES_RECORDS else None
+    return _queue(case, subject=subject, body=body, actor=actor, letter=letter, bundle=bundle)
 
 
 # The notices an officer may start a message from, composed as their letters would be.
@@ -183,6 +196,7 @@ def _queue(
     actor: User | None,
     letter: Letter | None,
     notice: str = "",
+    bundle: ReleaseBundle | None = None,
 ) -> Correspondence:
     row = Correspondence.objects.create(
         case=case,
@@ -199,6 +213,7 @@ def _queue(
         channel=case.channel,
         sent_by=actor,
         notice=notice,
+        release_bundle=bundle,
     )
     outbox.enqueue("foi_cases.tasks.send_email", row.pk, dedupe_key=f"send-email:{row.pk}")
     return row
@@ -220,6 +235,11 @@ def _build(row: Correspondence) -> EmailMessage:
     if row.letter_id and row.letter and row.letter.pdf:
         with row.letter.pdf.open("rb") as handle:
             message.attach(letters.download_name(row.letter), handle.read(), "application/pdf")
+    if row.release_bundle is not None:
+        with row.release_bundle.file.open("rb") as handle:
+            message.attach(
+                release_bundle.download_name(row.release_bundle), handle.read(), "application/pdf"
+            )
     return message
 
 
@@ -231,7 +251,11 @@ def deliver(row_id: int) -> str:
        was accepted then, and is recorded without sending again.
     3. Record the attempt (committed), send, and record the time SMTP accepted it.
     """
-    row = Correspondence.objects.select_related("letter", "case").filter(pk=row_id).first()
+    row = (
+        Correspondence.objects.select_related("letter", "case", "release_bundle")
+        .filter(pk=row_id)
+        .first()
+    )
     if row is None or row.status != Status.SENDING:
         return "nothing to send"
     if row.letter_id:

@@ -57,6 +57,7 @@ from foi_cases.models.letters import (
 from foi_cases.models.notifications import Notification, ReminderSent
 from foi_cases.models.people import AccessEvent, Invitation
 from foi_cases.models.records import Consultation, ContributorTask, Record, RecordRedaction
+from foi_cases.models.release import ReleaseBundle
 from foi_cases.models.security import (
     CaseAccessLog,
     FormSubmission,
@@ -101,6 +102,7 @@ __all__ = [
     "RecordRedaction",
     "Redaction",
     "ReferenceSequence",
+    "ReleaseBundle",
     "ReminderSent",
     "ReportingOutcome",
     "Requester",

@@ -190,6 +190,10 @@ class DisclosureLogEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     withheld_at = models.DateTimeField(null=True, blank=True)
+    # The records released, published with the entry (set when it is published).
+    release_bundle = models.ForeignKey(
+        "ReleaseBundle", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = DisclosureLogEntryQuerySet.as_manager()
 

@@ -507,6 +507,13 @@ class CaseEvent(models.Model):
         RECORD_RESPONSIVENESS = "record_responsiveness", "Record marked in or out of the request"
         MENTIONS_CORRECTED = "mentions_corrected", "Recognised people and places corrected"
         CONSISTENCY_OVERRIDDEN = "consistency_overridden", "Consistency finding overridden"
+        RELEASE_BUNDLE_BUILT = "release_bundle_built", "Release bundle built"
+        RELEASE_BUNDLE_FAILED = "release_bundle_failed", "Release bundle failed its checks"
+        RECORD_CHANGES_ACCEPTED = (
+            "record_changes_accepted",
+            "Record's tracked changes accepted for review",
+        )
+        RECORD_CONVERSION_RETRIED = "record_conversion_retried", "Record's conversion retried"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

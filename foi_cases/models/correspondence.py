@@ -43,6 +43,10 @@ class Correspondence(models.Model):
     letter = models.ForeignKey(
         Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
     )
+    # The release bundle attached to a response e-mail alongside the letter.
+    release_bundle = models.ForeignKey(
+        "ReleaseBundle", null=True, blank=True, on_delete=models.PROTECT, related_name="emails"
+    )
     direction = models.CharField(max_length=3, choices=Direction.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MESSAGE)
     status = models.CharField(max_length=20, choices=Status.choices)

@@ -101,7 +101,13 @@ class Record(models.Model):
     )
     conversion_progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent.")
     conversion_note = models.TextField(
-        blank=True, help_text="Why the conversion failed or the file is in quarantine."
+        blank=True,
+        help_text="Why the conversion failed or the file is in quarantine, or what the "
+        "reviewer must know of the copy (hidden sheets shown).",
+    )
+    # An officer chose to accept every tracked change of a document put in quarantine for them.
+    changes_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     review_pages = models.PositiveIntegerField(null=True, blank=True)
     responsive = models.CharField(

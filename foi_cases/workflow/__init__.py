@@ -146,6 +146,11 @@ from foi_cases.workflow.letters import (
     return_letter,
     submit_letter_for_review,
 )
+from foi_cases.workflow.record_quarantine import (
+    accept_tracked_changes,
+    has_tracked_changes,
+    retry_conversion,
+)
 from foi_cases.workflow.records import (
     add_records,
     add_task_records,
@@ -166,6 +171,12 @@ from foi_cases.workflow.redactions import (
     redact_search_matches,
     remove_redaction,
     set_responsiveness,
+)
+from foi_cases.workflow.release import (
+    build_release_bundle,
+    record_bundle_built,
+    record_bundle_failed,
+    request_release_bundle,
 )
 from foi_cases.workflow.retention import (
     ANONYMISED_NAME,
@@ -209,6 +220,13 @@ __all__ = [
     "request_search",
     "searched_hours",
     "send_search_reminders",
+    "accept_tracked_changes",
+    "has_tracked_changes",
+    "retry_conversion",
+    "build_release_bundle",
+    "record_bundle_built",
+    "record_bundle_failed",
+    "request_release_bundle",
     "composable_kinds",
     "public_interest_extension_available",
     "ALLOWED_TRANSITIONS",

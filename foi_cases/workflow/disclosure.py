@@ -15,6 +15,7 @@ from exemptions.models import Exemption, ExemptionCitation
 from foi_cases import redaction
 from foi_cases.models import Case, CaseEvent, DisclosureLogEntry, Letter, Redaction, Topic
 from foi_cases.permissions import can_edit_case, can_manage_disclosure_log
+from foi_cases.release import bundle as release_bundle
 from foi_cases.workflow import core
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 from foi_cases.workflow.letters import edit_letter
@@ -362,6 +363,12 @@ def publish_disclosure_entry(
             "You prepared, edited or redacted this entry, so another manager must validate it."
         )
     problems = identity_problems(entry)
+    bundle = release_bundle.published_bundle(entry.case)
+    if bundle is not None and entry.case.anonymised_at is None:
+        if redaction.identity_remaining(release_bundle.text_of(bundle), **_identity(entry.case)):
+            problems.append(
+                "The release bundle contains the requester's name, e-mail address or address."
+            )
     if problems:
         raise ValidationError(problems)
     if entry.warnings and not warnings_checked:
@@ -375,8 +382,15 @@ def publish_disclosure_entry(
         frm=[EntryStatus.AWAITING_VALIDATION],
         validated_by=actor,
         published_at=now,
+        release_bundle=bundle,
     )
-    core.record(entry.case, Verb.DISCLOSURE_PUBLISHED, actor=actor, entry=entry.pk)
+    core.record(
+        entry.case,
+        Verb.DISCLOSURE_PUBLISHED,
+        actor=actor,
+        entry=entry.pk,
+        **({"release_bundle": bundle.pk} if bundle else {}),
+    )
     return entry
 
 

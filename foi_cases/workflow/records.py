@@ -427,14 +427,24 @@ def start_conversion(record: Record) -> None:
 
 
 @transaction.atomic
-def record_converted(record: Record, *, pdf: bytes, pages: int, ocr: int) -> Record:
-    """Keep the review copy of a record and record that it is ready."""
+def record_converted(record: Record, *, pdf: bytes, pages: int, ocr: int, note: str = "") -> Record:
+    """Keep the review copy of a record and record that it is ready (with what the reviewer
+    must know of the copy, e.g. hidden sheets shown)."""
     name = f"{record.sha256[:32]}.pdf"
     record.review_pdf.save(name, ContentFile(pdf), save=False)
     record.conversion = Conversion.READY
     record.conversion_progress = 100
     record.review_pages = pages
-    record.save(update_fields=["review_pdf", "conversion", "conversion_progress", "review_pages"])
+    record.conversion_note = note
+    record.save(
+        update_fields=[
+            "review_pdf",
+            "conversion",
+            "conversion_progress",
+            "review_pages",
+            "conversion_note",
+        ]
+    )
     core.record(
         record.case,
         Verb.RECORD_CONVERTED,
@@ -443,6 +453,7 @@ def record_converted(record: Record, *, pdf: bytes, pages: int, ocr: int) -> Rec
         name=record.original_name,
         pages=pages,
         ocr_pages=ocr,
+        note=note,
     )
     return record
 
