@@ -348,6 +348,8 @@ def redaction_on(record: Record) -> RecordRedaction:
         citation=citation,
         created_by_id=citation.created_by_id,
     )
+
+
 def ready_bundle(case: Case) -> ReleaseBundle:
     """A release bundle of the case, as a build leaves it (its content does not matter here)."""
     row = ReleaseBundle(case=case, status=ReleaseBundle.Status.READY, created_by=case.created_by)
