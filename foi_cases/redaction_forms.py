@@ -134,11 +134,13 @@ class SearchRedactForm(SearchForm):
         min_value=1,
         error_messages={"required": CHOOSE_GROUND, "invalid": CHOOSE_GROUND},
     )
-    matches = forms.MultipleChoiceField(
+    # Not "matches": a control of that name would replace the form element's matches()
+    # method in the browser, which scripts and accessibility checkers call.
+    to_redact = forms.MultipleChoiceField(
         label="Matches to redact",
         error_messages={"required": "Choose at least one match to redact."},
     )
 
     def __init__(self, *args: Any, keys: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["matches"].choices = [(k, k) for k in keys]
+        self.fields["to_redact"].choices = [(k, k) for k in keys]

@@ -257,7 +257,7 @@ def records_search_redact(request: HttpRequest, reference: str) -> HttpResponse:
     redact = forms.SearchRedactForm(
         request.POST if request.method == "POST" else None,
         keys=keys,
-        initial={"matches": keys},
+        initial={"to_redact": keys},
     )
     if request.method == "POST" and redact.is_valid():
         if _redact_chosen(request, case, redact, found):
@@ -276,7 +276,7 @@ def _redact_chosen(
     request: HttpRequest, case: Case, form: forms.SearchRedactForm, found: list[Found]
 ) -> bool:
     data = form.cleaned_data
-    chosen = set(data["matches"])
+    chosen = set(data["to_redact"])
     by_record: dict[Record, list[workflow.Area]] = {}
     for item in found:
         if item.key in chosen:

@@ -53,7 +53,7 @@ def test_search_and_redact_finds_the_planted_name_phone_and_postcode_on_their_pa
         assert f"patrols.pdf, page {page}" in shown.content.decode()
         response = client.post(
             reverse("records_search_redact", args=[case.reference]),
-            {**query, "citation": s31.pk, "matches": [f.key for f in found]},
+            {**query, "citation": s31.pk, "to_redact": [f.key for f in found]},
         )
         assert response.status_code == 302
     rows = list(record.redactions.order_by("page", "y0"))
@@ -77,6 +77,18 @@ def test_search_and_redact_finds_the_planted_name_phone_and_postcode_on_their_pa
     log = _client(manager).get(reverse("redaction_log")).content.decode()
     assert log.count("patrols.pdf") == 3 and "Question 1: s31(1)(a)" in log
     assert "Jane" not in log and "07700" not in log
+
+
+@pytest.mark.django_db
+def test_no_control_of_the_search_and_redact_form_hides_a_method_of_the_form(officer, reviewed):
+    """A checkbox named "matches" replaced the form element's matches() in the browser, so
+    scripts calling it, axe among them, failed on the page of results."""
+    case = reviewed[0]
+    html = _search(_client(officer), case, phrase="jane doe").content.decode()
+
+    names = set(re.findall(r'<input[^>]* name="([^"]+)"', html))
+    assert "to_redact" in names
+    assert not names & {"matches", "closest", "submit", "reset", "elements", "action", "method"}
 
 
 @pytest.mark.django_db
