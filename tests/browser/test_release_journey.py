@@ -47,6 +47,7 @@ def test_officer_redacts_a_record_the_reviewer_approves_it_and_the_bundle_hides_
     )
     page.get_by_role("button", name="Add files").click()
     expect(page.get_by_text("1 file added.")).to_be_visible()
+    axe_check(page, "release-records-uploaded")
     page.get_by_role("link", name="Review and redact memo.pdf").click()
     expect(page.locator("[data-record-viewer]")).to_have_attribute("data-ready", "true")
     page.get_by_role("radio", name="Yes, it is within the request").check()
@@ -76,6 +77,7 @@ def test_officer_redacts_a_record_the_reviewer_approves_it_and_the_bundle_hides_
     page.goto(case.get_absolute_url())
     page.get_by_role("link", name="Decisions per question").click()
     page.get_by_role("link", name="Check your answers and send for review").click()
+    axe_check(page, "release-check-answers")
     page.get_by_role("button", name="Send the decisions for review").click()
     success_banner(page, "The decisions were sent for review.")
 
@@ -91,6 +93,7 @@ def test_officer_redacts_a_record_the_reviewer_approves_it_and_the_bundle_hides_
     expect(submitted.get_by_role("row", name="memo.pdf")).to_contain_text("Within the request")
     axe_check(desk, "release-review")
     desk.get_by_role("button", name="Continue to approve or return").click()
+    axe_check(desk, "release-review-decide")
     desk.get_by_role("button", name="Approve the decisions").click()
     success_banner(desk, "Approved.")
 
