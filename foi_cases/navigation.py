@@ -31,9 +31,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Disclosure log", "disclosure_entries", frozenset({MANAGER})),
     NavItem("Notifications", "notifications", frozenset({OFFICER, REVIEWER, MANAGER})),
     NavItem("Team", "people_team", frozenset({MANAGER})),
-    NavItem("Sign-in security", "sign_in_security", frozenset({MANAGER})),
     NavItem("Administration", "admin:index", frozenset({MANAGER}), in_header=True),
-    NavItem("API tokens", "api_tokens", frozenset({MANAGER})),
 )
 
 

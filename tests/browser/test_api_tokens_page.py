@@ -23,7 +23,10 @@ def test_a_manager_issues_and_revokes_a_token_and_reads_the_api_docs(
     page, manager, sign_in, axe_check
 ):
     sign_in(page, manager)
-    nav(page, axe_check, "API tokens", "API tokens", "api-tokens")
+    nav(page, axe_check, "Team", "Team", "team")
+    page.get_by_role("navigation", name="Access").get_by_role("link", name="API tokens").click()
+    expect(page.get_by_role("heading", level=1, name="API tokens")).to_be_visible()
+    axe_check(page, "api-tokens")
     page.get_by_role("button", name="Issue the token").click()
     assert_error_summary(page)
     axe_check(page, "api-tokens-errors")

@@ -57,6 +57,7 @@ def _case_urls(case, letter, citation_pk: int, member_pk: int):
 
     values["exemption_id"] = ExemptionCitation.objects.get(pk=citation_pk).exemption_id
     values["step"] = "reasons"
+    values["redaction"] = 1
     for pattern in patterns(get_resolver().url_patterns):
         groups = pattern.pattern.regex.groupindex.keys() - pattern.default_args.keys()
         if "reference" not in groups:

@@ -31,7 +31,7 @@ def test_a_person_signs_in_with_the_identity_provider(
     page.get_by_label("Password").fill("password")
     page.get_by_role("button", name="Sign in to the provider").click()
     expect(page.get_by_text("Signed in as sso-maya@example.org")).to_be_visible()
-    expect(page.get_by_role("link", name="Sign-in security")).to_be_visible()  # a manager
+    expect(page.get_by_role("link", name="Team", exact=True)).to_be_visible()  # a manager
 
     # Someone in none of the mapped groups is told why they cannot sign in.
     single_sign_on.put_user("sso-nobody", groups=["canteen-committee"])
