@@ -167,9 +167,16 @@ def test_the_bundle_holds_the_schedule_and_the_redacted_records_only(
 
 
 def test_a_name_redacted_in_one_record_but_left_in_another_fails_the_leak_check(
-    approved, officer, django_capture_on_commit_callbacks
+    approved, officer, reviewer, django_capture_on_commit_callbacks
 ):
     add_record(approved, officer, typed_pdf(("Rota signed off by John Smith.",)))
+    # A record within the request is part of what the reviewer approves: a new one needs a
+    # fresh approval before any bundle is built.
+    with pytest.raises(ValidationError, match="must be approved"):
+        workflow.request_release_bundle(approved, actor=officer)
+    workflow.withdraw_approval(approved, actor=officer, reason="A rota was found.")
+    workflow.submit_for_review(approved, actor=officer)
+    workflow.approve_decisions(approved, actor=reviewer)
 
     row = build(approved, officer, django_capture_on_commit_callbacks)
 
