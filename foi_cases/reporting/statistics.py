@@ -19,6 +19,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from foi_cases.models import Case
+from foi_cases.reporting import summary
 from foi_cases.reporting.outcomes import (
     CO,
     CODE_LIST,
@@ -343,7 +344,11 @@ def _exemption_rows(cohort: QuerySet) -> QuerySet:
 
 
 def exemption_table(cohort: QuerySet) -> Table:
-    """Requests (and questions) citing each exemption or refusal ground, most used first."""
+    """Requests (and questions) citing each exemption or refusal ground, most used first.
+
+    Recomputed from the citations of any set of cases; the reports read a period's from the
+    summary rows instead (`summary.exemption_rows`), which must give the same table.
+    """
     return _exemption_table(list(_exemption_rows(cohort)))
 
 
@@ -383,7 +388,8 @@ def quarterly_report(cases: QuerySet, first: dt.date, last: dt.date, today: dt.d
     """The Cabinet Office tables and the s45 Code list for requests received in a period.
 
     Four queries: the period's requests (timeliness and the Code list's other counts per
-    reporting outcome, in one grouped query), the exemptions they cite, the requests referred
+    reporting outcome, in one grouped query), the exemptions they cite (from the summary
+    rows), the requests referred
     for review, and the internal reviews requested in the period.
     """
     cohort = received_between(cases, first, last)
@@ -396,7 +402,7 @@ def quarterly_report(cases: QuerySet, first: dt.date, last: dt.date, today: dt.d
     )
     outcomes = outcome_counts_from((row["reporting_outcome"], row["n"]) for row in grouped)
     figures = {name: sum(row[name] for row in grouped) for name in counts}
-    exemptions = exemption_table(cohort)
+    exemptions = _exemption_table(list(summary.exemption_rows(cases, first, last)))
     co = cabinet_office_counts(outcomes)
     total = sum(outcomes.values())
     processed = sum(outcomes[o] for o in PROCESSED)
