@@ -412,7 +412,7 @@ class Seeder:
             assigned_to = None if status == Case.Status.RECEIVED else rng.choice(self.officer_ids)
             created_by = rng.choice(self.officer_ids)
             year = received_on.year
-            held, cites_cost, cited = self._questions(
+            held, cites_cost, citing = self._questions(
                 case_id, subject, year, regime, outcome, is_open, assigned_to or created_by,
                 questions, citations,
             )  # fmt: skip
@@ -441,7 +441,7 @@ class Seeder:
             topics.add(str(self._take_id(Case.topics.through)), str(case_id), topic_id)
             received = received_at.isoformat()
             topic_rows.add(str(self._take_id(CaseTopicSummary)), str(case_id), topic_id, received)
-            for exemption_id, n in cited.items():
+            for exemption_id, n in citing.items():
                 exemption_rows.add(
                     str(self._take_id(CaseExemptionSummary)), str(case_id), exemption_id,
                     received, str(n),
@@ -485,7 +485,7 @@ class Seeder:
         cited = outcome in WITHHOLDING_OUTCOMES or (is_open and rng.random() < 0.3)
         held: set[str] = set()
         cites_cost = False
-        cited: Counter[str] = Counter()
+        citing: Counter[str] = Counter()
         for number in range(1, rng.randint(1, 8) + 1):
             question_id = self._take_id(Question)
             status = ""
@@ -513,7 +513,7 @@ class Seeder:
             if exemption is None:
                 continue
             cites_cost = cites_cost or citation is COST_CITATION
-            cited[str(exemption.pk)] += 1
+            citing[str(exemption.pk)] += 1
             citations.add(
                 str(self._take_id(ExemptionCitation)),
                 str(question_id),
@@ -527,7 +527,7 @@ class Seeder:
                 str(author),
                 str(author),
             )
-        return held, cites_cost, cited
+        return held, cites_cost, citing
 
     def _events(self, events, case_id, received_at, responded_at, assigned_to, created_by):
         rng = self.rng
