@@ -9,9 +9,10 @@ reports cannot disagree.
 
 The stored value is refreshed from one seam: the workflow's audit-event write
 (`foi_cases.workflow._record`), which every change to a case, its questions or their
-citations goes through. Bulk writers call `refresh_reporting` themselves (seed_bulk derives
-the outcome of the rows it writes as it writes them), and the
-nightly reconciliation (`tasks.reconcile_reporting_outcomes`) corrects any a missed path left.
+citations goes through. The same refresh rewrites the case's exemption and topic summary
+rows (`reporting.summary`). Bulk writers call `refresh_reporting` themselves (seed_bulk
+derives the outcome and summary rows it writes as it writes them), and the nightly
+reconciliation (`tasks.reconcile_reporting_outcomes`) corrects any a missed path left.
 """
 
 from __future__ import annotations
