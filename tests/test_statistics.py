@@ -219,14 +219,14 @@ def test_nightly_reconciliation_corrects_stale_summary_rows(officer, caplog):
 
     security = factories.TopicFactory(name="Security")
     case = factories.CaseFactory(topics=[security])
-    counted = list(summary.topic_rows(Case.objects.all(), *Q1))
+    counted = list(statistics.topic_rows(Case.objects.all(), *Q1))
     assert counted == [{"topic": security.pk, "topic__name": "Security", "n": 1}]
     CaseTopicSummary.objects.filter(case=case).update(topic=None)  # a path that forgot
     assert summary.drift()
     assert tasks.reconcile_reporting_outcomes() == 0  # no outcome was stale
     assert "Corrected 2 exemption or topic summary rows" in caplog.text
     assert not summary.drift()
-    assert list(summary.topic_rows(Case.objects.all(), *Q1)) == counted
+    assert list(statistics.topic_rows(Case.objects.all(), *Q1)) == counted
 
 
 def test_refresh_command_re_derives_after_the_cost_limit_changes(officer, settings):

@@ -29,7 +29,7 @@ from foi_cases.bank_holidays import calendar_for
 from foi_cases.deadlines import WorkingCalendar
 from foi_cases.models import Case, Topic
 from foi_cases.permissions import is_manager, is_officer
-from foi_cases.reporting import charts, outcomes, statistics, summary
+from foi_cases.reporting import charts, outcomes, statistics
 from foi_cases.reporting.case_filters import CaseFilter
 from foi_cases.reporting.live_panels import CaseLine, LinkedRow, case_list_url, live_panels
 from foi_cases.reporting.statistics import Row, Table
@@ -243,18 +243,18 @@ def period_panels(
     """Days taken, outcomes, exemptions and topics of the period's requests: three queries.
 
     `cohort` is `cases` received in the period; exemptions and topics are read from the
-    summary rows of the period (`reporting.summary`).
+    summary rows of the period (`statistics.exemption_rows`, `statistics.topic_rows`).
     """
     grouped = list(_period_query(cohort))
     days_to_respond(dash, grouped, calendars)
     outcomes_and_exemptions(dash, _reported(grouped), _exemption_table(dash, cases))
-    topics(dash, list(summary.topic_rows(cases, dash.filters.first, dash.filters.last)))
+    topics(dash, list(statistics.topic_rows(cases, dash.filters.first, dash.filters.last)))
 
 
 def _exemption_table(dash: Dashboard, cases: QuerySet) -> Table:
     """The statistics' exemption table, each row linked to the requests citing it."""
     grouped = sorted(
-        summary.exemption_rows(cases, dash.filters.first, dash.filters.last),
+        statistics.exemption_rows(cases, dash.filters.first, dash.filters.last),
         key=lambda row: (-row["cases"], row["exemption__regime"], row["exemption__section"]),
     )
     table = statistics._exemption_table(grouped)  # keeps this order

@@ -8,16 +8,16 @@ rather than a join of the quarter's 50,000 cases at a million to their citations
 `refresh` rewrites the rows of some cases from their citations and topics; it runs wherever
 the stored reporting outcome is refreshed (`outcomes.refresh_reporting`, from the workflow's
 audit-event write), in the same transaction. `drift` compares every row with a recomputation:
-the test suite runs it after every test.
+the test suite runs it after every test. The reports read them in `statistics`
+(`exemption_rows`, `topic_rows`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Model, QuerySet, Sum
+from django.db.models import Count, F, Model, QuerySet
 
 from foi_cases.models import Case, CaseExemptionSummary, CaseTopicSummary
 
@@ -93,41 +93,3 @@ def drift() -> list[tuple[str, tuple[Any, ...]]]:
         differences += [("stored", row) for row in sorted(stored - derived, key=str)]
         differences += [("derived", row) for row in sorted(derived - stored, key=str)]
     return differences
-
-
-# --- Reading a period ----------------------------------------------------------------------
-
-
-def _in_period(model: type[Model], cases: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
-    """The summary rows of the requests of `cases` received from `first` to `last`.
-
-    An unfiltered `cases` (every case) needs no join: the rows' own `received_at` suffices.
-    """
-    from foi_cases.reporting.statistics import local_midnight, received_between
-
-    rows = model.objects.filter(  # type: ignore[attr-defined]
-        received_at__gte=local_midnight(first),
-        received_at__lt=local_midnight(last + dt.timedelta(days=1)),
-    )
-    if cases.query.has_filters():
-        rows = rows.filter(case__in=received_between(cases, first, last).order_by().values("pk"))
-    return rows.order_by()
-
-
-def exemption_rows(cases: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
-    """Requests and questions citing each exemption, as `statistics.exemption_rows` groups."""
-    return (
-        _in_period(CaseExemptionSummary, cases, first, last)
-        .values("exemption__regime", "exemption__section", "exemption__short_name")
-        # Counted on columns the period index holds, so it is read without the table.
-        .annotate(cases=Count("case"), questions=Sum("questions"))
-    )
-
-
-def topic_rows(cases: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
-    """Requests per topic (topic None: filed under none), with the topic's name."""
-    return (
-        _in_period(CaseTopicSummary, cases, first, last)
-        .values("topic", "topic__name")
-        .annotate(n=Count("case"))
-    )
