@@ -239,6 +239,13 @@ def _refresh(cases: QuerySet) -> tuple[int, int]:
     sql, params = derived.query.sql_with_params()
     table = connection.ops.quote_name(Case._meta.db_table)
     with connection.cursor() as cursor:
+        # Two transactions refreshing one case take turns: the second derives from the
+        # first's committed rows, so neither leaves summary rows the other made stale.
+        # (Raw SQL: outside a transaction, as the nightly run is, the lock is only momentary.)
+        ids_sql, ids_params = cases.order_by().values("pk").query.sql_with_params()
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE id IN ({ids_sql}) ORDER BY id FOR UPDATE", ids_params
+        )
         cursor.execute(
             f'UPDATE {table} SET "reporting_outcome" = "derived"."derived_outcome" '
             f'FROM ({sql}) "derived" WHERE {table}."id" = "derived"."id" '
