@@ -210,10 +210,13 @@ def reconcile_reporting_outcomes() -> int:
     """Re-derive every case's stored reporting outcome; the number corrected should be 0.
 
     Anything else means a write path did not refresh it (or the cost limit setting changed).
+    The exemption and topic summary rows are reconciled in the same pass.
     """
-    corrected = outcomes.refresh_reporting()
+    corrected, summary_rows = outcomes.reconcile_reporting()
     if corrected:
         logger.warning("Corrected the stored reporting outcome of %d cases.", corrected)
+    if summary_rows:
+        logger.warning("Corrected %d exemption or topic summary rows.", summary_rows)
     return corrected
 
 

@@ -42,20 +42,24 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "liv
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """After every test that wrote to the database, no case's stored outcome is stale.
 
-    The statistics count `Case.reporting_outcome`; each write path must refresh it. This runs
-    that check after every test, so a path that forgets fails the test that exercises it.
+    The statistics count `Case.reporting_outcome` and the exemption and topic summary rows;
+    each write path must refresh them. This runs that check after every test, so a path that
+    forgets fails the test that exercises it, and every test proves the stored figures equal
+    their recomputation.
     """
     result = yield
     uses_database = item.get_closest_marker("django_db") is not None or bool(
         DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
     )
     if uses_database:
-        from foi_cases.reporting import outcomes
+        from foi_cases.reporting import outcomes, summary
 
         drift = outcomes.reporting_drift()
         assert not drift, (
             f"Stored reporting outcomes out of date (reference, stored, derived): {drift}"
         )
+        rows = summary.drift()
+        assert not rows, f"Exemption or topic summary rows out of date (side, row): {rows}"
     return result
 
 

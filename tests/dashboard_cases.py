@@ -70,15 +70,23 @@ def build(officer, other_officer) -> dict[str, Case]:
     cases: dict[str, Case] = {}
 
     cases["A"] = a = _case(
-        "A", officer, d(2026, 1, 12), due_on=d(2026, 2, 9), responded_at=at(d(2026, 1, 30), 15)
+        "A",
+        officer,
+        d(2026, 1, 12),
+        due_on=d(2026, 2, 9),
+        responded_at=at(d(2026, 1, 30), 15),
+        topics=[security],
     )
-    a.topics.set([security])
     _question(a, 1, Question.Held.HELD, Question.Outcome.DISCLOSED)
 
     cases["B"] = b = _case(
-        "B", officer, d(2026, 2, 2), due_on=d(2026, 3, 2), responded_at=at(d(2026, 3, 4), 16)
+        "B",
+        officer,
+        d(2026, 2, 2),
+        due_on=d(2026, 3, 2),
+        responded_at=at(d(2026, 3, 4), 16),
+        topics=[costs],
     )
-    b.topics.set([costs])
     q = _question(b, 1, Question.Held.HELD, Question.Outcome.WITHHELD_IN_PART)
     ExemptionCitationFactory(question=q, created_by=officer)
     InternalReview.objects.create(
@@ -149,15 +157,15 @@ def build(officer, other_officer) -> dict[str, Case]:
     cases["F"] = _case(
         "F", officer, d(2026, 3, 2), due_on=d(2026, 3, 31), status=Case.Status.IN_PROGRESS
     )
-    cases["G"] = g = _case(
+    cases["G"] = _case(
         "G",
         other_officer,
         d(2026, 3, 23),
         due_on=d(2026, 4, 22),
         status=Case.Status.IN_PROGRESS,
         restricted=True,
+        topics=[security],
     )
-    g.topics.set([security])
     cases["H"] = _case(
         "H", officer, d(2026, 3, 9), due_on=None, status=Case.Status.AWAITING_CLARIFICATION
     )

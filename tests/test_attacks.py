@@ -212,13 +212,10 @@ def test_object_ids_under_another_case_are_not_found(officer, other_officer, man
     workflow.record_answer(
         theirs.questions.get(), actor=other_officer, held_status="held", outcome="withheld_in_full"
     )
-    citation = ExemptionCitation.objects.create(
+    citation = factories.ExemptionCitationFactory(
         question=theirs.questions.get(),
         exemption=Exemption.objects.get(code="FOIA-s31"),
-        limbs=["s31(1)(a)"],
-        provision="s31(1)(a)",
         created_by=other_officer,
-        updated_by=other_officer,
     )
     client = Client(raise_request_exception=False)
     client.force_login(officer)

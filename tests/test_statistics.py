@@ -212,6 +212,23 @@ def test_nightly_reconciliation_corrects_a_stale_outcome(officer, caplog):
     assert tasks.reconcile_reporting_outcomes() == 0
 
 
+def test_nightly_reconciliation_corrects_stale_summary_rows(officer, caplog):
+    from foi_cases import tasks
+    from foi_cases.models import CaseTopicSummary
+    from foi_cases.reporting import summary
+
+    security = factories.TopicFactory(name="Security")
+    case = factories.CaseFactory(topics=[security])
+    counted = list(statistics.topic_rows(Case.objects.all(), *Q1))
+    assert counted == [{"topic": security.pk, "topic__name": "Security", "n": 1}]
+    CaseTopicSummary.objects.filter(case=case).update(topic=None)  # a path that forgot
+    assert summary.drift()
+    assert tasks.reconcile_reporting_outcomes() == 0  # no outcome was stale
+    assert "Corrected 2 exemption or topic summary rows" in caplog.text
+    assert not summary.drift()
+    assert list(statistics.topic_rows(Case.objects.all(), *Q1)) == counted
+
+
 def test_refresh_command_re_derives_after_the_cost_limit_changes(officer, settings):
     from decimal import Decimal
     from io import StringIO

@@ -58,6 +58,7 @@ from foi_cases.models.notifications import Notification, ReminderSent
 from foi_cases.models.people import AccessEvent, Invitation
 from foi_cases.models.records import Consultation, ContributorTask, Record, RecordRedaction
 from foi_cases.models.release import ReleaseBundle
+from foi_cases.models.reporting_summary import CaseExemptionSummary, CaseTopicSummary
 from foi_cases.models.security import (
     CaseAccessLog,
     FormSubmission,
@@ -121,4 +122,6 @@ __all__ = [
     "ProtectedPlace",
     "RegisterChange",
     "SecurityAttribute",
+    "CaseExemptionSummary",
+    "CaseTopicSummary",
 ]

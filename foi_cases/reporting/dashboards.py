@@ -237,18 +237,24 @@ def days_to_respond(
     dash.counts["answered"] = sum(n for _, n in pairs)
 
 
-def period_panels(dash: Dashboard, cohort: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
-    """Days taken, outcomes, exemptions and topics of the period's requests: three queries."""
+def period_panels(
+    dash: Dashboard, cases: QuerySet, cohort: QuerySet, calendars: dict[str, WorkingCalendar]
+) -> None:
+    """Days taken, outcomes, exemptions and topics of the period's requests: three queries.
+
+    `cohort` is `cases` received in the period; exemptions and topics are read from the
+    summary rows of the period (`statistics.exemption_rows`, `statistics.topic_rows`).
+    """
     grouped = list(_period_query(cohort))
     days_to_respond(dash, grouped, calendars)
-    outcomes_and_exemptions(dash, _reported(grouped), _exemption_table(dash, cohort))
-    topics(dash, list(_topics_query(dash, cohort)))
+    outcomes_and_exemptions(dash, _reported(grouped), _exemption_table(dash, cases))
+    topics(dash, list(statistics.topic_rows(cases, dash.filters.first, dash.filters.last)))
 
 
-def _exemption_table(dash: Dashboard, cohort: QuerySet) -> Table:
+def _exemption_table(dash: Dashboard, cases: QuerySet) -> Table:
     """The statistics' exemption table, each row linked to the requests citing it."""
     grouped = sorted(
-        statistics._exemption_rows(cohort),
+        statistics.exemption_rows(cases, dash.filters.first, dash.filters.last),
         key=lambda row: (-row["cases"], row["exemption__regime"], row["exemption__section"]),
     )
     table = statistics._exemption_table(grouped)  # keeps this order
@@ -306,22 +312,11 @@ def internal_reviews(dash: Dashboard, cases: QuerySet) -> None:
     )
 
 
-def _topics_query(dash: Dashboard, cohort: QuerySet) -> QuerySet:
-    """Requests per topic, and those with none (topic None), grouped over the topic links.
-
-    Grouped on a join of its own (not the topic filter's), so a request filed under the chosen
-    topic and others counts under each of its topics, as the case list would show it.
-    """
-    # Without a topic filter the cohort's own join is fresh; with one, start again from its ids.
-    base = cohort if dash.filters.topic is None else Case.objects.filter(pk__in=cohort.values("pk"))
-    return base.order_by().values("topics", "topics__name").annotate(n=Count("pk"))
-
-
 def topics(dash: Dashboard, grouped: list[dict[str, Any]]) -> None:
     counted = []
     without = 0
     for row in grouped:
-        pk, name, n = row["topics"], row["topics__name"], row["n"]
+        pk, name, n = row["topic"], row["topic__name"], row["n"]
         if pk is None:
             without = n
         else:
@@ -353,7 +348,7 @@ def build_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard
     cohort = statistics.received_between(cases, filters.first, filters.last)
     live_panels(dash, cases, calendars)
     timeliness(dash, cases)
-    period_panels(dash, cohort, calendars)
+    period_panels(dash, cases, cohort, calendars)
     internal_reviews(dash, cases)
     dash.counts["received"] = sum(
         n for _, n in dash.tables["outcomes"].csv_rows() if isinstance(n, int)

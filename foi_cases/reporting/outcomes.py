@@ -9,9 +9,10 @@ reports cannot disagree.
 
 The stored value is refreshed from one seam: the workflow's audit-event write
 (`foi_cases.workflow._record`), which every change to a case, its questions or their
-citations goes through. Bulk writers call `refresh_reporting` themselves (seed_bulk derives
-the outcome of the rows it writes as it writes them), and the
-nightly reconciliation (`tasks.reconcile_reporting_outcomes`) corrects any a missed path left.
+citations goes through. The same refresh rewrites the case's exemption and topic summary
+rows (`reporting.summary`). Bulk writers call `refresh_reporting` themselves (seed_bulk
+derives the outcome and summary rows it writes as it writes them), and the nightly
+reconciliation (`tasks.reconcile_reporting_outcomes`) corrects any a missed path left.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, F, Q, QuerySet, Value, When
 
 from foi_cases.models import Case, Question, ReportingOutcome
+from foi_cases.reporting import summary
 
 Held = Question.Held
 QOutcome = Question.Outcome
@@ -205,33 +207,53 @@ REFRESH_CHUNK = 5000
 def refresh_reporting(case_ids: Iterable[int] | QuerySet | None = None) -> int:
     """Store the derived reporting outcome of these cases (all, if None); how many changed.
 
-    Called for the case of every audit event the workflow writes (`workflow._record`) and by
-    bulk writers; the nightly reconciliation runs it over every case and reports any it had
-    to correct, as a missed path would leave.
+    Also rewrites their exemption and topic summary rows (`reporting.summary`), so every
+    figure the period reports read is refreshed in the caller's transaction. Called for the
+    case of every audit event the workflow writes (`workflow._record`) and by bulk writers.
+    """
+    outcomes_changed, _ = reconcile_reporting(case_ids)
+    return outcomes_changed
+
+
+def reconcile_reporting(case_ids: Iterable[int] | QuerySet | None = None) -> tuple[int, int]:
+    """Refresh as `refresh_reporting` does: (outcomes changed, summary rows changed).
+
+    The nightly reconciliation runs it over every case and reports any it had to correct, as
+    a missed path would leave.
     """
     if case_ids is not None:
         return _refresh(Case.objects.filter(pk__in=case_ids))
     bounds = Case.objects.aggregate(first=models.Min("pk"), last=models.Max("pk"))
     if bounds["first"] is None:
-        return 0
-    changed = 0
+        return 0, 0
+    outcomes_changed = rows_changed = 0
     for start in range(bounds["first"], bounds["last"] + 1, REFRESH_CHUNK):
-        changed += _refresh(Case.objects.filter(pk__gte=start, pk__lt=start + REFRESH_CHUNK))
-    return changed
+        chunk = _refresh(Case.objects.filter(pk__gte=start, pk__lt=start + REFRESH_CHUNK))
+        outcomes_changed += chunk[0]
+        rows_changed += chunk[1]
+    return outcomes_changed, rows_changed
 
 
-def _refresh(cases: QuerySet) -> int:
+def _refresh(cases: QuerySet) -> tuple[int, int]:
     derived = annotate_reporting(cases.order_by()).values("id", "derived_outcome")
     sql, params = derived.query.sql_with_params()
     table = connection.ops.quote_name(Case._meta.db_table)
     with connection.cursor() as cursor:
+        # Two transactions refreshing one case take turns: the second derives from the
+        # first's committed rows, so neither leaves summary rows the other made stale.
+        # (Raw SQL: outside a transaction, as the nightly run is, the lock is only momentary.)
+        ids_sql, ids_params = cases.order_by().values("pk").query.sql_with_params()
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE id IN ({ids_sql}) ORDER BY id FOR UPDATE", ids_params
+        )
         cursor.execute(
             f'UPDATE {table} SET "reporting_outcome" = "derived"."derived_outcome" '
             f'FROM ({sql}) "derived" WHERE {table}."id" = "derived"."id" '
             f'AND {table}."reporting_outcome" <> "derived"."derived_outcome"',
             params,
         )
-        return cursor.rowcount
+        outcomes_changed = cursor.rowcount
+    return outcomes_changed, summary.refresh(cases)
 
 
 def reporting_drift() -> list[tuple[str, str, str]]:

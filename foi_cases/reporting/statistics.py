@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-from foi_cases.models import Case
+from foi_cases.models import Case, CaseExemptionSummary, CaseTopicSummary
 from foi_cases.reporting.outcomes import (
     CO,
     CODE_LIST,
@@ -343,7 +343,11 @@ def _exemption_rows(cohort: QuerySet) -> QuerySet:
 
 
 def exemption_table(cohort: QuerySet) -> Table:
-    """Requests (and questions) citing each exemption or refusal ground, most used first."""
+    """Requests (and questions) citing each exemption or refusal ground, most used first.
+
+    Recomputed from the citations of any set of cases; the reports read a period's from the
+    summary rows instead (`exemption_rows`), which must give the same table.
+    """
     return _exemption_table(list(_exemption_rows(cohort)))
 
 
@@ -372,6 +376,39 @@ def _exemption_table(grouped: list[dict[str, Any]]) -> Table:
     )
 
 
+# --- The summary rows of a period (see `reporting.summary`) ------------------------------
+
+
+def _in_period(model: type[Model], cases: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """The summary rows of the requests of `cases` received from `first` to `last`.
+
+    An unfiltered `cases` (every case) needs no join: the rows' own `received_at` suffices.
+    """
+    rows = model.objects.filter(received(first, last))  # type: ignore[attr-defined]
+    if cases.query.has_filters():
+        rows = rows.filter(case__in=received_between(cases, first, last).order_by().values("pk"))
+    return rows.order_by()
+
+
+def exemption_rows(cases: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """Requests and questions citing each exemption, as `_exemption_rows` groups."""
+    return (
+        _in_period(CaseExemptionSummary, cases, first, last)
+        .values("exemption__regime", "exemption__section", "exemption__short_name")
+        # Counted on columns the period index holds, so it is read without the table.
+        .annotate(cases=Count("case"), questions=Sum("questions"))
+    )
+
+
+def topic_rows(cases: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """Requests per topic (topic None: filed under none), with the topic's name."""
+    return (
+        _in_period(CaseTopicSummary, cases, first, last)
+        .values("topic", "topic__name")
+        .annotate(n=Count("case"))
+    )
+
+
 # --- The quarterly report -------------------------------------------------------------------
 
 
@@ -383,7 +420,8 @@ def quarterly_report(cases: QuerySet, first: dt.date, last: dt.date, today: dt.d
     """The Cabinet Office tables and the s45 Code list for requests received in a period.
 
     Four queries: the period's requests (timeliness and the Code list's other counts per
-    reporting outcome, in one grouped query), the exemptions they cite, the requests referred
+    reporting outcome, in one grouped query), the exemptions they cite (from the summary
+    rows), the requests referred
     for review, and the internal reviews requested in the period.
     """
     cohort = received_between(cases, first, last)
@@ -396,7 +434,7 @@ def quarterly_report(cases: QuerySet, first: dt.date, last: dt.date, today: dt.d
     )
     outcomes = outcome_counts_from((row["reporting_outcome"], row["n"]) for row in grouped)
     figures = {name: sum(row[name] for row in grouped) for name in counts}
-    exemptions = exemption_table(cohort)
+    exemptions = _exemption_table(list(exemption_rows(cases, first, last)))
     co = cabinet_office_counts(outcomes)
     total = sum(outcomes.values())
     processed = sum(outcomes[o] for o in PROCESSED)

@@ -8,7 +8,8 @@ uses.
 Rows go in with PostgreSQL COPY (other databases: bulk inserts), in transactions of
 `CHUNK` cases, with primary keys handed out here so no row has to be read back. Each case's
 stored reporting outcome is derived here as `outcomes.annotate_reporting` would derive it
-from the rows written (the test suite's drift check compares the two after every test).
+from the rows written, and so are its exemption and topic summary rows (`reporting.summary`);
+the test suite's drift checks compare both with their recomputation after every test.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import io
 import json
 import random
 import time
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
@@ -35,6 +37,8 @@ from foi_cases.bank_holidays import calendar_for
 from foi_cases.models import (
     Case,
     CaseEvent,
+    CaseExemptionSummary,
+    CaseTopicSummary,
     Question,
     ReferenceSequence,
     ReportingOutcome,
@@ -333,7 +337,10 @@ class Seeder:
         self.start = self.today - dt.timedelta(days=5 * 365)
         self.calendars = {regime: calendar_for(regime) for regime in Case.Regime.values}
         self.numbers = self._next_numbers()
-        self.models = (Requester, Case, Question, ExemptionCitation, Case.topics.through, CaseEvent)
+        self.models = (
+            Requester, Case, Question, ExemptionCitation, Case.topics.through, CaseEvent,
+            CaseExemptionSummary, CaseTopicSummary,
+        )  # fmt: skip
         self.ids = {model: _next_id(model) for model in self.models}
         self.channels = Case.Channel.values
         self.requester_types = Requester.Type.values
@@ -374,6 +381,10 @@ class Seeder:
         )  # fmt: skip
         topics = Table(Case.topics.through, ("id", "case", "topic"))
         events = Table(CaseEvent, ("id", "case", "actor", "verb", "data", "created_at"))
+        exemption_rows = Table(
+            CaseExemptionSummary, ("id", "case", "exemption", "received_at", "questions")
+        )
+        topic_rows = Table(CaseTopicSummary, ("id", "case", "topic", "received_at"))
         span = (self.today - self.start).days
         for _ in range(size):
             requester_id = self._take_id(Requester)
@@ -401,7 +412,7 @@ class Seeder:
             assigned_to = None if status == Case.Status.RECEIVED else rng.choice(self.officer_ids)
             created_by = rng.choice(self.officer_ids)
             year = received_on.year
-            held, cites_cost = self._questions(
+            held, cites_cost, citing = self._questions(
                 case_id, subject, year, regime, outcome, is_open, assigned_to or created_by,
                 questions, citations,
             )  # fmt: skip
@@ -428,8 +439,15 @@ class Seeder:
             )
             topic_id = rng.choice(self.topic_ids)
             topics.add(str(self._take_id(Case.topics.through)), str(case_id), topic_id)
+            received = received_at.isoformat()
+            topic_rows.add(str(self._take_id(CaseTopicSummary)), str(case_id), topic_id, received)
+            for exemption_id, n in citing.items():
+                exemption_rows.add(
+                    str(self._take_id(CaseExemptionSummary)), str(case_id), exemption_id,
+                    received, str(n),
+                )  # fmt: skip
             self._events(events, case_id, received_at, responded_at, assigned_to, created_by)
-        return [requesters, cases, questions, citations, topics, events]
+        return [requesters, cases, questions, citations, topics, events, exemption_rows, topic_rows]
 
     def _status(self, age, due_on, received_at, calendar):
         rng = self.rng
@@ -457,12 +475,17 @@ class Seeder:
 
     def _questions(
         self, case_id, subject, year, regime, outcome, is_open, author, questions, citations
-    ) -> tuple[set[str], bool]:
-        """About 30% of cases carry exemptions: every withholding outcome, some open cases."""
+    ) -> tuple[set[str], bool, Counter[str]]:
+        """About 30% of cases carry exemptions: every withholding outcome, some open cases.
+
+        Returns the held statuses, whether the cost limit is cited, and how many questions
+        cite each exemption (by id).
+        """
         rng = self.rng
         cited = outcome in WITHHOLDING_OUTCOMES or (is_open and rng.random() < 0.3)
         held: set[str] = set()
         cites_cost = False
+        citing: Counter[str] = Counter()
         for number in range(1, rng.randint(1, 8) + 1):
             question_id = self._take_id(Question)
             status = ""
@@ -490,6 +513,7 @@ class Seeder:
             if exemption is None:
                 continue
             cites_cost = cites_cost or citation is COST_CITATION
+            citing[str(exemption.pk)] += 1
             citations.add(
                 str(self._take_id(ExemptionCitation)),
                 str(question_id),
@@ -503,7 +527,7 @@ class Seeder:
                 str(author),
                 str(author),
             )
-        return held, cites_cost
+        return held, cites_cost, citing
 
     def _events(self, events, case_id, received_at, responded_at, assigned_to, created_by):
         rng = self.rng
