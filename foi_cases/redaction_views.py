@@ -26,10 +26,8 @@ from foi_cases import redaction_forms as forms
 from foi_cases.form_errors import attach_errors
 from foi_cases.models import Case, Record, RecordRedaction
 from foi_cases.permissions import can_add_records, get_case_for_user
+from foi_cases.release.bundle import box_label
 from foi_cases.workflow.redactions import record_question_ids
-
-# Shown on the box instead of the section where naming it would itself disclose (s17(4)).
-BARE_LABEL = "Redacted"
 
 
 def _record(case: Case, pk: int) -> Record:
@@ -53,10 +51,6 @@ def _citations(case: Case, record: Record | None = None) -> QuerySet[ExemptionCi
     if questions:
         rows = rows.filter(question__in=questions)
     return rows.order_by("question__number", "position", "pk")
-
-
-def box_label(citation: ExemptionCitation) -> str:
-    return BARE_LABEL if citation.omit_reasons else citation.provision
 
 
 def _boxes(record: Record) -> list[dict[str, Any]]:

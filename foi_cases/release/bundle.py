@@ -19,6 +19,7 @@ import pikepdf
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from exemptions.models import ExemptionCitation
 from foi_cases import approval
 from foi_cases.models import Case, Correspondence, Record, RecordRedaction, ReleaseBundle
 from foi_cases.release import leaks
@@ -127,8 +128,9 @@ def send_refusal(case: Case) -> str:
     return ""
 
 
-def label(redaction: RecordRedaction) -> str:
-    return S17_4_LABEL if redaction.citation.omit_reasons else redaction.citation.provision
+def box_label(citation: ExemptionCitation) -> str:
+    """What a redaction box shows, in the review viewer and on the released page alike."""
+    return S17_4_LABEL if citation.omit_reasons else citation.provision
 
 
 def ground(redaction: RecordRedaction) -> str:
@@ -137,7 +139,7 @@ def ground(redaction: RecordRedaction) -> str:
 
 def box_of(redaction: RecordRedaction) -> Box:
     r = redaction
-    return Box(page=r.page, x0=r.x0, y0=r.y0, x1=r.x1, y1=r.y1, label=label(r))
+    return Box(page=r.page, x0=r.x0, y0=r.y0, x1=r.x1, y1=r.y1, label=box_label(r.citation))
 
 
 @dataclass
