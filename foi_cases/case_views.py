@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from exemptions.decision_review_views import approval_queue
-from foi_cases import casework_views, deadlines, forms, workflow
+from foi_cases import casework_views, deadlines, forms, search, workflow
 from foi_cases.bank_holidays import calendar_for
 from foi_cases.clock import deadline_for
 from foi_cases.date_words import long_date
@@ -112,8 +112,7 @@ def _search_page(cases: QuerySet, number: str, *, every_match: bool) -> Page | N
     if not (number.isdecimal() and 0 < int(number) < 10**6):
         return None
     if not every_match:
-        recent = cases.order_by("-received_at").values("pk")[:SEARCH_CANDIDATES]
-        cases = Case.objects.filter(pk__in=recent)
+        cases = search.most_recent(cases, SEARCH_CANDIDATES, timezone.localdate())
     start = (int(number) - 1) * CASES_PER_PAGE
     found = list(
         cases.annotate(current_due=Coalesce("extended_due_on", "due_on"), total=Window(Count("pk")))

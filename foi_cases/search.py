@@ -25,7 +25,8 @@ from foi_cases.models import Case, Correspondence, Requester
 from foi_cases.permissions import cases_visible_to
 
 # The stored to_tsvector('english', title || ' ' || request_text) of migration 0011, under
-# the GIN index case_request_text_search: matching and ranking never re-parse the text.
+# the GIN index case_text_by_received (migration 0045, with the receipt time): matching and
+# ranking never re-parse the text.
 # Unqualified, so that in a subquery it names the subquery's own case, not the outer one
 # (no joined table has a column of that name).
 SEARCH_VECTOR = '"search_vector"'
@@ -195,6 +196,43 @@ def matching_cases(cases: QuerySet, text: str, *, every_match: bool = False) -> 
             f"OR {REQUESTER_ID} = ANY(ARRAY({requester_sql})) "
             f"OR {REFERENCE} = ANY(ARRAY({MAIL_REFERENCES})))",
             (text, *requester_params, text),
+            output_field=BooleanField(),
+        )
+    )
+
+
+# A search's most recent matches are looked for in the last quarter first: a common phrase
+# has hundreds there, read through the text-and-receipt index alone, where looking at once
+# among all 50,000 of its matches at a million cases read every one of them (200 ms).
+RECENT_WINDOW = dt.timedelta(days=92)
+
+
+def most_recent(cases: QuerySet, limit: int, today: dt.date) -> QuerySet:
+    """The `limit` most recently received of `cases`, to be read in the same query.
+
+    The last `RECENT_WINDOW` days' matches, and, only if fewer than `limit` were received in
+    them, the older ones (a condition PostgreSQL checks once, before reading any): the same
+    cases as the `limit` newest over all of time.
+    """
+    newest = cases.order_by("-received_at", "-pk").values("pk", "received_at")
+    since = dt.datetime.combine(today - RECENT_WINDOW, dt.time.min, timezone.get_current_timezone())
+    recent = newest.filter(received_at__gte=since)[:limit]
+    recent_sql, recent_params = recent.query.sql_with_params()
+    older = newest.filter(
+        RawSQL(
+            f"(SELECT count(*) FROM ({recent_sql}) recent) < %s",
+            (*recent_params, limit),
+            output_field=BooleanField(),
+        ),
+        received_at__lt=since,
+    )[:limit]
+    older_sql, older_params = older.query.sql_with_params()
+    return Case.objects.filter(
+        RawSQL(
+            f"{connection.ops.quote_name(Case._meta.db_table)}.id IN (SELECT newest.id FROM "
+            f"(({recent_sql}) UNION ALL ({older_sql})) newest (id, received_at) "
+            "ORDER BY newest.received_at DESC, newest.id DESC LIMIT %s)",
+            (*recent_params, *older_params, limit),
             output_field=BooleanField(),
         )
     )
