@@ -210,27 +210,27 @@ RECENT_WINDOW = dt.timedelta(days=92)
 def most_recent(cases: QuerySet, limit: int, today: dt.date) -> QuerySet:
     """The `limit` most recently received of `cases`, to be read in the same query.
 
-    The last `RECENT_WINDOW` days' matches, and, only if fewer than `limit` were received in
-    them, the older ones (a condition PostgreSQL checks once, before reading any): the same
-    cases as the `limit` newest over all of time.
+    The last `RECENT_WINDOW` days' matches, read once; only if fewer than `limit` were
+    received in them, the newest of all time too (a condition PostgreSQL checks once, before
+    reading any): the same cases as the `limit` newest over all of time.
     """
     newest = cases.order_by("-received_at", "-pk").values("pk", "received_at")
     since = dt.datetime.combine(today - RECENT_WINDOW, dt.time.min, timezone.get_current_timezone())
-    recent = newest.filter(received_at__gte=since)[:limit]
-    recent_sql, recent_params = recent.query.sql_with_params()
+    recent_sql, recent_params = newest.filter(received_at__gte=since)[
+        :limit
+    ].query.sql_with_params()
+    # Not bounded by `since`: a bound below it would make the text index enumerate every
+    # receipt time before it. The union drops the cases both halves find.
     older = newest.filter(
-        RawSQL(
-            f"(SELECT count(*) FROM ({recent_sql}) recent) < %s",
-            (*recent_params, limit),
-            output_field=BooleanField(),
-        ),
-        received_at__lt=since,
+        RawSQL("(SELECT count(*) FROM recent) < %s", (limit,), output_field=BooleanField())
     )[:limit]
     older_sql, older_params = older.query.sql_with_params()
     return Case.objects.filter(
         RawSQL(
-            f"{connection.ops.quote_name(Case._meta.db_table)}.id IN (SELECT newest.id FROM "
-            f"(({recent_sql}) UNION ALL ({older_sql})) newest (id, received_at) "
+            f"{connection.ops.quote_name(Case._meta.db_table)}.id IN ("
+            f"WITH recent AS MATERIALIZED ({recent_sql}) "
+            f"SELECT newest.id FROM (SELECT * FROM recent UNION ({older_sql})) "
+            "newest (id, received_at) "
             "ORDER BY newest.received_at DESC, newest.id DESC LIMIT %s)",
             (*recent_params, *older_params, limit),
             output_field=BooleanField(),

@@ -42,7 +42,8 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "liv
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """After every test that wrote to the database, no case's stored outcome is stale.
 
-    The statistics count `Case.reporting_outcome` and the exemption and topic summary rows;
+    The statistics count `Case.reporting_outcome`, the exemption and topic summary rows and
+    the day rows;
     each write path must refresh them. This runs that check after every test, so a path that
     forgets fails the test that exercises it, and every test proves the stored figures equal
     their recomputation.
@@ -52,7 +53,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
     )
     if uses_database:
-        from foi_cases.reporting import outcomes, summary
+        from foi_cases.reporting import daily, outcomes, summary
 
         drift = outcomes.reporting_drift()
         assert not drift, (
@@ -60,6 +61,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         )
         rows = summary.drift()
         assert not rows, f"Exemption or topic summary rows out of date (side, row): {rows}"
+        days = daily.drift()
+        assert not days, f"Day rows out of date (side, key, cases): {days}"
     return result
 
 

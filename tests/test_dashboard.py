@@ -249,3 +249,50 @@ def test_panels_link_to_the_filtered_case_list(cases, manager, other_officer):
     narrowed = _dash(manager, regime="FOIA", topic=security)
     expected = f"/cases/all/?topic={security.pk}&regime=FOIA&overdue=1"
     assert narrowed.counts["overdue_url"] == expected
+
+
+def _figures(dash) -> dict:
+    return {
+        "timeliness": dash.tables["timeliness"].csv_rows(),
+        "outcomes": dash.tables["outcomes"].csv_rows(),
+        "median": dash.median_days,
+        "answered": dash.counts["answered"],
+        "received": dash.counts["received"],
+    }
+
+
+@pytest.mark.parametrize("regime", ["", "FOIA", "EIR"])
+def test_the_day_rows_give_the_figures_counting_the_cases_gives(
+    cases, manager, monkeypatch, regime
+):
+    # Beside the hand-counted cases: an answer with no statutory due date recorded, an open
+    # case without one, an EIR request answered late and a subject access request.
+    factories.CaseFactory(
+        received_at=dt.datetime(2026, 2, 3, 9, tzinfo=dt.UTC),
+        status="responded",
+        responded_at=dt.datetime(2026, 2, 20, 15, tzinfo=dt.UTC),
+        due_on=None,
+    )
+    factories.CaseFactory(
+        received_at=dt.datetime(2026, 3, 30, 23, 30, tzinfo=dt.UTC),  # 31 March in London
+        status="in_progress",
+        due_on=None,
+    )
+    factories.CaseFactory(
+        received_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC),
+        regime="EIR",
+        status="responded",
+        responded_at=dt.datetime(2026, 2, 26, 15, tzinfo=dt.UTC),
+    )
+    factories.CaseFactory(
+        received_at=dt.datetime(2026, 2, 10, 9, tzinfo=dt.UTC),
+        is_subject_access=True,
+        status="closed",
+        outcome="subject_access",
+        responded_at=dt.datetime(2026, 3, 3, 15, tzinfo=dt.UTC),
+    )
+    by_day = _figures(_dash(manager, regime=regime))
+    monkeypatch.setattr(dashboards.daily, "covers", lambda **_: False)
+    by_case = _figures(_dash(manager, regime=regime))
+    assert by_day == by_case
+    assert by_day["received"] > 0

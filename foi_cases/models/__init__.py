@@ -58,7 +58,11 @@ from foi_cases.models.notifications import Notification, ReminderSent
 from foi_cases.models.people import AccessEvent, Invitation
 from foi_cases.models.records import Consultation, ContributorTask, Record, RecordRedaction
 from foi_cases.models.release import ReleaseBundle
-from foi_cases.models.reporting_summary import CaseExemptionSummary, CaseTopicSummary
+from foi_cases.models.reporting_summary import (
+    CaseExemptionSummary,
+    CaseTopicSummary,
+    DailyReceipts,
+)
 from foi_cases.models.security import (
     CaseAccessLog,
     FormSubmission,
@@ -124,4 +128,5 @@ __all__ = [
     "SecurityAttribute",
     "CaseExemptionSummary",
     "CaseTopicSummary",
+    "DailyReceipts",
 ]

@@ -164,7 +164,10 @@ class Case(models.Model):
     CLOCK_STOPPED_STATUSES = (Status.AWAITING_CLARIFICATION, Status.AWAITING_FEE)
 
     reference = models.CharField(max_length=40, unique=True)
-    requester = models.ForeignKey(Requester, on_delete=models.PROTECT, related_name="cases")
+    # Indexed by (requester, received_at) in Meta, which serves a lookup by requester too.
+    requester = models.ForeignKey(
+        Requester, on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     channel = models.CharField(max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(
         help_text="When the request reached the authority's systems (Europe/London)."
@@ -181,12 +184,14 @@ class Case(models.Model):
     )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    # The (assigned_to, status, due_on) index in Meta serves a lookup by officer.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_cases",
+        db_index=False,
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="cases")
     restricted = models.BooleanField(
@@ -379,7 +384,10 @@ class Question(models.Model):
         # Its own outcome: an answer that neither confirms nor denies says nothing more.
         NCND = "ncnd", "Neither confirmed nor denied"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questions")
+    # The unique (case, number) index serves a lookup by case.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="questions", db_index=False
+    )
     number = models.PositiveIntegerField()
     text = models.TextField()
     regime = models.CharField(
@@ -515,7 +523,8 @@ class CaseEvent(models.Model):
         )
         RECORD_CONVERSION_RETRIED = "record_conversion_retried", "Record's conversion retried"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # The (case, created_at) index in Meta serves a lookup by case.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

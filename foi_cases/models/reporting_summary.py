@@ -1,4 +1,5 @@
-"""Per-case rows the period reports group: the exemptions a case cites and its topics.
+"""The rows the period reports group: per case, the exemptions it cites and its topics; per
+day, the counts of its requests (`DailyReceipts`).
 
 A quarter's exemption and topic counts are one indexed GROUP BY over these rows (each carries
 the case's `received_at`), not a join of the quarter's cases to their citations or topics.
@@ -54,3 +55,42 @@ class CaseTopicSummary(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.case_id} under topic {self.topic_id}"
+
+
+class DailyReceipts(models.Model):
+    """How many of one day's requests share one combination of what the period panels count.
+
+    The day (Europe/London) a request was received; its regime and reporting outcome; which
+    of Cabinet Office Table 3's answers it is (or, unanswered, its current due date, which
+    decides on the day the dashboard is read whether it is overdue); and, if answered, the
+    working days it took. `foi_cases.reporting.daily` recomputes a day's rows from its cases
+    whenever one of them is refreshed; nothing else writes them.
+    """
+
+    received_on = models.DateField()
+    regime = models.CharField(max_length=5)
+    reporting_outcome = models.CharField(max_length=30)
+    within_statutory = models.BooleanField()
+    within_extension = models.BooleanField()
+    late = models.BooleanField()
+    excluded = models.BooleanField()
+    unanswered = models.BooleanField()
+    open_due = models.DateField(null=True)
+    days_taken = models.IntegerField(null=True)
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "daily receipts"
+        indexes = [
+            models.Index(
+                fields=["received_on"],
+                include=[
+                    "regime", "reporting_outcome", "within_statutory", "within_extension",
+                    "late", "excluded", "unanswered", "open_due", "days_taken", "cases",
+                ],
+                name="daily_receipts_on",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.cases} received on {self.received_on}"

@@ -24,7 +24,7 @@ from foi_cases.date_words import long_date
 from foi_cases.forms import CaseFilterForm
 from foi_cases.models import Case
 from foi_cases.reporting import outcomes, statistics
-from foi_cases.reporting.statistics import local_midnight
+from foi_cases.reporting.cohorts import local_midnight
 from foi_cases.working_days import WorkingCalendar
 
 OPEN, ANY, ON_HOLD = CaseFilterForm.OPEN, CaseFilterForm.ANY, "on_hold"

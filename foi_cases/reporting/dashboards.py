@@ -19,6 +19,7 @@ who may see the case.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,7 +30,7 @@ from foi_cases.bank_holidays import calendar_for
 from foi_cases.deadlines import WorkingCalendar
 from foi_cases.models import Case, Topic
 from foi_cases.permissions import is_manager, is_officer
-from foi_cases.reporting import charts, outcomes, statistics
+from foi_cases.reporting import charts, daily, outcomes, statistics
 from foi_cases.reporting.case_filters import CaseFilter
 from foi_cases.reporting.live_panels import CaseLine, LinkedRow, case_list_url, live_panels
 from foi_cases.reporting.statistics import Row, Table
@@ -126,10 +127,15 @@ def _timeliness_periods(dash: Dashboard) -> dict[str, tuple[dt.date, dt.date]]:
     return {"rolling": (first, last), "period": (dash.filters.first, dash.filters.last)}
 
 
-def timeliness(dash: Dashboard, cases: QuerySet) -> None:
-    """The rolling quarter's and the period's timeliness, in one aggregate query."""
+def timeliness(dash: Dashboard, cases: QuerySet, *, by_day: bool) -> None:
+    """The rolling quarter's and the period's timeliness, in one aggregate query (of the
+    day rows, `by_day`, or of the cases)."""
     periods = _timeliness_periods(dash)
-    figures = statistics.timeliness_by_period(cases, periods, dash.today)
+    if by_day:
+        counts = daily.timeliness_counts(periods, dash.today, dash.filters.regime)
+        figures = statistics.timeliness_figures(counts, periods)
+    else:
+        figures = statistics.timeliness_by_period(cases, periods, dash.today)
     dash.rolling, dash.period = figures["rolling"], figures["period"]
     names = list(statistics.Timeliness.__dataclass_fields__)
     rows: list[Row] = [
@@ -193,13 +199,14 @@ def _percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.1f}%"
 
 
-def _period_query(cohort: QuerySet) -> QuerySet:
-    """The cohort's requests by reporting outcome, and the answered ones by regime, statutory
-    due date and response date (None for the others, so they group by outcome alone)."""
+def period_rows(cohort: QuerySet) -> list[dict[str, Any]]:
+    """The cohort's requests by reporting outcome, regime and working days taken (None for
+    those not answered against a statutory due date, or withdrawn, lapsed or subject access),
+    as `daily.period_rows` reads them from the day rows."""
     answered = Q(responded_at__isnull=False, due_on__isnull=False) & ~Q(
         outcome__in=statistics.NOT_COUNTED_OUTCOMES
     )
-    return (
+    grouped = (
         statistics.annotate_dates(cohort.order_by())
         .annotate(
             answered_due=SqlCase(When(answered, then=F("due_on"))),
@@ -208,47 +215,39 @@ def _period_query(cohort: QuerySet) -> QuerySet:
         .values("reporting_outcome", "regime", "answered_due", "answered_on")
         .annotate(n=Count("pk"))
     )
+    counts: Counter[tuple[str, str, int | None]] = Counter()
+    for row in grouped:
+        taken = daily.days_taken(row["regime"], row["answered_due"], row["answered_on"])
+        counts[(row["reporting_outcome"], row["regime"], taken)] += row["n"]
+    return [
+        {"reporting_outcome": outcome, "regime": regime, "days_taken": taken, "n": n}
+        for (outcome, regime, taken), n in counts.items()
+    ]
 
 
 def _reported(grouped: list[dict[str, Any]]) -> dict[str, int]:
     return outcomes.outcome_counts_from((row["reporting_outcome"], row["n"]) for row in grouped)
 
 
-def days_to_respond(
-    dash: Dashboard, grouped: list[dict[str, Any]], calendars: dict[str, WorkingCalendar]
-) -> None:
-    """Median working days from (effective) receipt to response, on the statutory clock.
-
-    Counted as 20 plus the working days from the statutory due date to the response, so a
-    clarification (which restarts the clock) and a fee pause (which stops it) are honoured.
-    """
-    pairs = [
-        (
-            statistics.STATUTORY_WORKING_DAYS
-            + calendars[row["regime"]].working_days_between(
-                row["answered_due"], row["answered_on"]
-            ),
-            row["n"],
-        )
-        for row in grouped
-        if row["answered_on"] is not None
-    ]
+def days_to_respond(dash: Dashboard, grouped: list[dict[str, Any]]) -> None:
+    """Median working days from (effective) receipt to response (`daily.days_taken`)."""
+    pairs = [(row["days_taken"], row["n"]) for row in grouped if row["days_taken"] is not None]
     dash.median_days = statistics.weighted_median(pairs)
     dash.counts["answered"] = sum(n for _, n in pairs)
 
 
-def period_panels(
-    dash: Dashboard, cases: QuerySet, cohort: QuerySet, calendars: dict[str, WorkingCalendar]
-) -> None:
+def period_panels(dash: Dashboard, cases: QuerySet, cohort: QuerySet, *, by_day: bool) -> None:
     """Days taken, outcomes, exemptions and topics of the period's requests: three queries.
 
-    `cohort` is `cases` received in the period; exemptions and topics are read from the
-    summary rows of the period (`statistics.exemption_rows`, `statistics.topic_rows`).
+    Days taken and outcomes are read from the day rows (`by_day`) or counted from `cohort`
+    (`cases` received in the period); exemptions and topics from the summary rows of the
+    period (`statistics.exemption_rows`, `statistics.topic_rows`).
     """
-    grouped = list(_period_query(cohort))
-    days_to_respond(dash, grouped, calendars)
+    f = dash.filters
+    grouped = daily.period_rows(f.first, f.last, f.regime) if by_day else period_rows(cohort)
+    days_to_respond(dash, grouped)
     outcomes_and_exemptions(dash, _reported(grouped), _exemption_table(dash, cases))
-    topics(dash, list(statistics.topic_rows(cases, dash.filters.first, dash.filters.last)))
+    topics(dash, list(statistics.topic_rows(cases, f.first, f.last)))
 
 
 def _exemption_table(dash: Dashboard, cases: QuerySet) -> Table:
@@ -346,9 +345,12 @@ def build_dashboard(scope: Scope, filters: Filters, today: dt.date) -> Dashboard
     calendars = _calendars()
     cases = filters.apply(scope.cases, today)
     cohort = statistics.received_between(cases, filters.first, filters.last)
+    by_day = daily.covers(
+        every_case=scope.name != "mine", topic=filters.topic, officer=filters.officer
+    )
     live_panels(dash, cases, calendars)
-    timeliness(dash, cases)
-    period_panels(dash, cases, cohort, calendars)
+    timeliness(dash, cases, by_day=by_day)
+    period_panels(dash, cases, cohort, by_day=by_day)
     internal_reviews(dash, cases)
     dash.counts["received"] = sum(
         n for _, n in dash.tables["outcomes"].csv_rows() if isinstance(n, int)

@@ -27,7 +27,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, F, Q, QuerySet, Value, When
 
 from foi_cases.models import Case, Question, ReportingOutcome
-from foi_cases.reporting import summary
+from foi_cases.reporting import daily, summary
 
 Held = Question.Held
 QOutcome = Question.Outcome
@@ -207,8 +207,9 @@ REFRESH_CHUNK = 5000
 def refresh_reporting(case_ids: Iterable[int] | QuerySet | None = None) -> int:
     """Store the derived reporting outcome of these cases (all, if None); how many changed.
 
-    Also rewrites their exemption and topic summary rows (`reporting.summary`), so every
-    figure the period reports read is refreshed in the caller's transaction. Called for the
+    Also rewrites their exemption and topic summary rows (`reporting.summary`) and their
+    days' rows (`reporting.daily`), so every figure the period reports read is refreshed in
+    the caller's transaction. Called for the
     case of every audit event the workflow writes (`workflow._record`) and by bulk writers.
     """
     outcomes_changed, _ = reconcile_reporting(case_ids)
@@ -228,13 +229,16 @@ def reconcile_reporting(case_ids: Iterable[int] | QuerySet | None = None) -> tup
         return 0, 0
     outcomes_changed = rows_changed = 0
     for start in range(bounds["first"], bounds["last"] + 1, REFRESH_CHUNK):
-        chunk = _refresh(Case.objects.filter(pk__gte=start, pk__lt=start + REFRESH_CHUNK))
-        outcomes_changed += chunk[0]
-        rows_changed += chunk[1]
-    return outcomes_changed, rows_changed
+        chunk = Case.objects.filter(pk__gte=start, pk__lt=start + REFRESH_CHUNK)
+        changed = _refresh(chunk, by_day=False)
+        outcomes_changed += changed[0]
+        rows_changed += changed[1]
+    return outcomes_changed, rows_changed + daily.refresh(None)
 
 
-def _refresh(cases: QuerySet) -> tuple[int, int]:
+def _refresh(cases: QuerySet, *, by_day: bool = True) -> tuple[int, int]:
+    """Refresh these cases' outcome and summary rows (and, `by_day`, their days' rows)."""
+    days = daily.days_of(cases) if by_day else set()
     derived = annotate_reporting(cases.order_by()).values("id", "derived_outcome")
     sql, params = derived.query.sql_with_params()
     table = connection.ops.quote_name(Case._meta.db_table)
@@ -253,7 +257,7 @@ def _refresh(cases: QuerySet) -> tuple[int, int]:
             params,
         )
         outcomes_changed = cursor.rowcount
-    return outcomes_changed, summary.refresh(cases)
+    return outcomes_changed, summary.refresh(cases) + daily.refresh(days)
 
 
 def reporting_drift() -> list[tuple[str, str, str]]:

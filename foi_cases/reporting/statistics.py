@@ -13,12 +13,19 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Model, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 
 from foi_cases.models import Case, CaseExemptionSummary, CaseTopicSummary
+from foi_cases.reporting.cohorts import (
+    LONDON,
+    NOT_COUNTED_OUTCOMES,
+    annotate_dates,
+    answer_classes,
+    received,
+    received_between,
+)
 from foi_cases.reporting.outcomes import (
     CO,
     CODE_LIST,
@@ -29,10 +36,6 @@ from foi_cases.reporting.outcomes import (
     cabinet_office_counts,
     outcome_counts_from,
 )
-
-LONDON = ZoneInfo("Europe/London")
-STATUTORY_WORKING_DAYS = 20
-
 
 # --- Tables (shown as GOV.UK tables and downloaded as CSV) ----------------------------------
 
@@ -73,23 +76,6 @@ TAB_TITLES = {
 # --- Dates and timeliness ------------------------------------------------------------------
 
 
-def local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, LONDON)
-
-
-def received(first: dt.date, last: dt.date) -> Q:
-    """Received from `first` to `last` inclusive (Europe/London): a range on `received_at`."""
-    return Q(
-        received_at__gte=local_midnight(first),
-        received_at__lt=local_midnight(last + dt.timedelta(days=1)),
-    )
-
-
-def received_between(cases: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
-    """Cases received from `first` to `last` inclusive (dates in Europe/London)."""
-    return cases.filter(received(first, last))
-
-
 def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """The calendar quarter containing `day`: (first day, last day)."""
     first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
@@ -104,13 +90,6 @@ def rolling_quarter(today: dt.date) -> tuple[dt.date, dt.date]:
     month = (month - 1) % 12 + 1
     day = min(today.day, 28)
     return dt.date(year, month, day) + dt.timedelta(days=1), today
-
-
-def annotate_dates(cases: QuerySet) -> QuerySet:
-    return cases.annotate(
-        current_due=Coalesce("extended_due_on", "due_on"),
-        responded_on=TruncDate("responded_at", tzinfo=LONDON),
-    )
 
 
 @dataclass(frozen=True)
@@ -163,31 +142,18 @@ def ico_band(rate: float | None) -> str:
     return "Unsatisfactory"
 
 
-NOT_COUNTED_OUTCOMES = (
-    Case.Outcome.WITHDRAWN,
-    Case.Outcome.LAPSED,
-    Case.Outcome.SUBJECT_ACCESS,
-)
-
-
 def _timeliness_filters(today: dt.date) -> dict[str, Q]:
     """Table 3's counts, each as the condition a case of the cohort must meet."""
-    excluded = (
-        Q(status__in=Case.CLOCK_STOPPED_STATUSES)
-        | Q(outcome__in=NOT_COUNTED_OUTCOMES)
-        | Q(is_subject_access=True)
-    )
-    answered = Q(responded_at__isnull=False) & ~excluded
-    unanswered = Q(responded_at__isnull=True) & ~excluded
+    classes = answer_classes()
+    unanswered = classes.pop("unanswered")
     return {
-        "within_statutory": answered & Q(responded_on__lte=F("due_on")),
-        "within_extension": answered
-        & Q(responded_on__gt=F("due_on"), extended_due_on__isnull=False)
-        & Q(responded_on__lte=F("extended_due_on")),
-        "late": answered & Q(responded_on__gt=F("current_due")),
+        "within_statutory": classes["within_statutory"],
+        "within_extension": classes["within_extension"],
+        "late": classes["late"],
         "open_overdue": unanswered & Q(current_due__lt=today),
-        "open_in_time": unanswered & ~Q(current_due__lt=today),
-        "excluded": excluded,
+        # A request with no due date recorded is not overdue (nor left out of the table).
+        "open_in_time": unanswered & (Q(current_due__gte=today) | Q(current_due__isnull=True)),
+        "excluded": classes["excluded"],
     }
 
 

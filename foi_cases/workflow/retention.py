@@ -22,6 +22,7 @@ from foi_cases.models import (
     Requester,
 )
 from foi_cases.permissions import is_manager
+from foi_cases.reporting import daily
 from foi_cases.workflow import core
 from foi_cases.workflow.core import ConcurrentUpdate, InvalidTransition
 
@@ -88,7 +89,9 @@ def delete_case(case: Case, *, actor: User, reason: str) -> None:
     reference = case.reference
     for letter in case.letters.exclude(pdf=""):
         core.delete_file_after_commit(letter.pdf.name)
+    days = daily.days_of(Case.objects.filter(pk=case.pk))
     case.delete()
+    daily.refresh(days)  # the day's figures no longer count it
     audit_log.warning("Case %s deleted by %s: %s", reference, actor.get_username(), reason.strip())
 
 
