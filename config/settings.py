@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "foi_cases.account_sessions.IdleExpiryMiddleware",
     "foi_cases.replica.RecentWriteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -261,7 +262,9 @@ FOI_LOCAL_PASSWORDS = env_bool("FOI_LOCAL_PASSWORDS", True)
 FOI_BREAK_GLASS_USERNAMES = env_list("FOI_BREAK_GLASS_USERNAMES")
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Use moves the idle expiry on, writing the session at most this often
+# (foi_cases.account_sessions.IdleExpiryMiddleware), not on every request.
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

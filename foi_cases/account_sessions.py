@@ -13,6 +13,7 @@ a password change only at their next request, and leave them listed until then).
 from __future__ import annotations
 
 import logging
+import time
 from importlib import import_module
 from typing import Any
 
@@ -127,3 +128,34 @@ def end_other_sessions(user: Any, *, keep: str | None, why: str) -> int:
             why,
         )
     return ended
+
+
+# The session's last refresh, in the session itself (seconds since the epoch).
+REFRESHED_KEY = "_idle_refreshed"
+
+
+def _now() -> float:
+    return time.time()
+
+
+class IdleExpiryMiddleware:
+    """Moves a session's idle expiry on with use, writing the session at most once a minute.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) wrote its row and
+    committed on every page anyone opened, to move its expiry on by seconds. Marked modified
+    here once `SESSION_REFRESH_SECONDS` have passed, Django's session middleware saves it
+    (and sends the cookie again): an idle session ends at most that much before
+    `SESSION_COOKIE_AGE`, never after.
+    """
+
+    def __init__(self, get_response: Any):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = _now()
+            if now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[REFRESHED_KEY] = int(now)
+        return response

@@ -1,9 +1,11 @@
+import datetime as dt
 import os
 import subprocess
 import sys
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import DEFAULT_PASSWORD
 from tests.services import REPO_ROOT
@@ -84,8 +86,29 @@ def test_repeated_failed_sign_ins_lock_the_account(client, officer, settings):
 
 
 @pytest.mark.django_db
-def test_session_expires_after_inactivity(client, officer, settings):
+def test_session_expires_after_inactivity(client, officer, settings, monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    from foi_cases import account_sessions
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(account_sessions, "_now", lambda: clock[0])
     client.force_login(officer)
     client.get(reverse("home"))
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    key = client.session.session_key
     assert 0 < client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE <= 60 * 60
+    first = Session.objects.get(session_key=key).expire_date
+
+    # Within the refresh interval a page writes nothing; after it, use moves the expiry on.
+    clock[0] += settings.SESSION_REFRESH_SECONDS - 1
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date == first
+    clock[0] += 1
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > first
+
+    # An expired session is not honoured: the person is asked to sign in again.
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert client.get(reverse("home")).status_code == 302
