@@ -17,7 +17,9 @@ topic it counts the cases themselves, and the tests prove both ways give the sam
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -152,14 +154,26 @@ def refresh(days: Iterable[dt.date] | None) -> int:
         if derived == stored:
             return 0
         rows.delete()
-        DailyReceipts.objects.bulk_create(
-            [
-                DailyReceipts(**dict(zip(KEY, key, strict=True)), cases=n)
-                for key, n in derived.items()
-            ],
-            batch_size=5000,
-        )
+        _insert(derived)
     return len(set(derived.items()) ^ set(stored.items()))
+
+
+def _insert(derived: Counter[Key]) -> None:
+    if connection.vendor != "postgresql":
+        rows = [
+            DailyReceipts(**dict(zip(KEY, key, strict=True)), cases=n) for key, n in derived.items()
+        ]
+        DailyReceipts.objects.bulk_create(rows)
+        return
+    # COPY: every day at a million cases is 300,000 rows, which bulk_create took 15 s to write.
+    lines = io.StringIO()
+    csv.writer(lines).writerows([*key, n] for key, n in derived.items())
+    lines.seek(0)
+    table = connection.ops.quote_name(DailyReceipts._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join((*KEY, 'cases'))}) FROM STDIN WITH (FORMAT csv)", lines
+        )
 
 
 def days_of(cases: QuerySet) -> set[dt.date]:
@@ -207,8 +221,7 @@ def timeliness_counts(
         "within_extension": Q(within_extension=True),
         "late": Q(late=True),
         "open_overdue": Q(unanswered=True, open_due__lt=today),
-        "open_in_time": Q(unanswered=True)
-        & (Q(open_due__gte=today) | Q(open_due__isnull=True)),
+        "open_in_time": Q(unanswered=True) & (Q(open_due__gte=today) | Q(open_due__isnull=True)),
         "excluded": Q(excluded=True),
     }
     first = min(start for start, _ in periods.values())
