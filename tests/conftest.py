@@ -62,7 +62,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         rows = summary.drift()
         assert not rows, f"Exemption or topic summary rows out of date (side, row): {rows}"
         days = daily.drift()
-        assert not days, f"Day rows out of date (side, key, cases): {days}"
+        assert not days, f"Day rows out of date (table, side, key, counts): {days}"
     return result
 
 

@@ -255,6 +255,8 @@ def _figures(dash) -> dict:
     return {
         "timeliness": dash.tables["timeliness"].csv_rows(),
         "outcomes": dash.tables["outcomes"].csv_rows(),
+        "exemptions": dash.tables["exemptions"].csv_rows(),
+        "topics": dash.tables["topics"].csv_rows(),
         "median": dash.median_days,
         "answered": dash.counts["answered"],
         "received": dash.counts["received"],

@@ -61,7 +61,9 @@ from foi_cases.models.release import ReleaseBundle
 from foi_cases.models.reporting_summary import (
     CaseExemptionSummary,
     CaseTopicSummary,
+    DailyExemptionReceipts,
     DailyReceipts,
+    DailyTopicReceipts,
 )
 from foi_cases.models.security import (
     CaseAccessLog,
@@ -128,5 +130,7 @@ __all__ = [
     "SecurityAttribute",
     "CaseExemptionSummary",
     "CaseTopicSummary",
+    "DailyExemptionReceipts",
     "DailyReceipts",
+    "DailyTopicReceipts",
 ]

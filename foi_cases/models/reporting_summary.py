@@ -94,3 +94,52 @@ class DailyReceipts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cases} received on {self.received_on}"
+
+
+class DailyTopicReceipts(models.Model):
+    """How many of one day's requests of one regime are filed under a topic (None: none)."""
+
+    received_on = models.DateField()
+    regime = models.CharField(max_length=5)
+    topic = models.ForeignKey(
+        "foi_cases.Topic", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "daily topic receipts"
+        indexes = [
+            models.Index(
+                fields=["received_on"],
+                include=["regime", "topic", "cases"],
+                name="daily_topics_on",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cases} received on {self.received_on} under topic {self.topic_id}"
+
+
+class DailyExemptionReceipts(models.Model):
+    """How many of one day's requests of one regime cite an exemption, on how many questions."""
+
+    received_on = models.DateField()
+    regime = models.CharField(max_length=5)
+    exemption = models.ForeignKey(
+        "exemptions.Exemption", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    cases = models.PositiveIntegerField()
+    questions = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "daily exemption receipts"
+        indexes = [
+            models.Index(
+                fields=["received_on"],
+                include=["regime", "exemption", "cases", "questions"],
+                name="daily_exemptions_on",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cases} received on {self.received_on} citing {self.exemption_id}"

@@ -21,16 +21,24 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Model, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 
 from foi_cases.bank_holidays import calendar_for
-from foi_cases.models import Case, CaseTopicSummary, DailyReceipts
+from foi_cases.models import (
+    Case,
+    CaseExemptionSummary,
+    CaseTopicSummary,
+    DailyExemptionReceipts,
+    DailyReceipts,
+    DailyTopicReceipts,
+)
 from foi_cases.reporting.cohorts import (
     LONDON,
     NOT_COUNTED_OUTCOMES,
@@ -93,8 +101,7 @@ def days_taken(regime: str, due: dt.date | None, answered: dt.date | None) -> in
     return STATUTORY_WORKING_DAYS + calendar_for(regime).working_days_between(due, answered)
 
 
-def derive(cases: QuerySet) -> Counter[Key]:
-    """What `DailyReceipts` should hold for these cases: each key and its count."""
+def _receipts(cases: QuerySet) -> dict[Key, tuple[int, ...]]:
     counts: Counter[Key] = Counter()
     for row in _grouped(cases):
         taken = days_taken(row["regime"], row["answered_due"], row["answered_on"])
@@ -103,11 +110,60 @@ def derive(cases: QuerySet) -> Counter[Key]:
             *(row[name] for name in CLASSES), row["open_due"], taken,
         )  # fmt: skip
         counts[key] += row["n"]
-    return counts
+    return {key: (n,) for key, n in counts.items()}
 
 
-def _stored(rows: QuerySet) -> Counter[Key]:
-    return Counter({row[:-1]: row[-1] for row in rows.values_list(*KEY, "cases")})
+def _by_day(summary: QuerySet) -> QuerySet:
+    """Per-case summary rows (refreshed first, in the same transaction) by day and regime."""
+    return summary.order_by().annotate(
+        received_on=TruncDate("received_at", tzinfo=LONDON), regime=F("case__regime")
+    )
+
+
+def _topics(cases: QuerySet) -> dict[Key, tuple[int, ...]]:
+    rows = _by_day(CaseTopicSummary.objects.filter(case__in=cases.order_by().values("pk")))
+    return {
+        (row["received_on"], row["regime"], row["topic"]): (row["n"],)
+        for row in rows.values("received_on", "regime", "topic").annotate(n=Count("case"))
+    }
+
+
+def _exemptions(cases: QuerySet) -> dict[Key, tuple[int, ...]]:
+    rows = _by_day(CaseExemptionSummary.objects.filter(case__in=cases.order_by().values("pk")))
+    grouped = rows.values("received_on", "regime", "exemption").annotate(
+        n=Count("case"), questions=Sum("questions")
+    )
+    return {
+        (row["received_on"], row["regime"], row["exemption"]): (row["n"], row["questions"])
+        for row in grouped
+    }
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One table of day rows: its key columns, its counts, and how they are derived."""
+
+    model: type[Model]
+    key: tuple[str, ...]
+    counts: tuple[str, ...]
+    derive: Callable[[QuerySet], dict[Key, tuple[int, ...]]]
+
+
+KINDS = (
+    Kind(DailyReceipts, KEY, ("cases",), _receipts),
+    Kind(DailyTopicReceipts, ("received_on", "regime", "topic_id"), ("cases",), _topics),
+    Kind(
+        DailyExemptionReceipts,
+        ("received_on", "regime", "exemption_id"),
+        ("cases", "questions"),
+        _exemptions,
+    ),
+)
+
+
+def _stored(kind: Kind, rows: QuerySet) -> dict[Key, tuple[int, ...]]:
+    width = len(kind.key)
+    return {row[:width]: row[width:] for row in rows.values_list(*kind.key, *kind.counts)}
 
 
 def _received_on(days: list[dt.date]) -> Q:
@@ -121,15 +177,15 @@ def _lock(days: list[dt.date] | None) -> None:
     """Two transactions refreshing one day take turns; a refresh of every day waits for all.
 
     A day's lock is taken before its cases are read, so the second reads the first's
-    committed cases. The whole-table refresh takes a lock that waits for every transaction
-    which has written rows and holds off those that would.
+    committed cases. The refresh of every day takes a lock that waits for every transaction
+    which has written day rows and holds off those that would.
     """
     if connection.vendor != "postgresql":
         return  # SQLite (make run) has one writer at a time
-    table = connection.ops.quote_name(DailyReceipts._meta.db_table)
     with connection.cursor() as cursor:
         if days is None:
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            tables = ", ".join(connection.ops.quote_name(k.model._meta.db_table) for k in KINDS)
+            cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
             return
         for day in days:  # in order, so two refreshes of the same days cannot deadlock
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, day.toordinal()])
@@ -138,41 +194,49 @@ def _lock(days: list[dt.date] | None) -> None:
 def refresh(days: Iterable[dt.date] | None) -> int:
     """Recompute these days' rows (every day's, if None) from their cases.
 
-    Returns how many rows were wrong (missing, stale or extra); days already right are left
-    as they are.
+    Returns how many rows were wrong (missing, stale or extra); tables already right for
+    these days are left as they are.
     """
     ordered = None if days is None else sorted(set(days))
     if ordered == []:
         return 0
+    changed = 0
     with transaction.atomic():
         _lock(ordered)
-        cases, rows = Case.objects.all(), DailyReceipts.objects.all()
+        cases = Case.objects.all()
         if ordered is not None:
             cases = cases.filter(_received_on(ordered))
-            rows = rows.filter(received_on__in=ordered)
-        derived, stored = derive(cases), _stored(rows)
-        if derived == stored:
-            return 0
-        rows.delete()
-        _insert(derived)
-    return len(set(derived.items()) ^ set(stored.items()))
+        for kind in KINDS:
+            rows = kind.model.objects.all()  # type: ignore[attr-defined]
+            if ordered is not None:
+                rows = rows.filter(received_on__in=ordered)
+            derived, stored = kind.derive(cases), _stored(kind, rows)
+            if derived == stored:
+                continue
+            rows.delete()
+            _insert(kind, derived)
+            changed += len(set(derived.items()) ^ set(stored.items()))
+    return changed
 
 
-def _insert(derived: Counter[Key]) -> None:
+def _insert(kind: Kind, derived: dict[Key, tuple[int, ...]]) -> None:
+    columns = (*kind.key, *kind.counts)
     if connection.vendor != "postgresql":
-        rows = [
-            DailyReceipts(**dict(zip(KEY, key, strict=True)), cases=n) for key, n in derived.items()
-        ]
-        DailyReceipts.objects.bulk_create(rows)
+        kind.model.objects.bulk_create(  # type: ignore[attr-defined]
+            [
+                kind.model(**dict(zip(columns, (*key, *n), strict=True)))
+                for key, n in derived.items()
+            ]
+        )
         return
     # COPY: every day at a million cases is 300,000 rows, which bulk_create took 15 s to write.
     lines = io.StringIO()
-    csv.writer(lines).writerows([*key, n] for key, n in derived.items())
+    csv.writer(lines).writerows((*key, *n) for key, n in derived.items())
     lines.seek(0)
-    table = connection.ops.quote_name(DailyReceipts._meta.db_table)
+    table = connection.ops.quote_name(kind.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join((*KEY, 'cases'))}) FROM STDIN WITH (FORMAT csv)", lines
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", lines
         )
 
 
@@ -188,14 +252,17 @@ def days_of(cases: QuerySet) -> set[dt.date]:
     return {moment.astimezone(LONDON).date() for moment in [*now, *before]}
 
 
-def drift() -> list[tuple[str, Key, int]]:
-    """("stored" or "derived", key, count) for every row that differs from a recomputation."""
-    derived, stored = derive(Case.objects.all()), _stored(DailyReceipts.objects.all())
-    return sorted(
-        [("stored", key, n) for key, n in (stored - derived).items()]
-        + [("derived", key, n) for key, n in (derived - stored).items()],
-        key=str,
-    )
+def drift() -> list[tuple[str, str, Key, tuple[int, ...]]]:
+    """(table, "stored" or "derived", key, counts) for every row that differs from a
+    recomputation."""
+    differences = []
+    for kind in KINDS:
+        derived = set(kind.derive(Case.objects.all()).items())
+        stored = set(_stored(kind, kind.model.objects.all()).items())  # type: ignore[attr-defined]
+        name = kind.model.__name__
+        differences += [(name, "stored", key, n) for key, n in stored - derived]
+        differences += [(name, "derived", key, n) for key, n in derived - stored]
+    return sorted(differences, key=str)
 
 
 # --- What the dashboard reads ---------------------------------------------------------------
@@ -206,8 +273,10 @@ def covers(*, every_case: bool, topic: Any, officer: Any) -> bool:
     return every_case and topic is None and officer is None
 
 
-def _in(first: dt.date, last: dt.date, regime: str) -> QuerySet:
-    rows = DailyReceipts.objects.filter(received_on__gte=first, received_on__lte=last)
+def _in(first: dt.date, last: dt.date, regime: str, model: type[Model] = DailyReceipts) -> QuerySet:
+    rows = model.objects.filter(  # type: ignore[attr-defined]
+        received_on__gte=first, received_on__lte=last
+    )
     return rows.filter(regime=regime) if regime else rows
 
 
@@ -244,5 +313,21 @@ def period_rows(first: dt.date, last: dt.date, regime: str = "") -> list[dict[st
         _in(first, last, regime)
         .values("reporting_outcome", "regime", "days_taken")
         .annotate(n=Sum("cases"))
+        .order_by()
+    )
+
+
+def topic_rows(first: dt.date, last: dt.date, regime: str = "") -> QuerySet:
+    """As `statistics.topic_rows` counts every case (or a regime's)."""
+    rows = _in(first, last, regime, DailyTopicReceipts)
+    return rows.values("topic", "topic__name").annotate(n=Sum("cases")).order_by()
+
+
+def exemption_rows(first: dt.date, last: dt.date, regime: str = "") -> QuerySet:
+    """As `statistics.exemption_rows` counts every case (or a regime's)."""
+    rows = _in(first, last, regime, DailyExemptionReceipts)
+    return (
+        rows.values("exemption__regime", "exemption__section", "exemption__short_name")
+        .annotate(cases=Sum("cases"), questions=Sum("questions"))
         .order_by()
     )

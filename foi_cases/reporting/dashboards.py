@@ -239,22 +239,28 @@ def days_to_respond(dash: Dashboard, grouped: list[dict[str, Any]]) -> None:
 def period_panels(dash: Dashboard, cases: QuerySet, cohort: QuerySet, *, by_day: bool) -> None:
     """Days taken, outcomes, exemptions and topics of the period's requests: three queries.
 
-    Days taken and outcomes are read from the day rows (`by_day`) or counted from `cohort`
-    (`cases` received in the period); exemptions and topics from the summary rows of the
-    period (`statistics.exemption_rows`, `statistics.topic_rows`).
+    Read from the day rows (`by_day`), or counted from `cohort` (`cases` received in the
+    period) and the per-case summary rows of the period (`statistics.exemption_rows`,
+    `statistics.topic_rows`).
     """
     f = dash.filters
-    grouped = daily.period_rows(f.first, f.last, f.regime) if by_day else period_rows(cohort)
+    if by_day:
+        grouped = daily.period_rows(f.first, f.last, f.regime)
+        cited = daily.exemption_rows(f.first, f.last, f.regime)
+        filed = daily.topic_rows(f.first, f.last, f.regime)
+    else:
+        grouped = period_rows(cohort)
+        cited = statistics.exemption_rows(cases, f.first, f.last)
+        filed = statistics.topic_rows(cases, f.first, f.last)
     days_to_respond(dash, grouped)
-    outcomes_and_exemptions(dash, _reported(grouped), _exemption_table(dash, cases))
-    topics(dash, list(statistics.topic_rows(cases, f.first, f.last)))
+    outcomes_and_exemptions(dash, _reported(grouped), _exemption_table(dash, list(cited)))
+    topics(dash, list(filed))
 
 
-def _exemption_table(dash: Dashboard, cases: QuerySet) -> Table:
+def _exemption_table(dash: Dashboard, cited: list[dict[str, Any]]) -> Table:
     """The statistics' exemption table, each row linked to the requests citing it."""
     grouped = sorted(
-        statistics.exemption_rows(cases, dash.filters.first, dash.filters.last),
-        key=lambda row: (-row["cases"], row["exemption__regime"], row["exemption__section"]),
+        cited, key=lambda row: (-row["cases"], row["exemption__regime"], row["exemption__section"])
     )
     table = statistics._exemption_table(grouped)  # keeps this order
     period = dash.filters.period_params()
