@@ -22,7 +22,7 @@ from foi_cases import (
     workflow,
 )
 from foi_cases.models import Letter, WorkerHeartbeat
-from foi_cases.reporting import outcomes
+from foi_cases.reporting import daily, outcomes
 from foi_cases.workflow import people
 
 
@@ -36,9 +36,11 @@ def record_worker_heartbeat(hostname: str | None = None) -> str:
 
 @shared_task
 def recompute_open_deadlines(reason: str = "The holiday calendar changed") -> int:
-    """Recompute every open case's due date; safe to re-run (only moved dates are logged)."""
-
-    return workflow.recompute_open_deadlines(reason=reason)
+    """Recompute every open case's due date, and the dashboard's day rows (working days
+    taken are counted on the calendar); safe to re-run (only moved dates are logged)."""
+    moved = workflow.recompute_open_deadlines(reason=reason)
+    daily.refresh(None)
+    return moved
 
 
 # --- Letters ----------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Each day's requests, counted by what the dashboard's period panels show.
 
-Timeliness (the rolling quarter's and the period's), the median days taken and the outcomes
-are aggregates over the requests received in a period: at a million cases a quarter holds
-50,000 of them, and counting them took 120 ms of every dashboard. `DailyReceipts` holds one
-row per day and combination of what those panels count (about a hundred a day at that
-scale), so a quarter is a few thousand rows.
+Timeliness (the rolling quarter's and the period's), the median days taken, the outcomes,
+the exemptions cited and the topics are aggregates over the requests received in a period:
+at a million cases a quarter holds 50,000 of them, and counting them took 160 ms of every
+dashboard. Per day received and regime, `DailyReceipts` counts the requests sharing each
+combination of what the timeliness, days-taken and outcome panels count (about three
+hundred rows a day at that scale), `DailyTopicReceipts` those under each topic and
+`DailyExemptionReceipts` those citing each exemption, so a quarter is a few thousand rows.
 
 `refresh(days)` recomputes whole days from their cases. The write seam calls it
 (`outcomes._refresh`, with every audit event) for the days of the cases it refreshes, in the
