@@ -575,10 +575,21 @@ def vacuum() -> dict[str, Any]:
         cursor.execute("SHOW autovacuum")
         autovacuum = cursor.fetchone()[0]
         cursor.execute("VACUUM (ANALYZE)")
+        # A fresh million cases leave gigabytes not yet written to disk, which PostgreSQL's
+        # checkpointer and the kernel then write while the pages are measured (the case list's
+        # p95 doubled): a checkpoint now writes them first. Superusers (and pg_checkpoint) only.
+        cursor.execute(
+            "SELECT pg_has_role('pg_checkpoint', 'member') OR rolsuper "
+            "FROM pg_roles WHERE rolname = current_user"
+        )
+        checkpointed = bool(cursor.fetchone()[0])
+        if checkpointed:
+            cursor.execute("CHECKPOINT")
     return {
         "status": "measured",
         "seconds": round(time.perf_counter() - start, 1),
         "server_autovacuum": autovacuum,
+        "checkpoint": checkpointed,
     }
 
 
