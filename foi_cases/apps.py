@@ -1,4 +1,24 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def fill_day_rows(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    """Give a database holding cases but no day rows its day rows, after `migrate`.
+
+    The day rows (`reporting.daily`) came after the cases; working days taken need the
+    holiday calendar, which a migration may not import, so they are derived here, once.
+    """
+    from foi_cases.models import Case, DailyReceipts
+    from foi_cases.reporting import daily
+
+    if DailyReceipts._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back to before them
+    cases, rows = Case.objects.using(using), DailyReceipts.objects.using(using)
+    if cases.exists() and not rows.exists():
+        daily.refresh(None)
 
 
 class FoiCasesConfig(AppConfig):
@@ -12,3 +32,5 @@ class FoiCasesConfig(AppConfig):
             tasks,  # noqa: F401  (registers the Celery tasks by name, for the outbox to send)
             two_factor,  # noqa: F401  (notes at sign-in who has a device)
         )
+
+        post_migrate.connect(fill_day_rows, sender=self)
